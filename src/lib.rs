@@ -1,0 +1,13 @@
+//! callscore: full-coverage auto-QA for contact-center transcripts.
+//!
+//! The pipeline, one stage per module:
+//! read ([`transcript::read`]: any input format → [`transcript::Call`]) →
+//! normalise ([`normalize`]: case, width, punctuation, Persian folding, with an offset map) →
+//! match ([`matcher`]: one Aho-Corasick automaton + one regex set for the whole rule pack,
+//! one pass over each turn) → score ([`score`]: scorecard items, sentiment, drivers, metrics) →
+//! output ([`sink`]: JSON Lines, CSV, errors, summary). [`rules`] loads and checks the pack;
+//! [`run`] drives the batch over a corpus in parallel with deterministic output.
+#![deny(missing_docs)]
+
+pub mod normalize;
+pub mod transcript;
