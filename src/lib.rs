@@ -11,3 +11,5 @@
 
 pub mod normalize;
 pub mod transcript;
+pub mod diagnostic;
+pub mod rules;

@@ -1,0 +1,510 @@
+//! Compile a loaded pack: resolve ids, check references, normalise phrases, build the
+//! single automaton and regex set. Every problem becomes a [`Diagnostic`] with the
+//! exact position; a pack with any error is not compiled.
+
+use super::load::Loaded;
+use super::model::*;
+use super::pack::*;
+use crate::diagnostic::{Diagnostic, Loc, Severity, SourceMap};
+use crate::normalize::normalize_phrase;
+use crate::transcript::Speaker;
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::collections::{BTreeMap, HashMap};
+
+/// Largest compiled size of one regex (bytes); guards against patterns that would
+/// blow up memory (`\w{1000}{1000}`).
+const REGEX_SIZE_LIMIT: usize = 4 << 20;
+
+/// Compile a loaded pack. Returns the pack when there is no error; the diagnostics
+/// (errors and warnings) are appended to `loaded.diagnostics` in file/position order.
+pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
+    let mut c = Compiler {
+        sources: &loaded.sources,
+        diags: Vec::new(),
+        leaves: Vec::new(),
+        patterns: Vec::new(),
+        pattern_ids: HashMap::new(),
+        regexes: Vec::new(),
+        regex_uses: Vec::new(),
+        item_ids: HashMap::new(),
+        driver_ids: HashMap::new(),
+        in_driver: false,
+    };
+    let raw = &loaded.pack;
+
+    let mut dept_ids: HashMap<&str, u32> = HashMap::new();
+    let mut departments = Vec::new();
+    for d in &raw.departments {
+        if let Some(&first) = dept_ids.get(d.id.value.as_str()) {
+            c.duplicate("department", &d.id, &raw.departments[first as usize].id.loc);
+            continue;
+        }
+        dept_ids.insert(&d.id.value, departments.len() as u32);
+        departments.push(Department {
+            id: d.id.value.clone(),
+            name: d.name.clone(),
+            cost_per_hour: d.cost_per_hour,
+        });
+    }
+    let mut item_first: HashMap<&str, &Loc> = HashMap::new();
+    for (i, it) in raw.items.iter().enumerate() {
+        if let Some(first) = item_first.get(it.id.value.as_str()) {
+            c.duplicate("item", &it.id, first);
+        } else {
+            item_first.insert(&it.id.value, &it.id.loc);
+            c.item_ids.insert(it.id.value.clone(), i as u32);
+        }
+    }
+    let mut driver_first: HashMap<&str, &Loc> = HashMap::new();
+    for (i, d) in raw.drivers.iter().enumerate() {
+        if let Some(first) = driver_first.get(d.id.value.as_str()) {
+            c.duplicate("driver", &d.id, first);
+        } else {
+            driver_first.insert(&d.id.value, &d.id.loc);
+            c.driver_ids.insert(d.id.value.clone(), i as u32);
+        }
+    }
+
+    // Drivers first: items may refer to drivers, drivers may not refer to items.
+    let mut drivers = Vec::new();
+    c.in_driver = true;
+    for d in &raw.drivers {
+        let when = c.cond(&d.when, None, None);
+        let Some(&dept) = dept_ids.get(d.department.value.as_str()) else {
+            let mut diag = Diagnostic::error(
+                "unknown-id",
+                d.department.loc.clone(),
+                format!("driver \"{}\" names department \"{}\", which does not exist", d.id.value, d.department.value),
+            );
+            let known: Vec<&str> = dept_ids.keys().copied().collect();
+            diag = match closest(&d.department.value, &known) {
+                Some(s) => diag.with_help(format!("did you mean \"{s}\"?")),
+                None => diag.with_help("add a [[department]] with that id"),
+            };
+            c.diags.push(diag);
+            continue;
+        };
+        drivers.push(Driver {
+            id: d.id.value.clone(),
+            name: d.name.clone(),
+            department: dept,
+            cost_per_hour: d.cost_per_hour.unwrap_or(departments[dept as usize].cost_per_hour),
+            when,
+            description: d.description.clone(),
+            examples: d.examples.clone(),
+        });
+    }
+    c.in_driver = false;
+    c.shared_driver_phrases(raw);
+
+    let mut items = Vec::new();
+    let mut sections: Vec<String> = Vec::new();
+    for it in &raw.items {
+        let cond = c.cond(&it.cond, None, None);
+        let applies_when = it.applies_when.as_ref().map(|a| c.cond(a, None, None));
+        if !sections.contains(&it.section) {
+            sections.push(it.section.clone());
+        }
+        items.push(Item {
+            id: it.id.value.clone(),
+            name: it.name.clone(),
+            section: it.section.clone(),
+            weight: it.weight,
+            critical: it.critical,
+            description: it.description.clone(),
+            mode: it.mode,
+            cond,
+            applies_when,
+            examples: it.examples.clone(),
+        });
+    }
+    let item_order = c.item_order(raw, &items);
+
+    let mut lex_negation_window = 0;
+    for lex in &raw.lexicons {
+        lex_negation_window = lex_negation_window.max(lex.negation_window);
+        for (term, w) in &lex.terms {
+            c.phrase_use(term, Target::Term(*w as f32), "lexicon term");
+        }
+        for n in &lex.negators {
+            c.phrase_use(n, Target::Negator, "negator");
+        }
+        for (i, m) in &lex.intensifiers {
+            c.phrase_use(i, Target::Intensifier(*m as f32), "intensifier");
+        }
+        for w in &lex.contrast {
+            c.phrase_use(w, Target::Contrast, "contrast word");
+        }
+    }
+
+    let regex_set = regex::RegexSetBuilder::new(c.regexes.iter().map(|r| r.as_str()))
+        .case_insensitive(true)
+        .size_limit(REGEX_SIZE_LIMIT.saturating_mul(c.regexes.len().max(1)))
+        .build();
+    let automaton = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(c.patterns.iter().map(|(p, _)| p.as_str()));
+
+    loaded.diagnostics.append(&mut c.diags);
+    sort_diagnostics(&mut loaded.diagnostics, &loaded.sources);
+    if loaded.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return None;
+    }
+    let regex_set = regex_set.ok()?;
+    let automaton = automaton.ok()?;
+    Some(Pack {
+        info: raw.info.clone(),
+        hash: loaded.hash.clone(),
+        pattern_count: c.patterns.len(),
+        automaton_bytes: automaton.memory_usage(),
+        tables: Tables {
+            automaton,
+            uses: c.patterns.into_iter().map(|(_, u)| u).collect(),
+            regex_set,
+            regexes: c.regexes,
+            regex_uses: c.regex_uses,
+            negation_window: lex_negation_window,
+            has_lexicon: !raw.lexicons.is_empty(),
+        },
+        leaves: c.leaves,
+        items,
+        item_order,
+        sections,
+        drivers,
+        departments,
+    })
+}
+
+/// Order diagnostics by file, then position, so output is stable.
+pub fn sort_diagnostics(diags: &mut [Diagnostic], _sources: &SourceMap) {
+    diags.sort_by(|a, b| {
+        (a.loc.file, a.loc.span.start, a.severity, a.code).cmp(&(b.loc.file, b.loc.span.start, b.severity, b.code))
+    });
+}
+
+struct Compiler<'s> {
+    sources: &'s SourceMap,
+    diags: Vec<Diagnostic>,
+    leaves: Vec<Leaf>,
+    /// Normalised pattern text and its uses, in first-seen order.
+    patterns: Vec<(String, Vec<PatternUse>)>,
+    pattern_ids: HashMap<String, u32>,
+    regexes: Vec<regex::Regex>,
+    regex_uses: Vec<(LeafId, u32)>,
+    item_ids: HashMap<String, u32>,
+    driver_ids: HashMap<String, u32>,
+    in_driver: bool,
+}
+
+impl Compiler<'_> {
+    fn duplicate(&mut self, what: &str, id: &Located<String>, first: &Loc) {
+        let (line, col) = self.sources.line_col(first.file, first.span.start);
+        let at = format!("{}:{line}:{col}", self.sources.path(first.file).display());
+        self.diags.push(
+            Diagnostic::error("duplicate-id", id.loc.clone(), format!("{what} id \"{}\" is already used", id.value))
+                .with_help(format!("first defined at {at}; ids must be unique in the pack")),
+        );
+    }
+
+    fn cond(&mut self, raw: &RawCond, speaker: Option<Option<Speaker>>, window: Option<Window>) -> Cond {
+        let speaker = raw.scope.speaker.or(speaker);
+        let window = raw.scope.window.or(window);
+        match &raw.kind {
+            RawKind::Any(_) | RawKind::All(_) | RawKind::Regex(_) => Cond::Leaf(self.leaf(raw, speaker, window)),
+            RawKind::Near { a, b, within } => Cond::Near {
+                a: self.operand(a, speaker, window),
+                b: self.operand(b, speaker, window),
+                within: *within,
+            },
+            RawKind::Before { first, then } => Cond::Before {
+                first: self.operand(first, speaker, window),
+                then: self.operand(then, speaker, window),
+            },
+            RawKind::And(subs) => Cond::And(subs.iter().map(|s| self.cond(s, speaker, window)).collect()),
+            RawKind::Or(subs) => Cond::Or(subs.iter().map(|s| self.cond(s, speaker, window)).collect()),
+            RawKind::Not(sub) => Cond::Not(Box::new(self.cond(sub, speaker, window))),
+            RawKind::Meta(pairs) => Cond::Meta(
+                pairs
+                    .iter()
+                    .map(|(k, vs)| (k.value.clone(), vs.iter().map(|v| v.to_lowercase()).collect()))
+                    .collect(),
+            ),
+            RawKind::Driver(ids) => {
+                let mut out = Vec::new();
+                for id in ids {
+                    match self.driver_ids.get(&id.value) {
+                        Some(&d) => out.push(d),
+                        None => self.unknown_ref("driver", id, self.driver_ids.keys().cloned().collect()),
+                    }
+                }
+                Cond::Driver(out)
+            }
+            RawKind::ItemPassed(id) => {
+                if self.in_driver {
+                    self.diags.push(
+                        Diagnostic::error("item-in-driver", id.loc.clone(), "a driver cannot depend on a scorecard item")
+                            .with_help("drivers are found before items are scored; use phrases, metadata or other drivers"),
+                    );
+                    return Cond::ItemPassed(0);
+                }
+                match self.item_ids.get(&id.value) {
+                    Some(&i) => Cond::ItemPassed(i),
+                    None => {
+                        self.unknown_ref("item", id, self.item_ids.keys().cloned().collect());
+                        Cond::ItemPassed(0)
+                    }
+                }
+            }
+        }
+    }
+
+    fn unknown_ref(&mut self, what: &str, id: &Located<String>, known: Vec<String>) {
+        let known_refs: Vec<&str> = known.iter().map(String::as_str).collect();
+        let mut d = Diagnostic::error("unknown-id", id.loc.clone(), format!("no {what} has the id \"{}\"", id.value));
+        d = match closest(&id.value, &known_refs) {
+            Some(s) => d.with_help(format!("did you mean \"{s}\"?")),
+            None => d.with_help(format!("define a {what} with that id, or fix the reference")),
+        };
+        self.diags.push(d);
+    }
+
+    /// An operand of `near` / `before` must produce hits with positions.
+    fn operand(&mut self, raw: &RawCond, speaker: Option<Option<Speaker>>, window: Option<Window>) -> LeafId {
+        match raw.kind {
+            RawKind::Any(_) | RawKind::All(_) | RawKind::Regex(_) => {
+                let speaker = raw.scope.speaker.or(speaker);
+                let window = raw.scope.window.or(window);
+                self.leaf(raw, speaker, window)
+            }
+            _ => {
+                self.diags.push(
+                    Diagnostic::error("bad-operand", raw.loc.clone(), "each side of `near` / `before` must be phrases or a regex")
+                        .with_help("write a list of phrases, or { any = [...] } / { regex = '...' } with scope keys"),
+                );
+                0
+            }
+        }
+    }
+
+    fn leaf(&mut self, raw: &RawCond, speaker: Option<Option<Speaker>>, window: Option<Window>) -> LeafId {
+        let id = self.leaves.len() as LeafId;
+        let (kind, terms) = match &raw.kind {
+            RawKind::Any(p) => (LeafKind::Any, p),
+            RawKind::All(p) => (LeafKind::All, p),
+            RawKind::Regex(r) => (LeafKind::Regex, r),
+            _ => unreachable!("only phrase and regex conditions are leaves"),
+        };
+        if terms.is_empty() {
+            self.diags.push(
+                Diagnostic::error("empty-list", raw.loc.clone(), "this condition has no phrases, so it can never hold")
+                    .with_help("add at least one phrase"),
+            );
+        }
+        for (i, t) in terms.iter().enumerate() {
+            match kind {
+                LeafKind::Regex => self.regex(t, id, i as u32),
+                _ => self.phrase_use(t, Target::Leaf { leaf: id, phrase: i as u32 }, "phrase"),
+            }
+        }
+        self.leaves.push(Leaf {
+            kind,
+            terms: terms.iter().map(|t| t.value.clone()).collect(),
+            speaker: speaker.flatten(),
+            window,
+            min_count: raw.min_count.as_ref().map_or(1, |m| m.value.max(1)),
+        });
+        id
+    }
+
+    /// Add one phrase to the automaton, handling `*` wildcards at its ends.
+    fn phrase_use(&mut self, phrase: &Located<String>, target: Target, what: &str) {
+        let mut text = phrase.value.trim();
+        let left_open = text.starts_with('*');
+        let right_open = text.len() > 1 && text.ends_with('*');
+        text = text.trim_start_matches('*').trim_end_matches('*');
+        if text.contains('*') {
+            self.diags.push(
+                Diagnostic::error("bad-wildcard", phrase.loc.clone(), format!("{what} \"{}\" has a '*' inside it", phrase.value))
+                    .with_help("'*' may only stand at the start or end of a phrase; use a regex for gaps"),
+            );
+            return;
+        }
+        let norm = normalize_phrase(text);
+        if norm.is_empty() {
+            self.diags.push(
+                Diagnostic::error("empty-phrase", phrase.loc.clone(), format!("{what} \"{}\" is only punctuation or spaces, so it can never match", phrase.value))
+                    .with_help("punctuation and spaces are ignored when matching; write words"),
+            );
+            return;
+        }
+        let pid = match self.pattern_ids.get(&norm) {
+            Some(&p) => p,
+            None => {
+                let p = self.patterns.len() as u32;
+                self.pattern_ids.insert(norm.clone(), p);
+                self.patterns.push((norm, Vec::new()));
+                p
+            }
+        };
+        let use_ = PatternUse {
+            target,
+            left_open,
+            right_open,
+        };
+        let uses = &mut self.patterns[pid as usize].1;
+        if !uses.contains(&use_) {
+            uses.push(use_);
+        }
+    }
+
+    fn regex(&mut self, re: &Located<String>, leaf: LeafId, index: u32) {
+        if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(&re.value) {
+            let offset = literal_start(self.sources.text(re.loc.file), re.loc.span.start);
+            let span = e.span();
+            let loc = Loc {
+                file: re.loc.file,
+                span: re.loc.span.start + offset + span.start.offset..re.loc.span.start + offset + span.end.offset.max(span.start.offset + 1),
+            };
+            self.diags.push(
+                Diagnostic::error("bad-regex", loc, format!("invalid regex: {}", e.kind()))
+                    .with_help("regexes use Rust syntax (no look-around or back-references); write them as '…' literal strings"),
+            );
+            return;
+        }
+        match regex::RegexBuilder::new(&re.value)
+            .case_insensitive(true)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .build()
+        {
+            Ok(r) => {
+                self.regexes.push(r);
+                self.regex_uses.push((leaf, index));
+            }
+            Err(e) => self.diags.push(
+                Diagnostic::error("bad-regex", re.loc.clone(), format!("regex cannot be compiled: {}", first_line(&e.to_string())))
+                    .with_help("simplify the pattern (large counted repetitions make huge automata)"),
+            ),
+        }
+    }
+
+    /// Warn when two drivers claim the same phrase: a call saying it gets both.
+    fn shared_driver_phrases(&mut self, raw: &RawPack) {
+        let mut owner: BTreeMap<String, (String, Loc)> = BTreeMap::new();
+        for d in &raw.drivers {
+            let mut phrases = Vec::new();
+            collect_phrases(&d.when, &mut phrases);
+            for p in phrases {
+                let norm = normalize_phrase(p.value.trim_matches('*'));
+                if norm.is_empty() {
+                    continue;
+                }
+                match owner.get(&norm) {
+                    Some((other, first)) if *other != d.id.value => {
+                        let (line, col) = self.sources.line_col(first.file, first.span.start);
+                        self.diags.push(
+                            Diagnostic::warning("shared-driver-phrase", p.loc.clone(), format!("phrase \"{}\" is claimed by drivers \"{other}\" and \"{}\"", p.value, d.id.value))
+                                .with_help(format!("a call that says it gets both drivers; first claimed at {}:{line}:{col}", self.sources.path(first.file).display())),
+                        );
+                    }
+                    Some(_) => {}
+                    None => {
+                        owner.insert(norm, (d.id.value.clone(), p.loc.clone()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Evaluation order for items: an item referred to by `item_passed` first. Cycles are errors.
+    fn item_order(&mut self, raw: &RawPack, items: &[Item]) -> Vec<u32> {
+        let mut state = vec![0u8; items.len()]; // 0 new, 1 visiting, 2 done
+        let mut order = Vec::with_capacity(items.len());
+        fn refs(c: &Cond, out: &mut Vec<u32>) {
+            match c {
+                Cond::ItemPassed(i) => out.push(*i),
+                Cond::And(s) | Cond::Or(s) => s.iter().for_each(|c| refs(c, out)),
+                Cond::Not(s) => refs(s, out),
+                _ => {}
+            }
+        }
+        fn visit(i: usize, items: &[Item], state: &mut [u8], order: &mut Vec<u32>, path: &mut Vec<usize>) -> Option<Vec<usize>> {
+            if state[i] == 2 {
+                return None;
+            }
+            if state[i] == 1 {
+                let start = path.iter().position(|&p| p == i).unwrap_or(0);
+                let mut cycle = path[start..].to_vec();
+                cycle.push(i);
+                return Some(cycle);
+            }
+            state[i] = 1;
+            path.push(i);
+            let mut deps = Vec::new();
+            refs(&items[i].cond, &mut deps);
+            if let Some(a) = &items[i].applies_when {
+                refs(a, &mut deps);
+            }
+            for d in deps {
+                if let Some(c) = visit(d as usize, items, state, order, path) {
+                    return Some(c);
+                }
+            }
+            path.pop();
+            state[i] = 2;
+            order.push(i as u32);
+            None
+        }
+        for i in 0..items.len() {
+            let mut path = Vec::new();
+            if let Some(cycle) = visit(i, items, &mut state, &mut order, &mut path) {
+                let names: Vec<&str> = cycle.iter().map(|&c| items[c].id.as_str()).collect();
+                self.diags.push(
+                    Diagnostic::error("reference-cycle", raw.items[cycle[0]].id.loc.clone(), format!("items refer to each other in a circle: {}", names.join(" → ")))
+                        .with_help("an item_passed reference must not lead back to the item"),
+                );
+                return (0..items.len() as u32).collect();
+            }
+        }
+        order
+    }
+}
+
+fn collect_phrases<'a>(c: &'a RawCond, out: &mut Vec<&'a Located<String>>) {
+    match &c.kind {
+        RawKind::Any(p) | RawKind::All(p) => out.extend(p.iter()),
+        RawKind::Near { a, b, .. } => {
+            collect_phrases(a, out);
+            collect_phrases(b, out);
+        }
+        RawKind::Before { first, then } => {
+            collect_phrases(first, out);
+            collect_phrases(then, out);
+        }
+        RawKind::And(s) | RawKind::Or(s) => s.iter().for_each(|c| collect_phrases(c, out)),
+        _ => {}
+    }
+}
+
+/// Offset of a string's content after its opening quote(s) in the TOML source.
+fn literal_start(text: &str, at: usize) -> usize {
+    let rest = &text[at.min(text.len())..];
+    if rest.starts_with("'''") || rest.starts_with("\"\"\"") {
+        3
+    } else if rest.starts_with('\'') || rest.starts_with('"') {
+        1
+    } else {
+        0
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s).trim()
+}
+
+fn closest<'a>(id: &str, known: &[&'a str]) -> Option<&'a str> {
+    let best = known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(id, k), *k))
+        .min_by_key(|(d, k)| (*d, *k))?;
+    (best.0 <= (id.chars().count() / 3).max(2)).then_some(best.1)
+}

@@ -1,0 +1,484 @@
+//! Loading a rule pack folder: find the TOML files, parse each with spans, and read
+//! them into a [`RawPack`], collecting every problem instead of stopping at the first.
+
+mod cond;
+mod value;
+
+use crate::diagnostic::{Diagnostic, Loc, SourceMap};
+use crate::rules::model::*;
+use crate::transcript::Speaker;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use toml::de::{DeTable, DeValue};
+use value::{Ctx, Table, Value, as_f64, type_error};
+
+
+const TOP_KEYS: &[&str] = &["pack", "scoring", "item", "department", "driver", "lexicon"];
+const ITEM_KEYS: &[&str] = &[
+    "id", "name", "section", "weight", "critical", "description", "require", "forbid", "applies_when", "examples",
+];
+const DRIVER_KEYS: &[&str] = &["id", "name", "department", "when", "cost_per_hour", "description", "examples"];
+const DEPARTMENT_KEYS: &[&str] = &["id", "name", "cost_per_hour"];
+const LEXICON_KEYS: &[&str] = &[
+    "language", "terms", "negators", "negation_window", "intensifiers", "contrast", "external",
+];
+const EXAMPLE_KEYS: &[&str] = &["text", "speaker", "at", "channel", "expect"];
+
+/// The result of reading a pack folder (before compilation).
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// What the files say (whatever could be read).
+    pub pack: RawPack,
+    /// Every file read, for diagnostics.
+    pub sources: SourceMap,
+    /// Problems found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// SHA-256 over every file's relative path and bytes, in path order (hex).
+    pub hash: String,
+}
+
+/// The `.toml` files of a pack, sorted by path; files under a `tests` folder are rule
+/// tests, not rules, and are left out. A single `.toml` file is a pack of one file.
+pub fn pack_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    if dir.is_file() {
+        return Ok(vec![dir.to_path_buf()]);
+    }
+    if !dir.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("rule pack folder {} does not exist", dir.display()),
+        ));
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        if rel.components().any(|c| c.as_os_str() == "tests") {
+            continue;
+        }
+        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "toml") {
+            files.push(entry.path().to_path_buf());
+        }
+    }
+    Ok(files)
+}
+
+/// Read every file of the pack at `dir`. I/O errors on the folder itself are returned
+/// as `Err`; everything about the content is in [`Loaded::diagnostics`].
+pub fn load_dir(dir: &Path) -> std::io::Result<Loaded> {
+    let files = pack_files(dir)?;
+    let mut loaded = Loaded::default();
+    let mut hasher = Sha256::new();
+    for path in files {
+        let bytes = std::fs::read(&path)?;
+        let rel = path.strip_prefix(dir).unwrap_or(&path);
+        hasher.update(rel.to_string_lossy().as_bytes());
+        hasher.update([0]);
+        hasher.update(&bytes);
+        hasher.update([0]);
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                let file = loaded.sources.add(path.clone(), text);
+                loaded.diagnostics.push(
+                    Diagnostic::error("not-utf8", Loc { file, span: valid..valid + 1 }, "rule files must be UTF-8")
+                        .with_help("re-save the file as UTF-8"),
+                );
+                continue;
+            }
+        };
+        let file = loaded.sources.add(path.clone(), text);
+        let text = loaded.sources.text(file).to_string();
+        read_file(&mut loaded, file, &text, dir, &mut hasher);
+    }
+    loaded.hash = hex::encode(hasher.finalize());
+    Ok(loaded)
+}
+
+/// Read a pack given as one TOML text (used by tests and `callscore test`).
+pub fn load_str(name: &str, text: &str) -> Loaded {
+    let mut loaded = Loaded::default();
+    let file = loaded.sources.add(PathBuf::from(name), text.to_string());
+    let mut hasher = Sha256::new();
+    hasher.update(text.as_bytes());
+    read_file(&mut loaded, file, text, Path::new("."), &mut hasher);
+    loaded.hash = hex::encode(hasher.finalize());
+    loaded
+}
+
+fn read_file(loaded: &mut Loaded, file: u32, text: &str, dir: &Path, hasher: &mut Sha256) {
+    let doc = match DeTable::parse(text) {
+        Ok(d) => d,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let msg = e.message().trim().to_string();
+            loaded
+                .diagnostics
+                .push(Diagnostic::error("toml-syntax", Loc { file, span }, format!("invalid TOML: {msg}")));
+            return;
+        }
+    };
+    let mut ctx = Ctx {
+        file,
+        diags: &mut loaded.diagnostics,
+    };
+    let root = Table {
+        table: doc.get_ref(),
+        span: doc.span(),
+        what: "the file".into(),
+    };
+    root.check_keys(&mut ctx, TOP_KEYS);
+    let pack = &mut loaded.pack;
+    if let Some(v) = root.get("pack") {
+        if let Some(t) = Table::new(v, "[pack]") {
+            t.check_keys(&mut ctx, &["name", "version", "description"]);
+            if let Some(s) = t.str(&mut ctx, "name", false) {
+                pack.info.name = s.value;
+            }
+            if let Some(s) = t.str(&mut ctx, "version", false) {
+                pack.info.version = s.value;
+            }
+            pack.info.description = t.str(&mut ctx, "description", false).map(|s| s.value);
+        } else {
+            type_error(&mut ctx, v.span(), "[pack]", "a table", v.get_ref());
+        }
+    }
+    if let Some(v) = root.get("scoring") {
+        if let Some(t) = Table::new(v, "[scoring]") {
+            t.check_keys(&mut ctx, &["auto_fail_score"]);
+            if let Some(n) = t.f64(&mut ctx, "auto_fail_score") {
+                if !(0.0..=100.0).contains(&n.value) {
+                    ctx.error("out-of-range", n.loc.span.clone(), "auto_fail_score must be from 0 to 100");
+                } else {
+                    pack.info.auto_fail_score = n.value;
+                }
+            }
+        } else {
+            type_error(&mut ctx, v.span(), "[scoring]", "a table", v.get_ref());
+        }
+    }
+    for (i, v) in array_of_tables(&mut ctx, &root, "item") {
+        if let Some(item) = read_item(&mut ctx, v, i) {
+            pack.items.push(item);
+        }
+    }
+    for (i, v) in array_of_tables(&mut ctx, &root, "department") {
+        let Some(t) = Table::new(v, format!("department #{}", i + 1)) else { continue };
+        t.check_keys(&mut ctx, DEPARTMENT_KEYS);
+        let id = t.str(&mut ctx, "id", true);
+        let name = t.str(&mut ctx, "name", false);
+        let cost = t.f64(&mut ctx, "cost_per_hour");
+        if let Some(c) = &cost {
+            if c.value < 0.0 {
+                ctx.error("out-of-range", c.loc.span.clone(), "cost_per_hour cannot be negative");
+            }
+        }
+        if let Some(id) = id {
+            pack.departments.push(RawDepartment {
+                name: name.map_or_else(|| id.value.clone(), |n| n.value),
+                id,
+                cost_per_hour: cost.map_or(0.0, |c| c.value.max(0.0)),
+            });
+        }
+    }
+    for (i, v) in array_of_tables(&mut ctx, &root, "driver") {
+        if let Some(d) = read_driver(&mut ctx, v, i) {
+            pack.drivers.push(d);
+        }
+    }
+    if let Some(v) = root.get("lexicon") {
+        if let Some(lex) = read_lexicon(&mut ctx, v, &loaded.sources, dir, hasher) {
+            pack.lexicons.push(lex);
+        }
+    }
+}
+
+fn array_of_tables<'a, 'i>(ctx: &mut Ctx, root: &Table<'a, 'i>, key: &str) -> Vec<(usize, Value<'a, 'i>)> {
+    let Some(v) = root.get(key) else { return Vec::new() };
+    match v.get_ref() {
+        DeValue::Array(items) => items.iter().enumerate().collect(),
+        other => {
+            type_error(ctx, v.span(), &format!("'{key}'"), &format!("an array of tables: [[{key}]]"), other);
+            Vec::new()
+        }
+    }
+}
+
+fn read_item(ctx: &mut Ctx, v: Value, index: usize) -> Option<RawItem> {
+    let Some(t) = Table::new(v, format!("item #{}", index + 1)) else {
+        type_error(ctx, v.span(), &format!("item #{}", index + 1), "a table", v.get_ref());
+        return None;
+    };
+    let id = t.str(ctx, "id", true)?;
+    let t = Table {
+        what: format!("item \"{}\"", id.value),
+        ..t
+    };
+    t.check_keys(ctx, ITEM_KEYS);
+    check_id_syntax(ctx, &id);
+    let section = t.str(ctx, "section", true);
+    let name = t.str(ctx, "name", false);
+    let weight = match t.f64(ctx, "weight") {
+        Some(w) if w.value <= 0.0 => {
+            ctx.push(
+                Diagnostic::error("out-of-range", w.loc.clone(), format!("weight of {} must be more than 0", t.what))
+                    .with_help("an item that should not count can be removed, or given a small weight"),
+            );
+            1.0
+        }
+        Some(w) => w.value,
+        None => 1.0,
+    };
+    let critical = t.bool(ctx, "critical").unwrap_or(false);
+    let description = t.str(ctx, "description", false).map(|s| s.value);
+    let (mode, cond_v) = match (t.get("require"), t.get("forbid")) {
+        (Some(r), None) => (Mode::Require, r),
+        (None, Some(f)) => (Mode::Forbid, f),
+        (Some(_), Some(f)) => {
+            let span = t.table.iter().find(|(k, _)| k.get_ref().as_ref() == "forbid").map(|(k, _)| k.span());
+            ctx.push(
+                Diagnostic::error("require-and-forbid", ctx.loc(span.unwrap_or(f.span())), format!("{} has both 'require' and 'forbid'", t.what))
+                    .with_help("split it into two items"),
+            );
+            return None;
+        }
+        (None, None) => {
+            ctx.push(
+                Diagnostic::error("missing-key", ctx.loc(t.header_span()), format!("{} has neither 'require' nor 'forbid'", t.what))
+                    .with_help("add `require = { … }` (pass when it holds) or `forbid = { … }` (fail when it holds)"),
+            );
+            return None;
+        }
+    };
+    let key = if mode == Mode::Require { "require" } else { "forbid" };
+    let cond = cond::read_cond(ctx, cond_v, &format!("'{key}' of {}", t.what), false);
+    let applies_when = t
+        .get("applies_when")
+        .and_then(|a| cond::read_cond(ctx, a, &format!("'applies_when' of {}", t.what), false));
+    let examples = read_examples(ctx, &t);
+    Some(RawItem {
+        name: name.map_or_else(|| id.value.clone(), |n| n.value),
+        id,
+        section: section?.value,
+        weight,
+        critical,
+        description,
+        mode,
+        cond: cond?,
+        applies_when,
+        examples,
+    })
+}
+
+fn read_driver(ctx: &mut Ctx, v: Value, index: usize) -> Option<RawDriver> {
+    let Some(t) = Table::new(v, format!("driver #{}", index + 1)) else {
+        type_error(ctx, v.span(), &format!("driver #{}", index + 1), "a table", v.get_ref());
+        return None;
+    };
+    let id = t.str(ctx, "id", true)?;
+    let t = Table {
+        what: format!("driver \"{}\"", id.value),
+        ..t
+    };
+    t.check_keys(ctx, DRIVER_KEYS);
+    check_id_syntax(ctx, &id);
+    let department = t.str(ctx, "department", true);
+    let name = t.str(ctx, "name", false);
+    let cost = t.f64(ctx, "cost_per_hour");
+    let description = t.str(ctx, "description", false).map(|s| s.value);
+    let when = t
+        .required(ctx, "when")
+        .and_then(|w| cond::read_cond(ctx, w, &format!("'when' of {}", t.what), false));
+    let examples = read_examples(ctx, &t);
+    Some(RawDriver {
+        name: name.map_or_else(|| id.value.clone(), |n| n.value),
+        id,
+        department: department?,
+        when: when?,
+        cost_per_hour: cost.map(|c| c.value),
+        description,
+        examples,
+    })
+}
+
+fn check_id_syntax(ctx: &mut Ctx, id: &Located<String>) {
+    let ok = !id.value.is_empty()
+        && id
+            .value
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'));
+    if !ok {
+        ctx.push(
+            Diagnostic::error("bad-id", id.loc.clone(), format!("id \"{}\" has characters ids cannot have", id.value))
+                .with_help("use letters, digits, '-', '_', '.' and '/' only"),
+        );
+    }
+}
+
+fn read_examples(ctx: &mut Ctx, t: &Table) -> Vec<Example> {
+    let Some(v) = t.get("examples") else { return Vec::new() };
+    let DeValue::Array(items) = v.get_ref() else {
+        type_error(ctx, v.span(), &format!("'examples' of {}", t.what), "a list of { text, expect } tables", v.get_ref());
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, ev) in items.iter().enumerate() {
+        let what = format!("example {} of {}", i + 1, t.what);
+        let Some(et) = Table::new(ev, what.clone()) else {
+            type_error(ctx, ev.span(), &what, "a table { text = \"…\", expect = \"hit\" }", ev.get_ref());
+            continue;
+        };
+        et.check_keys(ctx, EXAMPLE_KEYS);
+        let text = et.str(ctx, "text", true);
+        let expect = et.str(ctx, "expect", true).and_then(|e| match e.value.as_str() {
+            "hit" => Some(Expect::Hit),
+            "no-hit" => Some(Expect::NoHit),
+            other => {
+                ctx.push(
+                    Diagnostic::error("bad-value", e.loc.clone(), format!("expect = \"{other}\" is not an outcome"))
+                        .with_help("use \"hit\" or \"no-hit\""),
+                );
+                None
+            }
+        });
+        let speaker = et.str(ctx, "speaker", false).and_then(|s| match s.value.as_str() {
+            "agent" => Some(Speaker::Agent),
+            "customer" => Some(Speaker::Customer),
+            "other" => Some(Speaker::Other),
+            other => {
+                ctx.push(Diagnostic::error("bad-value", s.loc.clone(), format!("unknown speaker '{other}'")).with_help("use \"agent\", \"customer\" or \"other\""));
+                None
+            }
+        });
+        let at = et.f64(ctx, "at").map_or(0.0, |a| a.value.max(0.0));
+        let channel = et.str(ctx, "channel", false).map(|c| c.value);
+        if let (Some(text), Some(expect)) = (text, expect) {
+            out.push(Example {
+                loc: ctx.loc(ev.span()),
+                text: text.value,
+                speaker,
+                at,
+                channel,
+                expect,
+            });
+        }
+    }
+    out
+}
+
+fn read_lexicon(ctx: &mut Ctx, v: Value, sources: &SourceMap, dir: &Path, hasher: &mut Sha256) -> Option<RawLexicon> {
+    let Some(t) = Table::new(v, "[lexicon]") else {
+        type_error(ctx, v.span(), "[lexicon]", "a table", v.get_ref());
+        return None;
+    };
+    t.check_keys(ctx, LEXICON_KEYS);
+    let mut lex = RawLexicon {
+        loc: ctx.loc(t.header_span()),
+        language: t.str(ctx, "language", false).map_or_else(String::new, |l| l.value),
+        negation_window: t.u32(ctx, "negation_window").map_or(3, |n| n.value),
+        negators: t.str_list(ctx, "negators").unwrap_or_default(),
+        contrast: t.str_list(ctx, "contrast").unwrap_or_default(),
+        ..Default::default()
+    };
+    if let Some(iv) = t.get("intensifiers") {
+        if let Some(it) = Table::new(iv, "[lexicon.intensifiers]") {
+            for (k, val) in it.table.iter() {
+                let what = format!("intensifier '{}'", k.get_ref());
+                if let Some(n) = as_f64(ctx, val, &what) {
+                    if !(0.0..=4.0).contains(&n.value) {
+                        ctx.push(Diagnostic::error("out-of-range", n.loc.clone(), format!("{what}: multiplier {} is outside 0…4", n.value)).with_help("use e.g. 1.5 to strengthen, 0.7 to soften"));
+                        continue;
+                    }
+                    lex.intensifiers.push((Located { value: k.get_ref().to_string(), loc: ctx.loc(k.span()) }, n.value));
+                }
+            }
+        } else {
+            type_error(ctx, iv.span(), "'intensifiers'", "a table { word = multiplier }", iv.get_ref());
+        }
+    }
+    if let Some(tv) = t.get("terms") {
+        if let Some(tt) = Table::new(tv, "[lexicon.terms]") {
+            for (k, val) in tt.table.iter() {
+                let what = format!("term '{}'", k.get_ref());
+                if let Some(n) = as_f64(ctx, val, &what) {
+                    if !(-4.0..=4.0).contains(&n.value) {
+                        ctx.push(Diagnostic::error("out-of-range", n.loc.clone(), format!("{what}: weight {} is outside −4…+4", n.value)).with_help("sentiment weights run from -4 (very negative) to 4 (very positive)"));
+                        continue;
+                    }
+                    lex.terms.push((Located { value: k.get_ref().to_string(), loc: ctx.loc(k.span()) }, n.value));
+                }
+            }
+        } else {
+            type_error(ctx, tv.span(), "'terms'", "a table { \"term\" = weight }", tv.get_ref());
+        }
+    }
+    if let Some(ev) = t.get("external") {
+        let base = sources.path(ctx.file).parent().unwrap_or(dir).to_path_buf();
+        let entries: Vec<Value> = match ev.get_ref() {
+            DeValue::Array(a) => a.iter().collect(),
+            DeValue::Table(_) => vec![ev],
+            other => {
+                type_error(ctx, ev.span(), "'external'", "a list of { path, format } tables", other);
+                vec![]
+            }
+        };
+        for e in entries {
+            let Some(et) = Table::new(e, "external lexicon") else {
+                type_error(ctx, e.span(), "external lexicon", "a table { path = \"…\", format = \"vader\" }", e.get_ref());
+                continue;
+            };
+            et.check_keys(ctx, &["path", "format"]);
+            let (Some(path), Some(format)) = (et.str(ctx, "path", true), et.str(ctx, "format", true)) else { continue };
+            if format.value != "vader" {
+                ctx.push(Diagnostic::error("bad-value", format.loc.clone(), format!("unknown lexicon format '{}'", format.value)).with_help("supported: \"vader\" (tab-separated term, weight, …)"));
+                continue;
+            }
+            let full = base.join(&path.value);
+            match std::fs::read(&full) {
+                Ok(bytes) => {
+                    hasher.update(path.value.as_bytes());
+                    hasher.update([0]);
+                    hasher.update(&bytes);
+                    read_vader(ctx, &path, &String::from_utf8_lossy(&bytes), &mut lex);
+                }
+                Err(e) => ctx.push(
+                    Diagnostic::error("missing-file", path.loc.clone(), format!("cannot read external lexicon {}: {e}", full.display()))
+                        .with_help("paths are relative to the file that names them"),
+                ),
+            }
+        }
+    }
+    Some(lex)
+}
+
+/// VADER's `vader_lexicon.txt`: `term<TAB>mean<TAB>stddev<TAB>[ratings]`. Lines that
+/// do not have a numeric second column are reported (with their line number) and skipped.
+fn read_vader(ctx: &mut Ctx, path: &Located<String>, text: &str, lex: &mut RawLexicon) {
+    let mut bad = 0usize;
+    let mut first_bad = None;
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut cols = line.split('\t');
+        let term = cols.next().unwrap_or("").trim();
+        match cols.next().map(str::trim).and_then(|w| w.parse::<f64>().ok()) {
+            Some(w) if !term.is_empty() && w.is_finite() => {
+                lex.terms.push((Located { value: term.to_string(), loc: path.loc.clone() }, w.clamp(-4.0, 4.0)));
+            }
+            _ => {
+                bad += 1;
+                first_bad.get_or_insert(n + 1);
+            }
+        }
+    }
+    if let Some(line) = first_bad {
+        ctx.push(
+            Diagnostic::warning("bad-lexicon-line", path.loc.clone(), format!("{bad} line(s) of {} are not `term<TAB>weight`, first at line {line}; skipped", path.value))
+                .with_help("each line needs a term, a tab and a number"),
+        );
+    }
+}
+

@@ -1,0 +1,252 @@
+//! Typed access to a spanned TOML table, reporting every problem as a [`Diagnostic`]
+//! instead of stopping at the first one (serde would stop, and point at the table).
+
+use crate::diagnostic::{Diagnostic, FileId, Loc};
+use crate::rules::model::Located;
+use std::ops::Range;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// Where diagnostics of one file go.
+pub(crate) struct Ctx<'d> {
+    pub file: FileId,
+    pub diags: &'d mut Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    pub fn loc(&self, span: Range<usize>) -> Loc {
+        Loc {
+            file: self.file,
+            span,
+        }
+    }
+
+    pub fn error(&mut self, code: &'static str, span: Range<usize>, msg: impl Into<String>) {
+        let d = Diagnostic::error(code, self.loc(span), msg);
+        self.diags.push(d);
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+}
+
+/// A table being read: remembers its span and what it is called in messages.
+pub(crate) struct Table<'a, 'i> {
+    pub table: &'a DeTable<'i>,
+    pub span: Range<usize>,
+    pub what: String,
+}
+
+pub(crate) type Value<'a, 'i> = &'a Spanned<DeValue<'i>>;
+
+impl<'a, 'i> Table<'a, 'i> {
+    pub fn new(v: Value<'a, 'i>, what: impl Into<String>) -> Option<Self> {
+        match v.get_ref() {
+            DeValue::Table(t) => Some(Table {
+                table: t,
+                span: v.span(),
+                what: what.into(),
+            }),
+            _ => None,
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<Value<'a, 'i>> {
+        self.table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == key)
+            .map(|(_, v)| v)
+    }
+
+    /// Report keys not in `allowed`, with a "did you mean" when one is close.
+    pub fn check_keys(&self, ctx: &mut Ctx, allowed: &[&str]) {
+        for (k, _) in self.table.iter() {
+            let key: &str = k.get_ref().as_ref();
+            if allowed.contains(&key) {
+                continue;
+            }
+            let mut d = Diagnostic::error(
+                "unknown-key",
+                ctx.loc(k.span()),
+                format!("unknown key '{key}' in {}", self.what),
+            );
+            d = match did_you_mean(key, allowed) {
+                Some(s) => d.with_help(format!("did you mean '{s}'?")),
+                None => d.with_help(format!("allowed keys here: {}", allowed.join(", "))),
+            };
+            ctx.push(d);
+        }
+    }
+
+    pub fn required(&self, ctx: &mut Ctx, key: &str) -> Option<Value<'a, 'i>> {
+        let v = self.get(key);
+        if v.is_none() {
+            ctx.push(
+                Diagnostic::error(
+                    "missing-key",
+                    ctx.loc(self.header_span()),
+                    format!("{} has no '{key}'", self.what),
+                )
+                .with_help(format!("add `{key} = …` to it")),
+            );
+        }
+        v
+    }
+
+    /// A short span to point at for the whole table: its first key if it has one.
+    pub fn header_span(&self) -> Range<usize> {
+        self.table
+            .iter()
+            .map(|(k, _)| k.span())
+            .min_by_key(|s| s.start)
+            .unwrap_or(self.span.clone())
+    }
+
+    pub fn str(&self, ctx: &mut Ctx, key: &str, required: bool) -> Option<Located<String>> {
+        let v = if required {
+            self.required(ctx, key)?
+        } else {
+            self.get(key)?
+        };
+        as_str(ctx, v, &format!("'{key}' in {}", self.what))
+    }
+
+    pub fn f64(&self, ctx: &mut Ctx, key: &str) -> Option<Located<f64>> {
+        let v = self.get(key)?;
+        as_f64(ctx, v, &format!("'{key}' in {}", self.what))
+    }
+
+    pub fn u32(&self, ctx: &mut Ctx, key: &str) -> Option<Located<u32>> {
+        let v = self.get(key)?;
+        as_u32(ctx, v, &format!("'{key}' in {}", self.what))
+    }
+
+    pub fn bool(&self, ctx: &mut Ctx, key: &str) -> Option<bool> {
+        let v = self.get(key)?;
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            other => {
+                type_error(ctx, v.span(), &format!("'{key}' in {}", self.what), "true or false", other);
+                None
+            }
+        }
+    }
+
+    /// A string or an array of strings.
+    pub fn str_list(&self, ctx: &mut Ctx, key: &str) -> Option<Vec<Located<String>>> {
+        let v = self.get(key)?;
+        as_str_list(ctx, v, &format!("'{key}' in {}", self.what))
+    }
+}
+
+pub(crate) fn type_error(ctx: &mut Ctx, span: Range<usize>, what: &str, expected: &str, found: &DeValue) {
+    ctx.error(
+        "wrong-type",
+        span,
+        format!("{what} must be {expected}, found {}", found.type_str()),
+    );
+}
+
+pub(crate) fn as_str(ctx: &mut Ctx, v: Value, what: &str) -> Option<Located<String>> {
+    match v.get_ref() {
+        DeValue::String(s) => Some(Located {
+            value: s.to_string(),
+            loc: ctx.loc(v.span()),
+        }),
+        other => {
+            type_error(ctx, v.span(), what, "a string", other);
+            None
+        }
+    }
+}
+
+pub(crate) fn as_f64(ctx: &mut Ctx, v: Value, what: &str) -> Option<Located<f64>> {
+    let n = match v.get_ref() {
+        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+            .ok()
+            .map(|n| n as f64),
+        DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+        other => {
+            type_error(ctx, v.span(), what, "a number", other);
+            return None;
+        }
+    };
+    match n {
+        Some(n) if n.is_finite() => Some(Located {
+            value: n,
+            loc: ctx.loc(v.span()),
+        }),
+        _ => {
+            ctx.error("wrong-type", v.span(), format!("{what} must be a finite number"));
+            None
+        }
+    }
+}
+
+pub(crate) fn as_u32(ctx: &mut Ctx, v: Value, what: &str) -> Option<Located<u32>> {
+    let n = match v.get_ref() {
+        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok(),
+        other => {
+            type_error(ctx, v.span(), what, "a whole number", other);
+            return None;
+        }
+    };
+    match n.and_then(|n| u32::try_from(n).ok()) {
+        Some(n) => Some(Located {
+            value: n,
+            loc: ctx.loc(v.span()),
+        }),
+        None => {
+            ctx.error(
+                "out-of-range",
+                v.span(),
+                format!("{what} must be a whole number from 0 to {}", u32::MAX),
+            );
+            None
+        }
+    }
+}
+
+pub(crate) fn as_str_list(ctx: &mut Ctx, v: Value, what: &str) -> Option<Vec<Located<String>>> {
+    match v.get_ref() {
+        DeValue::String(_) => as_str(ctx, v, what).map(|s| vec![s]),
+        DeValue::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items.iter() {
+                if let Some(s) = as_str(ctx, item, &format!("each entry of {what}")) {
+                    out.push(s);
+                }
+            }
+            Some(out)
+        }
+        other => {
+            type_error(ctx, v.span(), what, "a string or a list of strings", other);
+            None
+        }
+    }
+}
+
+/// The closest allowed key within a small edit distance, if any.
+pub(crate) fn did_you_mean<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    let best = allowed
+        .iter()
+        .map(|a| (strsim::damerau_levenshtein(key, a), *a))
+        .min_by_key(|(d, a)| (*d, *a))?;
+    let limit = (key.chars().count() / 3).max(1) + 1;
+    (best.0 <= limit).then_some(best.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_keys_only() {
+        let allowed = ["window", "speaker", "min_count"];
+        assert_eq!(did_you_mean("windw", &allowed), Some("window"));
+        assert_eq!(did_you_mean("speakr", &allowed), Some("speaker"));
+        assert_eq!(did_you_mean("mincount", &allowed), Some("min_count"));
+        assert_eq!(did_you_mean("xyz", &allowed), None);
+    }
+}

@@ -1,0 +1,214 @@
+//! The compiled rule pack: everything the matcher and scorer need, built once per run.
+//!
+//! Phrases of the whole pack (scorecard items, drivers, sentiment lexicons) share ONE
+//! Aho-Corasick automaton over normalised text, and all regexes share one `RegexSet`,
+//! so scanning a turn costs one pass whatever the number of rules. Each automaton
+//! pattern knows its *uses*: which condition leaf (or lexicon entry) it feeds.
+
+use super::model::{Example, Mode, PackInfo, Window};
+use crate::transcript::Speaker;
+use aho_corasick::AhoCorasick;
+use regex::{Regex, RegexSet};
+
+/// Index of a leaf in [`Pack::leaves`].
+pub type LeafId = u32;
+
+/// What a leaf counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeafKind {
+    /// Hits of any of its phrases.
+    Any,
+    /// Each of its phrases must hit.
+    All,
+    /// Regex matches on the original text.
+    Regex,
+}
+
+/// A condition leaf: phrases or regexes with their (inherited) scope.
+#[derive(Debug, Clone)]
+pub struct Leaf {
+    /// What it counts.
+    pub kind: LeafKind,
+    /// The phrases or regexes as written (for reports).
+    pub terms: Vec<String>,
+    /// Only this speaker's turns.
+    pub speaker: Option<Speaker>,
+    /// Only turns in this window.
+    pub window: Option<Window>,
+    /// Hits needed.
+    pub min_count: u32,
+}
+
+/// A compiled condition tree.
+#[derive(Debug, Clone)]
+pub enum Cond {
+    /// A leaf.
+    Leaf(LeafId),
+    /// Two leaves' hits within `within` words in one turn.
+    Near {
+        /// Left operand.
+        a: LeafId,
+        /// Right operand.
+        b: LeafId,
+        /// Most words between.
+        within: u32,
+    },
+    /// Some hit of `first` precedes some hit of `then`.
+    Before {
+        /// First.
+        first: LeafId,
+        /// Then.
+        then: LeafId,
+    },
+    /// All hold.
+    And(Vec<Cond>),
+    /// One holds.
+    Or(Vec<Cond>),
+    /// Does not hold.
+    Not(Box<Cond>),
+    /// Metadata fields equal one of the values (lower-cased).
+    Meta(Vec<(String, Vec<String>)>),
+    /// One of these drivers (indexes into [`Pack::drivers`]) was found.
+    Driver(Vec<u32>),
+    /// This item (index into [`Pack::items`]) passed.
+    ItemPassed(u32),
+}
+
+/// A scorecard item.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// Unique id.
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// Section.
+    pub section: String,
+    /// Weight.
+    pub weight: f64,
+    /// Auto-fails the call when failed.
+    pub critical: bool,
+    /// Description.
+    pub description: Option<String>,
+    /// Require or forbid.
+    pub mode: Mode,
+    /// The condition.
+    pub cond: Cond,
+    /// Applicability.
+    pub applies_when: Option<Cond>,
+    /// Examples.
+    pub examples: Vec<Example>,
+}
+
+/// A department.
+#[derive(Debug, Clone)]
+pub struct Department {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Cost per handled hour.
+    pub cost_per_hour: f64,
+}
+
+/// A contact driver.
+#[derive(Debug, Clone)]
+pub struct Driver {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Index into [`Pack::departments`].
+    pub department: u32,
+    /// When it applies.
+    pub when: Cond,
+    /// Cost per handled hour (own or the department's).
+    pub cost_per_hour: f64,
+    /// Description.
+    pub description: Option<String>,
+    /// Examples.
+    pub examples: Vec<Example>,
+}
+
+/// What one automaton pattern feeds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target {
+    /// Phrase number `phrase` of leaf `leaf`.
+    Leaf {
+        /// The leaf.
+        leaf: LeafId,
+        /// Index of the phrase in the leaf.
+        phrase: u32,
+    },
+    /// A sentiment term with its weight.
+    Term(f32),
+    /// A negator.
+    Negator,
+    /// An intensifier with its multiplier.
+    Intensifier(f32),
+    /// A contrast word.
+    Contrast,
+}
+
+/// One use of a pattern, with its word-boundary wildcards.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PatternUse {
+    /// What it feeds.
+    pub target: Target,
+    /// `*` before the phrase: the word may start earlier.
+    pub left_open: bool,
+    /// `*` after the phrase: the word may continue.
+    pub right_open: bool,
+}
+
+/// The scanning tables.
+#[derive(Debug, Clone)]
+pub struct Tables {
+    /// One automaton over every normalised phrase of the pack.
+    pub automaton: AhoCorasick,
+    /// For each automaton pattern, what it feeds.
+    pub uses: Vec<Vec<PatternUse>>,
+    /// All regexes, for a one-pass "which regexes match this turn" test.
+    pub regex_set: RegexSet,
+    /// The same regexes, to find positions.
+    pub regexes: Vec<Regex>,
+    /// For each regex: (leaf, index within the leaf).
+    pub regex_uses: Vec<(LeafId, u32)>,
+    /// Largest negation window of any lexicon (in words).
+    pub negation_window: u32,
+    /// Whether the pack has any sentiment lexicon.
+    pub has_lexicon: bool,
+}
+
+/// A compiled, checked rule pack.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    /// `[pack]` and `[scoring]`.
+    pub info: PackInfo,
+    /// SHA-256 of the pack's files (hex).
+    pub hash: String,
+    /// Condition leaves.
+    pub leaves: Vec<Leaf>,
+    /// Scorecard items in pack order.
+    pub items: Vec<Item>,
+    /// Item indexes in evaluation order (an item comes after any item it refers to).
+    pub item_order: Vec<u32>,
+    /// Sections in order of first appearance.
+    pub sections: Vec<String>,
+    /// Drivers in pack order.
+    pub drivers: Vec<Driver>,
+    /// Departments in pack order.
+    pub departments: Vec<Department>,
+    /// Scanning tables.
+    pub tables: Tables,
+    /// Number of distinct phrases in the automaton.
+    pub pattern_count: usize,
+    /// Heap bytes the automaton uses.
+    pub automaton_bytes: usize,
+}
+
+impl Pack {
+    /// `name@version`.
+    pub fn label(&self) -> String {
+        format!("{}@{}", self.info.name, self.info.version)
+    }
+}
