@@ -13,3 +13,7 @@ pub mod normalize;
 pub mod transcript;
 pub mod diagnostic;
 pub mod rules;
+pub mod matcher;
+pub mod record;
+pub mod redact;
+pub mod score;

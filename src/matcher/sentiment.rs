@@ -1,0 +1,95 @@
+//! Sentiment of one turn from the lexicon hits found by the shared scan.
+//!
+//! The method follows VADER (Hutto & Gilbert, 2014), which QA teams know and whose
+//! lexicon users bring: term weights −4…+4; a negator up to `negation_window` words
+//! before a term flips and damps it (×−0.74); an intensifier right before a term
+//! multiplies it; after a contrast word ("but", "但是", "اما") terms weigh 1.5× and
+//! before it 0.5×; the sum `s` is squashed to −1…+1 by `s / sqrt(s² + 15)`.
+
+use super::words_between;
+use crate::normalize::Normalized;
+use crate::rules::pack::Target;
+use std::ops::Range;
+
+/// VADER's negation scalar.
+const NEGATION_SCALAR: f32 = -0.74;
+/// VADER's normalisation constant.
+const ALPHA: f32 = 15.0;
+
+/// Sentiment of one turn.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TurnSentiment {
+    /// −1 (very negative) … +1 (very positive); 0 when no term was found.
+    pub compound: f32,
+    /// Number of lexicon terms counted.
+    pub terms: u32,
+    /// Original byte range and final weight of the most negative term, if any.
+    pub most_negative: Option<(Range<u32>, f32)>,
+    /// Original byte range and final weight of the most positive term, if any.
+    pub most_positive: Option<(Range<u32>, f32)>,
+}
+
+/// Score a turn. `hits` holds the turn's lexicon-related hits (normalised ranges).
+pub(crate) fn score_turn(
+    text: &str,
+    hits: &mut [(Range<u32>, Target)],
+    negation_window: u32,
+    norm: &Normalized,
+) -> TurnSentiment {
+    if hits.is_empty() {
+        return TurnSentiment::default();
+    }
+    hits.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)));
+    let contrast_at = hits
+        .iter()
+        .find(|(_, t)| *t == Target::Contrast)
+        .map(|(r, _)| r.start);
+    let mut sum = 0.0f32;
+    let mut out = TurnSentiment::default();
+    let mut last_term_end = 0u32;
+    for (i, (range, target)) in hits.iter().enumerate() {
+        let Target::Term(weight) = *target else { continue };
+        if range.start < last_term_end {
+            continue; // overlaps a longer/earlier term ("不满" inside "不满意")
+        }
+        last_term_end = range.end;
+        let mut w = weight;
+        let before = &hits[..i];
+        let negated = before.iter().any(|(r, t)| {
+            *t == Target::Negator
+                && r.end <= range.start
+                && words_between(text, r.end as usize, range.start as usize) < negation_window.max(1)
+        });
+        if negated {
+            w *= NEGATION_SCALAR;
+        }
+        if let Some((_, Target::Intensifier(m))) = before.iter().rev().find(|(r, t)| {
+            matches!(t, Target::Intensifier(_))
+                && r.end <= range.start
+                && words_between(text, r.end as usize, range.start as usize) <= 1
+        }) {
+            w *= m;
+        }
+        if let Some(c) = contrast_at {
+            if range.start < c {
+                w *= 0.5;
+            } else {
+                w *= 1.5;
+            }
+        }
+        sum += w;
+        out.terms += 1;
+        let orig = norm.orig_range(range.start as usize..range.end as usize);
+        let orig = orig.start as u32..orig.end as u32;
+        if w < 0.0 && out.most_negative.as_ref().is_none_or(|(_, m)| w < *m) {
+            out.most_negative = Some((orig.clone(), w));
+        }
+        if w > 0.0 && out.most_positive.as_ref().is_none_or(|(_, m)| w > *m) {
+            out.most_positive = Some((orig, w));
+        }
+    }
+    if out.terms > 0 {
+        out.compound = sum / (sum * sum + ALPHA).sqrt();
+    }
+    out
+}

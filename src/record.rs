@@ -1,0 +1,225 @@
+//! The per-call output record: the product's contract with scorecard systems and BI.
+//!
+//! Serialised as one JSON object per line in `calls.jsonl` (envelope field
+//! `"type": "call"`), described by `schemas/record.schema.json`, and flattened into
+//! `calls.csv`. Units: times in milliseconds from the start of the call; `turn` is the
+//! 0-based turn index; `start`/`end` byte offsets are 0-based, end-exclusive, in the
+//! turn's original UTF-8 text; scores 0–100; sentiment −1…+1.
+
+use crate::transcript::{Metadata, Speaker};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One scored call.
+#[derive(Debug, Clone, Serialize)]
+pub struct CallRecord {
+    /// Always `"call"`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Call id.
+    pub call_id: String,
+    /// Input file.
+    pub source: String,
+    /// Line in the input file (JSON Lines), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_line: Option<u64>,
+    /// Input format.
+    pub format: &'static str,
+    /// Language (from metadata or detected).
+    pub language: String,
+    /// Metadata passed through.
+    pub metadata: Metadata,
+    /// The scorecard.
+    pub qa: Qa,
+    /// Sentiment.
+    pub sentiment: Sentiment,
+    /// Contact drivers.
+    pub drivers: Drivers,
+    /// Metrics from timestamps.
+    pub metrics: Metrics,
+    /// The rule pack that produced this record.
+    pub rules: RulesStamp,
+}
+
+/// Which rule pack produced a record.
+#[derive(Debug, Clone, Serialize)]
+pub struct RulesStamp {
+    /// Pack name.
+    pub name: String,
+    /// Pack version.
+    pub version: String,
+    /// SHA-256 of the pack's files.
+    pub hash: String,
+}
+
+/// Scorecard result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Qa {
+    /// 0–100 (the auto-fail score when auto-failed); null when no item applies.
+    pub score: Option<f64>,
+    /// The score before auto-fail.
+    pub raw_score: Option<f64>,
+    /// A critical item failed.
+    pub auto_fail: bool,
+    /// Score per section (0–100; null when no item of the section applies).
+    pub sections: BTreeMap<String, Option<f64>>,
+    /// Every item, in pack order.
+    pub items: Vec<ItemResult>,
+}
+
+/// Outcome of an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Passed.
+    Pass,
+    /// Failed.
+    Fail,
+    /// Not applicable.
+    #[serde(rename = "n/a")]
+    Na,
+}
+
+impl Outcome {
+    /// `pass`, `fail` or `n/a`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Fail => "fail",
+            Outcome::Na => "n/a",
+        }
+    }
+}
+
+/// One item's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemResult {
+    /// Item id.
+    pub id: String,
+    /// Section.
+    pub section: String,
+    /// Weight.
+    pub weight: f64,
+    /// Critical.
+    pub critical: bool,
+    /// Pass / fail / n/a.
+    pub result: Outcome,
+    /// Why, in words.
+    pub reason: String,
+    /// What was said (for a pass of a `require`, or a fail of a `forbid`).
+    pub evidence: Vec<Evidence>,
+    /// For a failed `require`: the nearest thing that was said but did not count
+    /// (wrong speaker, outside the window, too few times).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub closest: Vec<Evidence>,
+}
+
+/// A quote from the call.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Evidence {
+    /// Turn index (0-based).
+    pub turn: u32,
+    /// Who said it.
+    pub speaker: Speaker,
+    /// Turn start, ms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_ms: Option<u64>,
+    /// Turn end, ms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_ms: Option<u64>,
+    /// Byte offset of the match in the turn's original text.
+    pub start: u32,
+    /// End byte offset (exclusive).
+    pub end: u32,
+    /// The matched original text (redacted).
+    pub matched: String,
+    /// Up to ~40 characters either side (redacted).
+    pub snippet: String,
+    /// Which rule part matched (phrase or regex as written).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+}
+
+/// Sentiment per speaker and the worst moment.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Sentiment {
+    /// Customer sentiment.
+    pub customer: SpeakerSentiment,
+    /// Agent sentiment.
+    pub agent: SpeakerSentiment,
+    /// The most negative customer turn (or any turn if the customer has none), if negative.
+    pub most_negative: Option<Moment>,
+}
+
+/// Sentiment of one speaker.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct SpeakerSentiment {
+    /// Mean compound over turns with sentiment terms (0 when none).
+    pub overall: f64,
+    /// Mean over the first third of the speaker's turns.
+    pub start: f64,
+    /// Mean over the last third of the speaker's turns.
+    pub end: f64,
+    /// Turns that carried sentiment terms.
+    pub turns_with_terms: u32,
+}
+
+/// The most negative moment.
+#[derive(Debug, Clone, Serialize)]
+pub struct Moment {
+    /// Compound score of the turn.
+    pub score: f64,
+    /// The turn, with the most negative term as the match.
+    pub evidence: Evidence,
+}
+
+/// Contact drivers.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Drivers {
+    /// Every driver found, in pack order.
+    pub matched: Vec<DriverHit>,
+    /// The primary driver's id.
+    pub primary: Option<String>,
+    /// Its department id.
+    pub department: Option<String>,
+    /// Handle time × the primary driver's cost rate (null without handle time).
+    pub cost: Option<f64>,
+}
+
+/// One driver found.
+#[derive(Debug, Clone, Serialize)]
+pub struct DriverHit {
+    /// Driver id.
+    pub id: String,
+    /// Department id.
+    pub department: String,
+    /// Hits that made it hold.
+    pub hits: u32,
+    /// The first few.
+    pub evidence: Vec<Evidence>,
+}
+
+/// Metrics from timestamps. Time fields are null when the source had no times.
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct Metrics {
+    /// First turn start to last turn end.
+    pub handle_time_ms: Option<u64>,
+    /// Agent talk time (overlaps within the agent's own turns counted once).
+    pub agent_talk_ms: Option<u64>,
+    /// Customer talk time.
+    pub customer_talk_ms: Option<u64>,
+    /// Time nobody speaks, in total.
+    pub silence_ms: Option<u64>,
+    /// Longest stretch nobody speaks.
+    pub longest_silence_ms: Option<u64>,
+    /// Time agent and customer speak at once.
+    pub overtalk_ms: Option<u64>,
+    /// Number of turns.
+    pub turns: u32,
+    /// Agent turns.
+    pub agent_turns: u32,
+    /// Customer turns.
+    pub customer_turns: u32,
+    /// Times were estimated from text length (no timestamps in the source).
+    pub times_estimated: bool,
+}

@@ -1,0 +1,252 @@
+//! Evaluate compiled conditions on a call's hits.
+//!
+//! A leaf's hits are filtered by its scope (speaker, window) and counted against
+//! `min_count`; combinators combine the results. Evidence travels up as hit references
+//! so the record can quote what was said.
+
+use crate::matcher::{Hit, Scan, words_between};
+use crate::rules::Pack;
+use crate::rules::model::Window;
+use crate::rules::pack::{Cond, Leaf, LeafId, LeafKind};
+use crate::transcript::Call;
+
+/// A hit that supports a result: which leaf, which hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HitRef {
+    /// Leaf id.
+    pub leaf: LeafId,
+    /// Index into the leaf's hits.
+    pub index: u32,
+}
+
+/// Result of a condition: does it hold, and what supports it.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// Whether it holds.
+    pub holds: bool,
+    /// Hits that made it hold (for `not`, the hits that made the inner fail are not kept).
+    pub evidence: Vec<HitRef>,
+}
+
+/// Everything evaluation needs about one call.
+pub struct EvalCtx<'a> {
+    /// The pack.
+    pub pack: &'a Pack,
+    /// The call.
+    pub call: &'a Call,
+    /// Its scan.
+    pub scan: &'a Scan,
+    /// Which drivers were found.
+    pub drivers: Vec<bool>,
+    /// Items already decided: Some(true) passed.
+    pub item_passed: Vec<Option<bool>>,
+    /// Language of the call.
+    pub language: String,
+    call_start: u64,
+    call_end: u64,
+}
+
+impl<'a> EvalCtx<'a> {
+    /// Context for `call` scanned into `scan`.
+    pub fn new(pack: &'a Pack, call: &'a Call, scan: &'a Scan) -> Self {
+        let call_start = call.turns.iter().filter_map(|t| t.start_ms).min().unwrap_or(0);
+        let call_end = call
+            .turns
+            .iter()
+            .filter_map(|t| t.end_ms.or(t.start_ms))
+            .max()
+            .unwrap_or(call_start);
+        EvalCtx {
+            pack,
+            call,
+            scan,
+            drivers: vec![false; pack.drivers.len()],
+            item_passed: vec![None; pack.items.len()],
+            language: call.language(),
+            call_start,
+            call_end,
+        }
+    }
+
+    /// Whether turn `t` is inside the leaf's scope.
+    pub fn in_scope(&self, leaf: &Leaf, t: usize) -> bool {
+        let turn = &self.call.turns[t];
+        if let Some(s) = leaf.speaker {
+            if turn.speaker != s {
+                return false;
+            }
+        }
+        match leaf.window {
+            None => true,
+            Some(w) => self.in_window(w, t),
+        }
+    }
+
+    /// Whether turn `t` is in window `w`: `first_*` windows test the turn's start,
+    /// `last_*` windows its end.
+    pub fn in_window(&self, w: Window, t: usize) -> bool {
+        let turn = &self.call.turns[t];
+        let start = turn.start_ms.unwrap_or(self.call_start).saturating_sub(self.call_start);
+        let end = turn.end_ms.or(turn.start_ms).unwrap_or(self.call_start);
+        let from_end = self.call_end.saturating_sub(end);
+        let duration = (self.call_end - self.call_start) as f64;
+        let n = self.call.turns.len();
+        match w {
+            Window::FirstSeconds(s) => start as f64 <= s * 1000.0,
+            Window::LastSeconds(s) => from_end as f64 <= s * 1000.0,
+            Window::FirstTurns(k) => t < k as usize,
+            Window::LastTurns(k) => t + (k as usize) >= n,
+            Window::FirstPercent(p) => start as f64 <= duration * p / 100.0,
+            Window::LastPercent(p) => from_end as f64 <= duration * p / 100.0,
+        }
+    }
+
+    /// The in-scope hits of a leaf, as indexes.
+    pub fn scoped_hits(&self, leaf: LeafId) -> impl Iterator<Item = (u32, &Hit)> + '_ {
+        let l = &self.pack.leaves[leaf as usize];
+        self.scan.leaf_hits[leaf as usize]
+            .iter()
+            .enumerate()
+            .filter(move |(_, h)| self.in_scope(l, h.turn as usize))
+            .map(|(i, h)| (i as u32, h))
+    }
+
+    /// Evaluate a condition.
+    pub fn eval(&self, c: &Cond) -> Outcome {
+        match c {
+            Cond::Leaf(l) => self.leaf(*l),
+            Cond::Near { a, b, within } => self.near(*a, *b, *within),
+            Cond::Before { first, then } => self.before(*first, *then),
+            Cond::And(subs) => {
+                let mut out = Outcome {
+                    holds: true,
+                    evidence: Vec::new(),
+                };
+                for s in subs {
+                    let o = self.eval(s);
+                    if !o.holds {
+                        return Outcome::default();
+                    }
+                    out.evidence.extend(o.evidence);
+                }
+                out
+            }
+            Cond::Or(subs) => {
+                let mut out = Outcome::default();
+                for s in subs {
+                    let o = self.eval(s);
+                    if o.holds {
+                        out.holds = true;
+                        out.evidence.extend(o.evidence);
+                    }
+                }
+                out
+            }
+            Cond::Not(sub) => Outcome {
+                holds: !self.eval(sub).holds,
+                evidence: Vec::new(),
+            },
+            Cond::Meta(pairs) => Outcome {
+                holds: pairs.iter().all(|(k, vs)| {
+                    self.meta_value(k)
+                        .is_some_and(|v| vs.iter().any(|x| *x == v.to_lowercase()))
+                }),
+                evidence: Vec::new(),
+            },
+            Cond::Driver(ids) => Outcome {
+                holds: ids.iter().any(|&d| self.drivers[d as usize]),
+                evidence: Vec::new(),
+            },
+            Cond::ItemPassed(i) => Outcome {
+                holds: self.item_passed[*i as usize] == Some(true),
+                evidence: Vec::new(),
+            },
+        }
+    }
+
+    fn meta_value(&self, key: &str) -> Option<String> {
+        let m = &self.call.metadata;
+        match key {
+            "agent" => m.agent.clone(),
+            "team" => m.team.clone(),
+            "queue" => m.queue.clone(),
+            "channel" => m.channel.clone(),
+            "customer_id" => m.customer_id.clone(),
+            "language" => Some(self.language.clone()),
+            "format" => Some(self.call.format.as_str().to_string()),
+            other => m.extra.get(other).cloned(),
+        }
+    }
+
+    fn leaf(&self, leaf: LeafId) -> Outcome {
+        let l = &self.pack.leaves[leaf as usize];
+        let min = l.min_count as usize;
+        match l.kind {
+            LeafKind::Any | LeafKind::Regex => {
+                let evidence: Vec<HitRef> = self
+                    .scoped_hits(leaf)
+                    .map(|(index, _)| HitRef { leaf, index })
+                    .collect();
+                Outcome {
+                    holds: evidence.len() >= min,
+                    evidence: if evidence.len() >= min { evidence } else { Vec::new() },
+                }
+            }
+            LeafKind::All => {
+                let mut counts = vec![0usize; l.terms.len()];
+                let mut evidence = Vec::new();
+                for (index, h) in self.scoped_hits(leaf) {
+                    let c = &mut counts[h.phrase as usize];
+                    if *c == 0 {
+                        evidence.push(HitRef { leaf, index });
+                    }
+                    *c += 1;
+                }
+                let holds = !counts.is_empty() && counts.iter().all(|&c| c >= min);
+                Outcome {
+                    holds,
+                    evidence: if holds { evidence } else { Vec::new() },
+                }
+            }
+        }
+    }
+
+    fn near(&self, a: LeafId, b: LeafId, within: u32) -> Outcome {
+        let bs: Vec<(u32, &Hit)> = self.scoped_hits(b).collect();
+        for (ia, ha) in self.scoped_hits(a) {
+            for (ib, hb) in bs.iter().filter(|(_, hb)| hb.turn == ha.turn) {
+                let text = &self.scan.norm(ha.turn as usize).text;
+                let gap = if ha.norm.end <= hb.norm.start {
+                    words_between(text, ha.norm.end as usize, hb.norm.start as usize)
+                } else if hb.norm.end <= ha.norm.start {
+                    words_between(text, hb.norm.end as usize, ha.norm.start as usize)
+                } else {
+                    continue; // overlapping hits are the same words, not two things said
+                };
+                if gap <= within {
+                    return Outcome {
+                        holds: true,
+                        evidence: vec![HitRef { leaf: a, index: ia }, HitRef { leaf: b, index: *ib }],
+                    };
+                }
+            }
+        }
+        Outcome::default()
+    }
+
+    fn before(&self, first: LeafId, then: LeafId) -> Outcome {
+        let Some((ia, ha)) = self.scoped_hits(first).min_by_key(|(_, h)| (h.turn, h.norm.start)) else {
+            return Outcome::default();
+        };
+        let after = self
+            .scoped_hits(then)
+            .find(|(_, h)| (h.turn, h.norm.start) > (ha.turn, ha.norm.start) && (h.turn > ha.turn || h.norm.start >= ha.norm.end));
+        match after {
+            Some((ib, _)) => Outcome {
+                holds: true,
+                evidence: vec![HitRef { leaf: first, index: ia }, HitRef { leaf: then, index: ib }],
+            },
+            None => Outcome::default(),
+        }
+    }
+}

@@ -1,0 +1,364 @@
+//! Stage 4: turn a scanned call into its record: drivers, scorecard items (pass / fail /
+//! n/a with evidence and a reason), section and QA scores with auto-fail, sentiment,
+//! metrics.
+//!
+//! Order matters and is fixed: drivers first (items may apply only to some drivers),
+//! then items in the pack's dependency order (an item may apply only when another passed).
+
+mod describe;
+pub mod eval;
+pub mod metrics;
+
+use crate::matcher::{Hit, Scan};
+use crate::record::*;
+use crate::redact::redact;
+use crate::rules::Pack;
+use crate::rules::model::Mode;
+use crate::rules::pack::{Cond, LeafId};
+use crate::transcript::{Call, Speaker};
+use eval::{EvalCtx, HitRef};
+use std::collections::BTreeMap;
+
+/// Most evidence quotes kept per item or driver.
+const MAX_EVIDENCE: usize = 5;
+/// Characters of context either side of a match in a snippet.
+const SNIPPET_CONTEXT: usize = 40;
+
+/// Options for scoring.
+#[derive(Debug, Clone, Copy)]
+pub struct ScoreOptions {
+    /// Redact personal data in evidence (default true).
+    pub redact: bool,
+}
+
+impl Default for ScoreOptions {
+    fn default() -> Self {
+        ScoreOptions { redact: true }
+    }
+}
+
+/// Score a call that `scan` holds the scan of.
+pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> CallRecord {
+    let mut ctx = EvalCtx::new(pack, call, scan);
+    let ev = Ev { call, scan, pack, opts };
+
+    // Drivers.
+    let mut drivers = Drivers::default();
+    let mut best: Option<(usize, u32, (u32, u32))> = None; // (driver, hits, first position)
+    for (di, d) in pack.drivers.iter().enumerate() {
+        let o = ctx.eval(&d.when);
+        if !o.holds {
+            continue;
+        }
+        ctx.drivers[di] = true;
+        let hits = o.evidence.len().max(1) as u32;
+        let first = o
+            .evidence
+            .iter()
+            .map(|r| {
+                let h = ev.hit(r);
+                (h.turn, h.norm.start)
+            })
+            .min()
+            .unwrap_or((u32::MAX, u32::MAX));
+        let better = match best {
+            None => true,
+            Some((_, bh, bf)) => hits > bh || (hits == bh && first < bf),
+        };
+        if better {
+            best = Some((di, hits, first));
+        }
+        drivers.matched.push(DriverHit {
+            id: d.id.clone(),
+            department: pack.departments[d.department as usize].id.clone(),
+            hits,
+            evidence: ev.evidence(&o.evidence),
+        });
+    }
+    let metrics = metrics::metrics(call);
+    if let Some((di, _, _)) = best {
+        let d = &pack.drivers[di];
+        drivers.primary = Some(d.id.clone());
+        drivers.department = Some(pack.departments[d.department as usize].id.clone());
+        drivers.cost = metrics
+            .handle_time_ms
+            .map(|ms| round(ms as f64 / 3_600_000.0 * d.cost_per_hour, 4));
+    }
+
+    // Items.
+    let mut results: Vec<Option<ItemResult>> = vec![None; pack.items.len()];
+    for &ii in &pack.item_order {
+        let item = &pack.items[ii as usize];
+        let applies = item.applies_when.as_ref().is_none_or(|a| ctx.eval(a).holds);
+        let (result, reason, evidence, closest) = if !applies {
+            (Outcome::Na, "not applicable: its applies_when condition does not hold".to_string(), Vec::new(), Vec::new())
+        } else {
+            let o = ctx.eval(&item.cond);
+            let evidence = ev.evidence(&o.evidence);
+            match (item.mode, o.holds) {
+                (Mode::Require, true) => {
+                    let reason = match evidence.first() {
+                        Some(e) => format!("found: {}", ev.quote(e)),
+                        None => "condition holds".to_string(),
+                    };
+                    (Outcome::Pass, reason, evidence, Vec::new())
+                }
+                (Mode::Require, false) => {
+                    let closest = ev.closest(&ctx, &item.cond);
+                    let mut reason = format!("required but not found: {}", describe::describe(pack, &item.cond));
+                    if let Some((e, why)) = closest.first() {
+                        reason.push_str(&format!("; closest: {} ({why})", ev.quote(e)));
+                    }
+                    (Outcome::Fail, reason, Vec::new(), closest.into_iter().map(|(e, _)| e).collect())
+                }
+                (Mode::Forbid, true) => {
+                    let reason = match evidence.first() {
+                        Some(e) => format!("forbidden: {}", ev.quote(e)),
+                        None => format!("forbidden condition holds: {}", describe::describe(pack, &item.cond)),
+                    };
+                    (Outcome::Fail, reason, evidence, Vec::new())
+                }
+                (Mode::Forbid, false) => (Outcome::Pass, "nothing forbidden was said".to_string(), Vec::new(), Vec::new()),
+            }
+        };
+        ctx.item_passed[ii as usize] = Some(result == Outcome::Pass);
+        results[ii as usize] = Some(ItemResult {
+            id: item.id.clone(),
+            section: item.section.clone(),
+            weight: item.weight,
+            critical: item.critical,
+            result,
+            reason,
+            evidence,
+            closest,
+        });
+    }
+    let items: Vec<ItemResult> = results.into_iter().flatten().collect();
+    let qa = qa_scores(pack, items);
+
+    CallRecord {
+        kind: "call",
+        call_id: call.call_id.clone(),
+        source: call.source.clone(),
+        source_line: call.source_line,
+        format: call.format.as_str(),
+        language: ctx.language.clone(),
+        metadata: call.metadata.clone(),
+        qa,
+        sentiment: ev.sentiment(),
+        drivers,
+        metrics,
+        rules: RulesStamp {
+            name: pack.info.name.clone(),
+            version: pack.info.version.clone(),
+            hash: pack.hash.clone(),
+        },
+    }
+}
+
+fn qa_scores(pack: &Pack, items: Vec<ItemResult>) -> Qa {
+    let mut sections: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    let (mut passed, mut applicable) = (0.0, 0.0);
+    let mut auto_fail = false;
+    for s in &pack.sections {
+        sections.insert(s.clone(), (0.0, 0.0));
+    }
+    for r in &items {
+        if r.result == Outcome::Na {
+            continue;
+        }
+        let s = sections.entry(r.section.clone()).or_default();
+        s.1 += r.weight;
+        applicable += r.weight;
+        if r.result == Outcome::Pass {
+            s.0 += r.weight;
+            passed += r.weight;
+        } else if r.critical {
+            auto_fail = true;
+        }
+    }
+    let pct = |p: f64, a: f64| (a > 0.0).then(|| round(100.0 * p / a, 1));
+    let raw_score = pct(passed, applicable);
+    Qa {
+        score: if auto_fail { Some(pack.info.auto_fail_score) } else { raw_score },
+        raw_score,
+        auto_fail,
+        sections: sections.into_iter().map(|(k, (p, a))| (k, pct(p, a))).collect(),
+        items,
+    }
+}
+
+/// Round to `digits` decimals (outputs stay short and stable).
+pub fn round(x: f64, digits: i32) -> f64 {
+    let f = 10f64.powi(digits);
+    (x * f).round() / f
+}
+
+/// Builds evidence quotes for one call.
+struct Ev<'a> {
+    call: &'a Call,
+    scan: &'a Scan,
+    pack: &'a Pack,
+    opts: ScoreOptions,
+}
+
+impl Ev<'_> {
+    fn hit(&self, r: &HitRef) -> &Hit {
+        &self.scan.leaf_hits[r.leaf as usize][r.index as usize]
+    }
+
+    fn evidence(&self, refs: &[HitRef]) -> Vec<Evidence> {
+        let mut sorted: Vec<&HitRef> = refs.iter().collect();
+        sorted.sort_by_key(|r| {
+            let h = self.hit(r);
+            (h.turn, h.orig.start, r.leaf)
+        });
+        sorted.dedup_by_key(|r| {
+            let h = self.hit(r);
+            (h.turn, h.orig.start, h.orig.end)
+        });
+        sorted
+            .into_iter()
+            .take(MAX_EVIDENCE)
+            .map(|r| {
+                let h = self.hit(r);
+                let rule = self.pack.leaves[r.leaf as usize].terms.get(h.phrase as usize).cloned();
+                self.quote_range(h.turn, h.orig.start, h.orig.end, rule)
+            })
+            .collect()
+    }
+
+    fn quote_range(&self, turn: u32, start: u32, end: u32, rule: Option<String>) -> Evidence {
+        let t = &self.call.turns[turn as usize];
+        let text = t.text.as_str();
+        let (s, e) = (start as usize, (end as usize).min(text.len()));
+        let matched = &text[s.min(e)..e];
+        let before: String = {
+            let chars: Vec<char> = text[..s].chars().rev().take(SNIPPET_CONTEXT).collect();
+            chars.into_iter().rev().collect()
+        };
+        let after: String = text[e..].chars().take(SNIPPET_CONTEXT).collect();
+        let snippet = format!("{before}{matched}{after}");
+        let snippet = snippet.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (matched, snippet) = if self.opts.redact {
+            (redact(matched).into_owned(), redact(&snippet).into_owned())
+        } else {
+            (matched.to_string(), snippet)
+        };
+        Evidence {
+            turn,
+            speaker: t.speaker,
+            start_ms: t.start_ms,
+            end_ms: t.end_ms,
+            start,
+            end,
+            matched,
+            snippet,
+            rule,
+        }
+    }
+
+    fn quote(&self, e: &Evidence) -> String {
+        let time = e.start_ms.map(fmt_time).unwrap_or_else(|| format!("turn {}", e.turn + 1));
+        format!("\"{}\" ({}, {})", e.matched, e.speaker.as_str(), time)
+    }
+
+    /// For a failed `require`: hits of its leaves that were out of scope, with why.
+    fn closest(&self, ctx: &EvalCtx, cond: &Cond) -> Vec<(Evidence, String)> {
+        let mut leaves = Vec::new();
+        collect_leaves(cond, &mut leaves);
+        let mut out = Vec::new();
+        for leaf in leaves {
+            let l = &self.pack.leaves[leaf as usize];
+            for (i, h) in self.scan.leaf_hits[leaf as usize].iter().enumerate() {
+                let turn = &self.call.turns[h.turn as usize];
+                let why = if l.speaker.is_some_and(|s| s != turn.speaker) {
+                    format!("said by the {}, not the {}", turn.speaker.as_str(), l.speaker.map_or("", Speaker::as_str))
+                } else if l.window.is_some_and(|w| !ctx.in_window(w, h.turn as usize)) {
+                    "outside the window".to_string()
+                } else {
+                    format!("found, but the condition needs more (min_count = {}, or other parts)", l.min_count)
+                };
+                let r = HitRef { leaf, index: i as u32 };
+                if let Some(e) = self.evidence(&[r]).pop() {
+                    out.push((e, why));
+                }
+                if out.len() >= 3 {
+                    return out;
+                }
+            }
+        }
+        out
+    }
+
+    fn sentiment(&self) -> Sentiment {
+        let mut s = Sentiment {
+            customer: self.speaker_sentiment(Speaker::Customer),
+            agent: self.speaker_sentiment(Speaker::Agent),
+            most_negative: None,
+        };
+        let worst = |only: Option<Speaker>| {
+            self.scan
+                .sentiment
+                .iter()
+                .enumerate()
+                .filter(|(i, t)| only.is_none_or(|sp| self.call.turns[*i].speaker == sp) && t.compound < 0.0)
+                .min_by(|a, b| a.1.compound.total_cmp(&b.1.compound))
+        };
+        if let Some((i, t)) = worst(Some(Speaker::Customer)).or_else(|| worst(None)) {
+            let (range, _) = t.most_negative.clone().unwrap_or((0..0, 0.0));
+            s.most_negative = Some(Moment {
+                score: round(t.compound as f64, 3),
+                evidence: self.quote_range(i as u32, range.start, range.end, None),
+            });
+        }
+        s
+    }
+
+    fn speaker_sentiment(&self, who: Speaker) -> SpeakerSentiment {
+        let turns: Vec<f64> = self
+            .scan
+            .sentiment
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.call.turns[*i].speaker == who)
+            .map(|(_, t)| if t.terms > 0 { Some(t.compound as f64) } else { None })
+            .map(|v| v.unwrap_or(f64::NAN))
+            .collect();
+        let mean = |v: &[f64]| {
+            let scored: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
+            if scored.is_empty() {
+                0.0
+            } else {
+                round(scored.iter().sum::<f64>() / scored.len() as f64, 3)
+            }
+        };
+        let third = turns.len().div_ceil(3);
+        SpeakerSentiment {
+            overall: mean(&turns),
+            start: mean(&turns[..third.min(turns.len())]),
+            end: mean(&turns[turns.len() - third.min(turns.len())..]),
+            turns_with_terms: turns.iter().filter(|x| !x.is_nan()).count() as u32,
+        }
+    }
+}
+
+fn collect_leaves(c: &Cond, out: &mut Vec<LeafId>) {
+    match c {
+        Cond::Leaf(l) => out.push(*l),
+        Cond::Near { a, b, .. } => out.extend([*a, *b]),
+        Cond::Before { first, then } => out.extend([*first, *then]),
+        Cond::And(s) | Cond::Or(s) => s.iter().for_each(|c| collect_leaves(c, out)),
+        Cond::Not(_) | Cond::Meta(_) | Cond::Driver(_) | Cond::ItemPassed(_) => {}
+    }
+}
+
+/// `mm:ss` (or `h:mm:ss`) of a time in ms.
+pub fn fmt_time(ms: u64) -> String {
+    let s = ms / 1000;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+    } else {
+        format!("{:02}:{:02}", s / 60, s % 60)
+    }
+}
