@@ -17,3 +17,6 @@ pub mod matcher;
 pub mod record;
 pub mod redact;
 pub mod score;
+pub mod run;
+pub mod sink;
+pub mod cli;

@@ -107,3 +107,19 @@ impl MetadataTable {
         unimplemented!("reader helper fills this in")
     }
 }
+
+impl MetadataTable {
+    /// Add the rows of another table (rows already present are kept).
+    pub fn extend(&mut self, other: MetadataTable) {
+        for (k, v) in other.rows {
+            self.rows.entry(k).or_insert(v);
+        }
+    }
+}
+
+/// True when a CSV's header marks it as side metadata (a `call_id` column and no
+/// message/text column) rather than a chat export.
+pub fn is_metadata_csv(text: &str) -> bool {
+    let _ = text;
+    unimplemented!("reader helper fills this in")
+}

@@ -1,0 +1,82 @@
+//! Command-line interface: argument parsing (clap derive), one module per subcommand,
+//! and the documented exit codes.
+
+mod check;
+mod run;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Exit codes (also documented in README.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Exit {
+    /// Everything found was scored (or: the pack has no errors).
+    Ok = 0,
+    /// Fatal: bad rules, bad arguments, unwritable output — nothing was scored.
+    Fatal = 2,
+    /// The run finished but some inputs could not be read (see errors.jsonl).
+    SomeInputsFailed = 3,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        ExitCode::from(e as u8)
+    }
+}
+
+/// Full-coverage auto-QA for contact-center transcripts.
+#[derive(Debug, Parser)]
+#[command(name = "callscore", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Score every transcript under PATH... against a rule pack.
+    Run(run::RunArgs),
+    /// Check a rule pack and print every error and warning.
+    Check(check::CheckArgs),
+}
+
+/// Parse arguments and run; returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { Exit::Fatal.into() } else { Exit::Ok.into() };
+        }
+    };
+    let code = match cli.command {
+        Command::Run(a) => run::run(a),
+        Command::Check(a) => check::check(a),
+    };
+    code.into()
+}
+
+/// Load and compile a pack, printing diagnostics to stderr. `None` when it has errors.
+pub(crate) fn load_pack_or_report(dir: &std::path::Path) -> Option<crate::rules::Pack> {
+    let checked = match crate::rules::load_pack(dir) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("callscore: cannot load rule pack {}: {e}", dir.display());
+            eprintln!("  help: pass the folder of your rule files with --rules DIR (see rules/README.md)");
+            return None;
+        }
+    };
+    for d in &checked.diagnostics {
+        eprintln!("{}\n", d.render_full(&checked.sources));
+    }
+    if checked.pack.is_none() {
+        eprintln!(
+            "callscore: the rule pack {} has {} error(s); no transcript was read. Fix them and run `callscore check --rules {}`.",
+            dir.display(),
+            checked.error_count(),
+            dir.display()
+        );
+    }
+    checked.pack
+}

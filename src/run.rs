@@ -1,0 +1,559 @@
+//! The batch: walk the inputs in a fixed order, score them in parallel chunks, write
+//! results in input order.
+//!
+//! Shape (memory stays flat whatever the corpus size):
+//! 1. Inputs are produced lazily: directories are walked in sorted order (one directory
+//!    listing in memory at a time), JSON Lines files and stdin are read line by line.
+//! 2. Up to `CHUNK_UNITS` inputs (or `CHUNK_BYTES` of lines) are taken and scored with
+//!    rayon (`map_init` gives each worker its own reusable scan buffers); `collect`
+//!    keeps their order.
+//! 3. The chunk's formatted records are written in order by this thread, then the next
+//!    chunk is taken. Output bytes therefore do not depend on `--threads`.
+//!
+//! A file that cannot be read becomes an error record and the run goes on; a panic while
+//! scoring one input is caught and recorded the same way (it is still a bug to fix).
+
+use crate::matcher::{Scan, scan_call};
+use crate::rules::Pack;
+use crate::score::{ScoreOptions, score_call};
+use crate::sink::{Formatted, Output, format_error, format_record};
+use crate::transcript::Call;
+use crate::transcript::read::{self, MetadataTable, ReadError, ReadOptions};
+use rayon::prelude::*;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+const CHUNK_UNITS: usize = 512;
+const CHUNK_BYTES: usize = 32 << 20;
+/// Largest single JSON Lines record accepted.
+const MAX_LINE_BYTES: u64 = 64 << 20;
+/// File extensions read as transcripts; other files are counted as skipped.
+pub const TRANSCRIPT_EXTENSIONS: &[&str] = &["json", "jsonl", "ndjson", "vtt", "srt", "txt", "text", "log", "chat", "csv"];
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Files, directories, or `-` for JSON Lines on stdin.
+    pub inputs: Vec<PathBuf>,
+    /// Output folder, or `-` for stdout.
+    pub out: PathBuf,
+    /// Worker threads (0 = all cores).
+    pub threads: usize,
+    /// Reader options.
+    pub read: ReadOptions,
+    /// Side CSVs of metadata given explicitly.
+    pub metadata: Vec<PathBuf>,
+    /// Scoring options.
+    pub score: ScoreOptions,
+    /// Largest whole file read (bytes); larger files are errors.
+    pub max_file_bytes: u64,
+    /// Show a progress bar (only used when stderr is a terminal).
+    pub progress: bool,
+    /// Print at most this many per-input errors on stderr (all go to errors.jsonl).
+    pub max_stderr_errors: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            inputs: vec![PathBuf::from("corpus")],
+            out: PathBuf::from("out"),
+            threads: 0,
+            read: ReadOptions::default(),
+            metadata: Vec::new(),
+            score: ScoreOptions::default(),
+            max_file_bytes: 512 << 20,
+            progress: true,
+            max_stderr_errors: 20,
+        }
+    }
+}
+
+/// Counts of a finished run.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Summary {
+    /// Inputs found: transcript files plus JSON Lines records.
+    pub inputs_found: u64,
+    /// Inputs whose every call was scored.
+    pub inputs_scored: u64,
+    /// Inputs with at least one error (listed in errors.jsonl).
+    pub inputs_errored: u64,
+    /// Calls scored.
+    pub calls_scored: u64,
+    /// Error records written.
+    pub errors: u64,
+    /// Files not read because their extension is not a transcript format.
+    pub files_skipped: u64,
+    /// A few of the skipped files, to show what was left out.
+    pub skipped_examples: Vec<String>,
+    /// Metadata CSV files loaded, and rows.
+    pub metadata_files: Vec<String>,
+    /// Rows of side metadata.
+    pub metadata_rows: u64,
+    /// Bytes of input read.
+    pub bytes_read: u64,
+}
+
+/// Why a run could not be done at all.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The output could not be written.
+    #[error("cannot write output in {path}: {source}")]
+    Output {
+        /// Where.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// An input path does not exist.
+    #[error("input {0} does not exist")]
+    MissingInput(PathBuf),
+    /// A metadata CSV named on the command line cannot be read.
+    #[error("{}", .0.reason)]
+    Metadata(ReadError),
+    /// The thread pool could not start.
+    #[error("cannot start worker threads: {0}")]
+    Threads(String),
+}
+
+/// One unit of work.
+enum Unit {
+    File(PathBuf),
+    Line { source: Arc<str>, line: u64, text: String },
+    Error(ReadError),
+}
+
+/// What one unit produced.
+struct UnitOut {
+    calls: Vec<Formatted>,
+    errors: Vec<(Vec<u8>, String)>,
+    bytes: u64,
+}
+
+/// Run the batch and write outputs. Returns the summary (also written to summary.json).
+pub fn run(pack: &Pack, opts: &RunOptions) -> Result<Summary, RunError> {
+    let started = Instant::now();
+    for p in &opts.inputs {
+        if p != Path::new("-") && !p.exists() {
+            return Err(RunError::MissingInput(p.clone()));
+        }
+    }
+    let mut summary = Summary::default();
+    let mut meta = MetadataTable::default();
+    for p in &opts.metadata {
+        let t = MetadataTable::load(p).map_err(RunError::Metadata)?;
+        summary.metadata_rows += t.len() as u64;
+        summary.metadata_files.push(p.display().to_string());
+        meta.extend(t);
+    }
+    for p in discover_metadata(&opts.inputs) {
+        match MetadataTable::load(&p) {
+            Ok(t) => {
+                summary.metadata_rows += t.len() as u64;
+                summary.metadata_files.push(p.display().to_string());
+                meta.extend(t);
+            }
+            Err(e) => eprintln!("callscore: {}: {}", p.display(), e.reason),
+        }
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|e| RunError::Threads(e.to_string()))?;
+    let mut output = Output::open(&opts.out, pack).map_err(|e| RunError::Output {
+        path: opts.out.clone(),
+        source: e,
+    })?;
+    let progress = progress_bar(opts.progress);
+    let mut units = UnitIter::new(&opts.inputs);
+    let mut stderr_errors = 0usize;
+    let mut found = 0u64;
+    let mut scored_inputs = 0u64;
+    let mut errored_inputs = 0u64;
+    loop {
+        let mut chunk = Vec::with_capacity(CHUNK_UNITS);
+        let mut bytes = 0usize;
+        while chunk.len() < CHUNK_UNITS && bytes < CHUNK_BYTES {
+            match units.next() {
+                Some(u) => {
+                    if let Unit::Line { text, .. } = &u {
+                        bytes += text.len();
+                    }
+                    chunk.push(u);
+                }
+                None => break,
+            }
+        }
+        if chunk.is_empty() {
+            break;
+        }
+        let outs: Vec<UnitOut> = pool.install(|| {
+            chunk
+                .into_par_iter()
+                .map_init(|| Scan::new(pack), |scan, unit| process_unit(pack, opts, &meta, scan, unit))
+                .collect()
+        });
+        for o in outs {
+            found += 1;
+            summary.bytes_read += o.bytes;
+            if o.errors.is_empty() {
+                scored_inputs += 1;
+            } else {
+                errored_inputs += 1;
+            }
+            for f in &o.calls {
+                output.call(f).map_err(|e| RunError::Output { path: opts.out.clone(), source: e })?;
+            }
+            summary.calls_scored += o.calls.len() as u64;
+            for (line, msg) in &o.errors {
+                output.error(line).map_err(|e| RunError::Output { path: opts.out.clone(), source: e })?;
+                summary.errors += 1;
+                if stderr_errors < opts.max_stderr_errors {
+                    progress.suspend(|| eprintln!("callscore: {msg}"));
+                } else if stderr_errors == opts.max_stderr_errors {
+                    progress.suspend(|| eprintln!("callscore: more errors follow; all are listed in errors.jsonl"));
+                }
+                stderr_errors += 1;
+            }
+        }
+        progress.set_position(summary.calls_scored);
+    }
+    summary.files_skipped = units.skipped;
+    summary.skipped_examples = std::mem::take(&mut units.skipped_examples);
+    drop(units);
+    progress.finish_and_clear();
+    summary.inputs_found = found;
+    summary.inputs_scored = scored_inputs;
+    summary.inputs_errored = errored_inputs;
+    let elapsed = started.elapsed();
+    let doc = serde_json::json!({
+        "type": "summary",
+        "counts": &summary,
+        "rules": {
+            "name": pack.info.name,
+            "version": pack.info.version,
+            "hash": pack.hash,
+            "patterns": pack.pattern_count,
+            "regexes": pack.tables.regexes.len(),
+            "automaton_bytes": pack.automaton_bytes,
+        },
+        "threads": pool.current_num_threads(),
+        "elapsed_ms": elapsed.as_millis() as u64,
+        "mb_per_s": if elapsed.as_secs_f64() > 0.0 { crate::score::round(summary.bytes_read as f64 / 1e6 / elapsed.as_secs_f64(), 1) } else { 0.0 },
+        "calls_per_s": if elapsed.as_secs_f64() > 0.0 { crate::score::round(summary.calls_scored as f64 / elapsed.as_secs_f64(), 1) } else { 0.0 },
+    });
+    output.finish(&doc).map_err(|e| RunError::Output { path: opts.out.clone(), source: e })?;
+    Ok(summary)
+}
+
+fn progress_bar(wanted: bool) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !wanted || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let pb = indicatif::ProgressBar::new_spinner();
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {pos} calls scored ({per_sec}) {elapsed}") {
+        pb.set_style(style);
+    }
+    pb.enable_steady_tick(std::time::Duration::from_millis(200));
+    pb
+}
+
+/// Score one unit (on a worker thread). Panics are caught and reported as errors.
+fn process_unit(pack: &Pack, opts: &RunOptions, meta: &MetadataTable, scan: &mut Scan, unit: Unit) -> UnitOut {
+    let label = match &unit {
+        Unit::File(p) => p.display().to_string(),
+        Unit::Line { source, line, .. } => format!("{source}:{line}"),
+        Unit::Error(e) => e.source.clone(),
+    };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_and_score(pack, opts, meta, scan, unit)));
+    match result {
+        Ok(o) => o,
+        Err(panic) => {
+            let msg = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            *scan = Scan::new(pack);
+            let e = ReadError {
+                source: label,
+                line: None,
+                call_id: None,
+                reason: format!("internal error while scoring (a bug in callscore): {msg}"),
+                hint: Some("please report this input; the rest of the run is unaffected".into()),
+            };
+            UnitOut { calls: vec![], errors: vec![error_pair(&e)], bytes: 0 }
+        }
+    }
+}
+
+fn error_pair(e: &ReadError) -> (Vec<u8>, String) {
+    let mut msg = e.source.clone();
+    if let Some(l) = e.line {
+        msg.push_str(&format!(":{l}"));
+    }
+    msg.push_str(&format!(": {}", e.reason));
+    if let Some(h) = &e.hint {
+        msg.push_str(&format!("; {h}"));
+    }
+    (format_error(e), msg)
+}
+
+fn read_and_score(pack: &Pack, opts: &RunOptions, meta: &MetadataTable, scan: &mut Scan, unit: Unit) -> UnitOut {
+    let (calls, errors, bytes) = match unit {
+        Unit::Error(e) => (vec![], vec![e], 0),
+        Unit::Line { source, line, text } => {
+            let n = text.len() as u64;
+            match read::read_native_line(&source, line, &text) {
+                Ok(c) => (vec![c], vec![], n),
+                Err(e) => (vec![], vec![e], n),
+            }
+        }
+        Unit::File(path) => read_file(&path, opts),
+    };
+    let mut out = UnitOut { calls: Vec::with_capacity(calls.len()), errors: errors.iter().map(error_pair).collect(), bytes };
+    for mut call in calls {
+        if call.turns.is_empty() {
+            out.errors.push(error_pair(&ReadError {
+                source: call.source.clone(),
+                line: call.source_line,
+                call_id: Some(call.call_id.clone()),
+                reason: "empty call: no turns with text".into(),
+                hint: Some("check the export; a call needs at least one turn".into()),
+            }));
+            continue;
+        }
+        meta.apply(&mut call);
+        score_one(pack, opts, scan, &call, &mut out.calls);
+    }
+    out
+}
+
+fn score_one(pack: &Pack, opts: &RunOptions, scan: &mut Scan, call: &Call, out: &mut Vec<Formatted>) {
+    scan_call(pack, call, scan);
+    let record = score_call(pack, call, scan, opts.score);
+    out.push(format_record(pack, &record));
+}
+
+fn read_file(path: &Path, opts: &RunOptions) -> (Vec<Call>, Vec<ReadError>, u64) {
+    let source = path.display().to_string();
+    let err = |reason: String, hint: &str| ReadError {
+        source: source.clone(),
+        line: None,
+        call_id: None,
+        reason,
+        hint: Some(hint.to_string()),
+    };
+    let bytes = match std::fs::metadata(path) {
+        Ok(m) if m.len() > opts.max_file_bytes => {
+            return (vec![], vec![err(format!("file is {} bytes, more than the limit of {}", m.len(), opts.max_file_bytes), "split it, export it as JSON Lines (streamed without limit), or raise --max-file-size")], 0);
+        }
+        _ => match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => return (vec![], vec![err(format!("cannot read file: {e}"), "check the path and permissions")], 0),
+        },
+    };
+    let n = bytes.len() as u64;
+    let text = match read::decode(&bytes, &source, &opts.read) {
+        Ok(t) => t,
+        Err(e) => return (vec![], vec![e], n),
+    };
+    let (calls, errors) = read::read_document(&source, path, &text, &opts.read);
+    (calls, errors, n)
+}
+
+/// Side metadata CSVs found among the inputs (any `.csv` whose header has a `call_id`
+/// column and no message column).
+fn discover_metadata(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if input == Path::new("-") || !input.is_dir() {
+            continue;
+        }
+        for e in walkdir::WalkDir::new(input).sort_by_file_name().into_iter().flatten() {
+            if e.file_type().is_file() && is_csv(e.path()) && csv_is_metadata(e.path()) {
+                out.push(e.path().to_path_buf());
+            }
+        }
+    }
+    out
+}
+
+fn is_csv(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
+fn csv_is_metadata(p: &Path) -> bool {
+    let mut head = Vec::with_capacity(4096);
+    let ok = std::fs::File::open(p).and_then(|f| f.take(64 * 1024).read_to_end(&mut head));
+    ok.is_ok() && read::is_metadata_csv(&String::from_utf8_lossy(&head))
+}
+
+fn is_hidden(p: &Path) -> bool {
+    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'))
+}
+
+fn is_jsonl(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
+}
+
+/// Lazily yields units: files in sorted walk order, JSON Lines records one by one.
+struct UnitIter {
+    inputs: std::vec::IntoIter<PathBuf>,
+    walk: Option<walkdir::IntoIter>,
+    lines: Option<(Arc<str>, Box<dyn BufRead>, u64)>,
+    skipped: u64,
+    skipped_examples: Vec<String>,
+}
+
+impl UnitIter {
+    fn new(inputs: &[PathBuf]) -> Self {
+        UnitIter { inputs: inputs.to_vec().into_iter(), walk: None, lines: None, skipped: 0, skipped_examples: Vec::new() }
+    }
+
+    fn next_line(&mut self) -> Option<Unit> {
+        let (source, reader, line_no) = self.lines.as_mut()?;
+        loop {
+            let mut buf = Vec::new();
+            *line_no += 1;
+            let res = reader.by_ref().take(MAX_LINE_BYTES + 1).read_until(b'\n', &mut buf);
+            match res {
+                Ok(0) => {
+                    self.lines = None;
+                    return None;
+                }
+                Ok(_) => {
+                    if buf.len() as u64 > MAX_LINE_BYTES && !buf.ends_with(b"\n") {
+                        // Skip the rest of the over-long line.
+                        let mut sink = Vec::new();
+                        let _ = reader.read_until(b'\n', &mut sink);
+                        return Some(Unit::Error(ReadError {
+                            source: source.to_string(),
+                            line: Some(*line_no),
+                            call_id: None,
+                            reason: format!("record is longer than {MAX_LINE_BYTES} bytes"),
+                            hint: Some("split the call, or check that the file really is JSON Lines".into()),
+                        }));
+                    }
+                    if *line_no == 1 && buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                        buf.drain(..3);
+                    }
+                    if buf.iter().all(|b| b.is_ascii_whitespace()) {
+                        continue;
+                    }
+                    return Some(match String::from_utf8(buf) {
+                        Ok(text) => Unit::Line { source: source.clone(), line: *line_no, text },
+                        Err(e) => Unit::Error(ReadError {
+                            source: source.to_string(),
+                            line: Some(*line_no),
+                            call_id: None,
+                            reason: format!("not UTF-8 at byte {} of the line", e.utf8_error().valid_up_to()),
+                            hint: Some("JSON Lines must be UTF-8; convert the file".into()),
+                        }),
+                    });
+                }
+                Err(e) => {
+                    let source = source.to_string();
+                    let line = Some(*line_no);
+                    self.lines = None;
+                    return Some(Unit::Error(ReadError { source, line, call_id: None, reason: format!("read error: {e}"), hint: None }));
+                }
+            }
+        }
+    }
+
+    /// Turn a path into a unit, or start streaming it.
+    fn take_file(&mut self, path: PathBuf) -> Option<Unit> {
+        if is_jsonl(&path) {
+            match std::fs::File::open(&path) {
+                Ok(f) => {
+                    let src: Arc<str> = path.display().to_string().into();
+                    self.lines = Some((src, Box::new(BufReader::with_capacity(1 << 20, f)), 0));
+                    None
+                }
+                Err(e) => Some(Unit::Error(ReadError {
+                    source: path.display().to_string(),
+                    line: None,
+                    call_id: None,
+                    reason: format!("cannot open file: {e}"),
+                    hint: Some("check the path and permissions".into()),
+                })),
+            }
+        } else {
+            Some(Unit::File(path))
+        }
+    }
+}
+
+impl Iterator for UnitIter {
+    type Item = Unit;
+
+    fn next(&mut self) -> Option<Unit> {
+        loop {
+            if self.lines.is_some() {
+                if let Some(u) = self.next_line() {
+                    return Some(u);
+                }
+                continue;
+            }
+            if let Some(walk) = self.walk.as_mut() {
+                match walk.next() {
+                    Some(Ok(e)) => {
+                        let p = e.path();
+                        if e.depth() > 0 && is_hidden(p) {
+                            if e.file_type().is_dir() {
+                                walk.skip_current_dir();
+                            }
+                            continue;
+                        }
+                        if !e.file_type().is_file() {
+                            continue;
+                        }
+                        let ext_ok = p
+                            .extension()
+                            .and_then(|x| x.to_str())
+                            .is_some_and(|x| TRANSCRIPT_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()));
+                        if !ext_ok {
+                            self.skipped += 1;
+                            if self.skipped_examples.len() < 5 {
+                                self.skipped_examples.push(p.display().to_string());
+                            }
+                            continue;
+                        }
+                        if is_csv(p) && csv_is_metadata(p) {
+                            continue; // side metadata, loaded before the run
+                        }
+                        if let Some(u) = self.take_file(p.to_path_buf()) {
+                            return Some(u);
+                        }
+                        continue;
+                    }
+                    Some(Err(err)) => {
+                        return Some(Unit::Error(ReadError {
+                            source: err.path().map_or_else(|| "?".into(), |p| p.display().to_string()),
+                            line: None,
+                            call_id: None,
+                            reason: format!("cannot walk: {err}"),
+                            hint: Some("check permissions".into()),
+                        }));
+                    }
+                    None => {
+                        self.walk = None;
+                        continue;
+                    }
+                }
+            }
+            let input = self.inputs.next()?;
+            if input == Path::new("-") {
+                self.lines = Some(("-".into(), Box::new(BufReader::with_capacity(1 << 20, std::io::stdin())), 0));
+            } else if input.is_dir() {
+                self.walk = Some(walkdir::WalkDir::new(&input).sort_by_file_name().into_iter());
+            } else if let Some(u) = self.take_file(input) {
+                return Some(u);
+            }
+        }
+    }
+}
