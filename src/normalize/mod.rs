@@ -1,19 +1,109 @@
 //! Stage 2: normalise text for matching, keeping a map back to the original.
 //!
-//! Rules and transcripts go through the same folding so that a phrase matches
-//! whatever its case, width, punctuation or Persian/Arabic letter variant:
-//! NFKC, lower case, punctuation and symbols → one space, whitespace runs → one
-//! space, no space kept between two CJK characters, Arabic/Persian variants unified.
-//! The offset map lets evidence quote the original text exactly.
+//! Rules and transcripts go through the same folding ([`normalize_phrase`] for
+//! rule phrases, [`normalize_into`] for transcript text), so a phrase matches
+//! whatever its case, width, punctuation or Persian/Arabic letter variant. The
+//! offset map lets evidence quote the original text exactly.
+//!
+//! # Contract
+//!
+//! `normalize_into(src, out)` writes into `out.text`:
+//!
+//! 1. **NFKC, then lower case.** Unicode NFKC (full-width → half-width letters,
+//!    digits and punctuation; ligatures `ﬁ` → `fi`; compatibility forms `㎏` →
+//!    `kg`, `①` → `1`), then `char::to_lowercase` (no `ß` → `ss` folding).
+//!    Latin accents are kept, composed: `cafe` + U+0301 → `café`.
+//! 2. **Separators.** Every punctuation or symbol character (general categories
+//!    P* and S*, as seen *after* NFKC: ASCII and CJK punctuation `，。！？、：；“”‘’（）【】《》`,
+//!    Persian `،؛؟«»`, apostrophes, hyphens, underscores, currency signs, emoji),
+//!    every control (Cc) or `White_Space` character (tab, newline, NBSP, U+3000…),
+//!    ZWNJ (U+200C) and ZWSP (U+200B) is a separator; a combining mark whose
+//!    base is a separator (or that has no base) belongs to the separator. A run
+//!    of separators becomes **one ASCII space**; there is never a leading or
+//!    trailing space, nor two spaces in a row. So `don't` → `don t` and
+//!    `می‌خواهم` (with ZWNJ) → `می خواهم`.
+//! 3. **CJK spacing.** No space is kept between two CJK characters (as decided
+//!    by [`is_cjk`]): `您 好 ， 欢迎` → `您好欢迎`. A space between a CJK character
+//!    and anything else (Latin word, digit) is kept: `请问 Order 12345 的状态` →
+//!    `请问 order 12345 的状态`. Han characters are never converted
+//!    (no Traditional/Simplified mapping).
+//! 4. **Removed characters** (no separator, as if absent, also *before* NFKC so
+//!    that `a`, ZWJ, U+0301 still composes to `á`): format characters (Cf: ZWJ,
+//!    LRM/RLM, bidi embeddings/isolates, ALM, BOM, word joiner, soft hyphen…)
+//!    except ZWNJ/ZWSP, enclosing marks (Me, e.g. the keycap U+20E3), variation
+//!    selectors, CGJ, tatweel `ـ` (U+0640), and Arabic harakat / Quranic marks
+//!    (U+064B–U+065F, U+0670, U+06D6–U+06ED): `سَلام` → `سلام`.
+//! 5. **Persian/Arabic folding** (after NFKC): `ي` U+064A, `ى` U+0649, `ئ` → `ی`
+//!    U+06CC; `ك` U+0643 → `ک` U+06A9; `ة`, `ۀ` → `ه`; `أ إ آ ٱ` → `ا`; `ؤ` → `و`;
+//!    `ۂ` → `ہ`, `ۓ` → `ے`. Arabic-Indic (U+0660–U+0669) and Persian (U+06F0–U+06F9)
+//!    digits → ASCII digits (full-width digits go through NFKC).
+//!
+//! The output is a fixed point: `normalize(&normalize(s).text).text ==
+//! normalize(s).text`, so rule phrases and transcripts can be normalised by the
+//! same function and compared byte for byte.
+//!
+//! # Offset map
+//!
+//! NFKC is applied per *segment*: a starter character that nothing before it
+//! can combine with, plus the combining marks (and other non-starters) that
+//! follow it. Every normalised byte maps to the whole source range of the
+//! segment that produced it (`ﬁ` → `fi`: both bytes map to the `ﬁ`; `e` +
+//! U+0301 → `é`: it maps to both source characters). A normalised space maps
+//! to the whole run of separators (and removed characters between them) it
+//! replaced.
+//!
+//! - [`Normalized::orig_range`]`(a..b)` is the source byte range from the start
+//!   of the segment that produced byte `a` to the end of the segment that
+//!   produced byte `b - 1`. Bounds are clamped to the text and widened to char
+//!   boundaries of `text`, so the result always lies on char boundaries of the
+//!   source. An empty range maps to an empty range at the corresponding point.
+//! - [`Normalized::norm_pos`]`(o)` is the offset of the first normalised byte
+//!   whose source range ends after `o` (i.e. produced at or after `o`, or from a
+//!   segment containing `o`), or `text.len()` if there is none. It is monotone,
+//!   so a regex hit `s..e` in the original text maps to
+//!   `norm_pos(s)..norm_pos(e)`.
+//!
+//! Both are binary searches (O(log n)) over a list of pieces that is short for
+//! ordinary text (one piece per place where the length changes) and never
+//! panic. Source texts are assumed to be shorter than 4 GiB.
+//!
+//! # Speed
+//!
+//! Runs of ASCII bytes skip NFKC entirely (lower-case, punctuation → space,
+//! collapse), and characters that NFKC and folding leave alone (Han, most
+//! Arabic-script letters) are copied straight through; only segments that
+//! need it go through `unicode-normalization`. All buffers live in
+//! [`Normalized`] and are reused by [`normalize_into`].
+
+mod fold;
+#[cfg(test)]
+mod tests;
 
 use std::ops::Range;
+
+use fold::{BOUNDARY, DROP, KEEP, MARK, SEP, STABLE, class, fold_into};
+use unicode_normalization::UnicodeNormalization;
+
+/// A stretch of normalised bytes starting at `norm` (up to the next piece)
+/// produced by source bytes `orig..orig_end`. `linear` pieces have the same
+/// length on both sides and map byte `norm + k` to byte `orig + k`; other
+/// pieces map each of their bytes to the whole range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Piece {
+    norm: u32,
+    orig: u32,
+    orig_end: u32,
+    linear: bool,
+}
 
 /// Normalised text plus the map from its bytes back to the original's.
 #[derive(Debug, Clone, Default)]
 pub struct Normalized {
     /// The folded text (see module docs).
     pub text: String,
-    map: Vec<u32>,
+    map: Vec<Piece>,
+    seg: Vec<char>,
+    buf: Vec<char>,
 }
 
 impl Normalized {
@@ -22,24 +112,361 @@ impl Normalized {
         Self::default()
     }
 
-    /// Byte range in the original text that produced normalised bytes `norm`.
-    pub fn orig_range(&self, norm: Range<usize>) -> Range<usize> {
-        let _ = norm;
-        let _ = &self.map;
-        unimplemented!("normaliser helper fills this in")
+    fn piece(&self, n: usize) -> Piece {
+        let i = self.map.partition_point(|p| p.norm as usize <= n);
+        self.map[i.saturating_sub(1)]
     }
 
-    /// Position in the normalised text of original byte offset `orig`.
-    pub fn norm_pos(&self, orig: usize) -> usize {
-        let _ = orig;
-        unimplemented!("normaliser helper fills this in")
+    /// Source offset of the start of normalised byte `n` (`n < text.len()`).
+    fn start_of(&self, n: usize) -> usize {
+        let p = self.piece(n);
+        if p.linear {
+            p.orig as usize + (n - p.norm as usize)
+        } else {
+            p.orig as usize
+        }
     }
+
+    /// Source offset of the end of normalised byte `n` (`n < text.len()`).
+    fn end_of(&self, n: usize) -> usize {
+        let p = self.piece(n);
+        if p.linear {
+            p.orig as usize + (n - p.norm as usize) + 1
+        } else {
+            p.orig_end as usize
+        }
+    }
+
+    /// Byte range in the original text that produced normalised bytes `norm`
+    /// (see the module docs). Out-of-range bounds are clamped.
+    pub fn orig_range(&self, norm: Range<usize>) -> Range<usize> {
+        let len = self.text.len();
+        if len == 0 {
+            return 0..0;
+        }
+        let mut a = norm.start.min(len);
+        let mut b = norm.end.clamp(a, len);
+        while !self.text.is_char_boundary(a) {
+            a -= 1;
+        }
+        while !self.text.is_char_boundary(b) {
+            b += 1;
+        }
+        if a == b {
+            let p = if a < len {
+                self.start_of(a)
+            } else {
+                self.end_of(len - 1)
+            };
+            return p..p;
+        }
+        self.start_of(a)..self.end_of(b - 1)
+    }
+
+    /// Position in the normalised text of original byte offset `orig`: the
+    /// first normalised byte produced at or after it (see the module docs).
+    pub fn norm_pos(&self, orig: usize) -> usize {
+        let i = self.map.partition_point(|p| p.orig_end as usize <= orig);
+        match self.map.get(i) {
+            None => self.text.len(),
+            Some(p) if p.linear && orig >= p.orig as usize => {
+                // Inside a character: the one containing `orig`.
+                let mut n = p.norm as usize + (orig - p.orig as usize);
+                while !self.text.is_char_boundary(n) {
+                    n -= 1;
+                }
+                n
+            }
+            Some(p) => p.norm as usize,
+        }
+    }
+}
+
+/// Output state while normalising one text.
+struct Emit<'a> {
+    text: &'a mut String,
+    map: &'a mut Vec<Piece>,
+    /// Source range of the separator run not yet written.
+    pending: Option<(usize, usize)>,
+    /// The last thing seen was a base (or mark) that a mark may attach to.
+    attached: bool,
+    /// The last character written is CJK.
+    last_cjk: bool,
+}
+
+impl Emit<'_> {
+    #[inline]
+    fn sep(&mut self, s: usize, e: usize) {
+        self.pending = Some(match self.pending {
+            Some((ps, pe)) => (ps, pe.max(e)),
+            None => (s, e),
+        });
+        self.attached = false;
+    }
+
+    /// Map the bytes about to be appended, `len` of them, linearly to `orig..`.
+    #[inline]
+    fn linear(&mut self, orig: usize, len: usize) {
+        let n = self.text.len() as u32;
+        let orig = orig as u32;
+        if let Some(p) = self.map.last_mut()
+            && p.linear
+            && p.orig_end == orig
+            && n - p.norm == p.orig_end - p.orig
+        {
+            p.orig_end += len as u32;
+            return;
+        }
+        self.map.push(Piece {
+            norm: n,
+            orig,
+            orig_end: orig + len as u32,
+            linear: true,
+        });
+    }
+
+    /// Map the bytes about to be appended to the whole of `s..e`.
+    #[inline]
+    fn block(&mut self, s: usize, e: usize) {
+        let (s, e) = (s as u32, e as u32);
+        if let Some(p) = self.map.last()
+            && !p.linear
+            && p.orig == s
+            && p.orig_end == e
+        {
+            return;
+        }
+        self.map.push(Piece {
+            norm: self.text.len() as u32,
+            orig: s,
+            orig_end: e,
+            linear: false,
+        });
+    }
+
+    #[inline]
+    fn map(&mut self, s: usize, e: usize, len: usize, linear: bool) {
+        if linear && e - s == len {
+            self.linear(s, len);
+        } else {
+            self.block(s, e);
+        }
+    }
+
+    /// Write the pending separator (if any) before a base character.
+    #[inline]
+    fn space_before(&mut self, cjk: bool) {
+        if let Some((s, e)) = self.pending.take()
+            && !self.text.is_empty()
+            && !(cjk && self.last_cjk)
+        {
+            self.map(s, e, 1, true);
+            self.text.push(' ');
+        }
+    }
+
+    #[inline]
+    fn ascii_word(&mut self, src: &str, s: usize, e: usize) {
+        self.space_before(false);
+        self.linear(s, e - s);
+        let n = self.text.len();
+        self.text.push_str(&src[s..e]);
+        self.text[n..].make_ascii_lowercase();
+        self.attached = true;
+        self.last_cjk = false;
+    }
+
+    /// Write one folded character (not a separator) produced by `s..e`.
+    #[inline]
+    fn char(&mut self, c: char, cls: u8, s: usize, e: usize, linear: bool) {
+        if cls & MARK != 0 {
+            if self.attached {
+                self.map(s, e, c.len_utf8(), linear);
+                self.text.push(c);
+                self.last_cjk = false;
+            } else if let Some(p) = &mut self.pending {
+                p.1 = p.1.max(e);
+            }
+            return;
+        }
+        let cjk = is_cjk(c);
+        self.space_before(cjk);
+        self.map(s, e, c.len_utf8(), linear);
+        self.text.push(c);
+        self.attached = true;
+        self.last_cjk = cjk;
+    }
+
+    /// Write folded characters in `buf`, all produced by `s..e`.
+    fn chars(&mut self, buf: &[char], s: usize, e: usize) {
+        let linear = buf.len() == 1;
+        for &d in buf {
+            let cls = class(d);
+            if cls & SEP != 0 {
+                self.sep(s, e);
+            } else {
+                self.char(d, cls, s, e, linear);
+            }
+        }
+    }
+
+    /// NFKC, fold and write the segment `seg` (source range `s..e`).
+    fn flush(&mut self, seg: &mut Vec<char>, buf: &mut Vec<char>, s: usize, e: usize) {
+        match seg[..] {
+            [] => return,
+            [c] if class(c) & STABLE != 0 => {
+                let cls = class(c);
+                if cls & SEP != 0 {
+                    self.sep(s, e);
+                } else if cls & KEEP != 0 {
+                    self.char(c, cls, s, e, true);
+                } else {
+                    buf.clear();
+                    fold_into(c, buf);
+                    self.chars(buf, s, e);
+                }
+            }
+            _ => {
+                buf.clear();
+                let mut changed = false;
+                for d in seg.iter().copied().nfkc() {
+                    changed |= fold_into(d, buf);
+                }
+                // Lower-casing or dropping can make NFKC apply again
+                // (`W` U+030A → `w` U+030A → `ẘ`): iterate to a fixed point.
+                let mut rounds = 0;
+                while changed && buf.len() > 1 && rounds < 4 {
+                    std::mem::swap(seg, buf);
+                    buf.clear();
+                    for d in seg.iter().copied().nfkc() {
+                        fold_into(d, buf);
+                    }
+                    changed = buf != seg;
+                    rounds += 1;
+                }
+                self.chars(buf, s, e);
+            }
+        }
+        seg.clear();
+    }
+}
+
+/// End of the run of ASCII bytes starting at `i`.
+#[inline]
+fn ascii_run_end(b: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = b.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        if w & 0x8080_8080_8080_8080 != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while i < b.len() && b[i] < 0x80 {
+        i += 1;
+    }
+    i
+}
+
+/// Decode the char starting at byte `i` of valid UTF-8 `b`; returns it and its length.
+#[inline]
+fn decode(b: &[u8], i: usize) -> (char, usize) {
+    let b0 = b[i] as u32;
+    let (cp, len) = if b0 < 0x80 {
+        (b0, 1)
+    } else if b0 < 0xE0 {
+        (((b0 & 0x1F) << 6) | (b[i + 1] as u32 & 0x3F), 2)
+    } else if b0 < 0xF0 {
+        (
+            ((b0 & 0x0F) << 12) | ((b[i + 1] as u32 & 0x3F) << 6) | (b[i + 2] as u32 & 0x3F),
+            3,
+        )
+    } else {
+        (
+            ((b0 & 0x07) << 18)
+                | ((b[i + 1] as u32 & 0x3F) << 12)
+                | ((b[i + 2] as u32 & 0x3F) << 6)
+                | (b[i + 3] as u32 & 0x3F),
+            4,
+        )
+    };
+    (char::from_u32(cp).expect("valid UTF-8"), len)
+}
+
+/// Normalise `src` into `out`; `fast` enables the ASCII fast path (the
+/// result is the same either way, see the tests).
+fn run(src: &str, out: &mut Normalized, fast: bool) {
+    let Normalized {
+        text,
+        map,
+        seg,
+        buf,
+    } = out;
+    text.clear();
+    map.clear();
+    seg.clear();
+    text.reserve(src.len());
+    let mut st = Emit {
+        text,
+        map,
+        pending: None,
+        attached: false,
+        last_cjk: false,
+    };
+    let b = src.as_bytes();
+    let n = b.len();
+    // Source range of the open segment `seg`.
+    let (mut ss, mut se) = (0, 0);
+    let mut i = 0;
+    while i < n {
+        if fast && b[i] < 0x80 {
+            let run_end = ascii_run_end(b, i);
+            // The last ASCII char before a non-ASCII one may get combining marks.
+            let fast_end = if run_end < n { run_end - 1 } else { run_end };
+            if fast_end > i {
+                st.flush(seg, buf, ss, se);
+                let mut j = i;
+                while j < fast_end {
+                    let ws = j;
+                    while j < fast_end && fold::ascii_word(b[j]) {
+                        j += 1;
+                    }
+                    if j > ws {
+                        st.ascii_word(src, ws, j);
+                    }
+                    let sp = j;
+                    while j < fast_end && !fold::ascii_word(b[j]) {
+                        j += 1;
+                    }
+                    if j > sp {
+                        st.sep(sp, j);
+                    }
+                }
+                i = fast_end;
+                if i == n {
+                    break;
+                }
+            }
+        }
+        let (c, len) = decode(b, i);
+        let cls = class(c);
+        if cls & DROP == 0 {
+            if cls & BOUNDARY != 0 {
+                st.flush(seg, buf, ss, se);
+                ss = i;
+            } else if seg.is_empty() {
+                ss = i;
+            }
+            seg.push(c);
+            se = i + len;
+        }
+        i += len;
+    }
+    st.flush(seg, buf, ss, se);
 }
 
 /// Normalise `src` into `out`, reusing its buffers.
 pub fn normalize_into(src: &str, out: &mut Normalized) {
-    let _ = (src, out);
-    unimplemented!("normaliser helper fills this in")
+    run(src, out, true);
 }
 
 /// Normalise `src` into a new buffer.
