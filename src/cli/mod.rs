@@ -43,6 +43,11 @@ enum Command {
 
 /// Parse arguments and run; returns the process exit code.
 pub fn main() -> ExitCode {
+    // Per-input panics are caught by the runner and written as error records; keep the
+    // terminal to one line per panic instead of a backtrace per worker.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("callscore: internal error (please report): {info}");
+    }));
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -9,6 +9,9 @@ pub mod pack;
 
 pub use pack::Pack;
 
+#[cfg(test)]
+mod tests;
+
 use crate::diagnostic::{Diagnostic, Severity, SourceMap};
 use std::path::Path;
 

@@ -8,6 +8,8 @@
 mod describe;
 pub mod eval;
 pub mod metrics;
+#[cfg(test)]
+mod tests;
 
 use crate::matcher::{Hit, Scan};
 use crate::record::*;
