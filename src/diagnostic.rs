@@ -199,8 +199,15 @@ mod tests {
     fn full_render_puts_caret_under_span() {
         let mut sm = SourceMap::default();
         let f = sm.add("r.toml".into(), "[[item]]\nwindw = 3\n".into());
-        let d = Diagnostic::error("unknown-key", Loc { file: f, span: 9..14 }, "unknown key 'windw'")
-            .with_help("did you mean 'window'?");
+        let d = Diagnostic::error(
+            "unknown-key",
+            Loc {
+                file: f,
+                span: 9..14,
+            },
+            "unknown key 'windw'",
+        )
+        .with_help("did you mean 'window'?");
         let text = d.render_full(&sm);
         assert_eq!(
             text,

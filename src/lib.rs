@@ -9,14 +9,14 @@
 //! [`run`] drives the batch over a corpus in parallel with deterministic output.
 #![deny(missing_docs)]
 
-pub mod normalize;
-pub mod transcript;
+pub mod cli;
 pub mod diagnostic;
-pub mod rules;
 pub mod matcher;
+pub mod normalize;
 pub mod record;
 pub mod redact;
-pub mod score;
+pub mod rules;
 pub mod run;
+pub mod score;
 pub mod sink;
-pub mod cli;
+pub mod transcript;

@@ -11,7 +11,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// One scored call.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CallRecord {
     /// Always `"call"`.
     #[serde(rename = "type")]
@@ -42,7 +42,7 @@ pub struct CallRecord {
 }
 
 /// Which rule pack produced a record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RulesStamp {
     /// Pack name.
     pub name: String,
@@ -53,7 +53,7 @@ pub struct RulesStamp {
 }
 
 /// Scorecard result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Qa {
     /// 0–100 (the auto-fail score when auto-failed); null when no item applies.
     pub score: Option<f64>,
@@ -68,7 +68,7 @@ pub struct Qa {
 }
 
 /// Outcome of an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     /// Passed.
@@ -92,7 +92,7 @@ impl Outcome {
 }
 
 /// One item's result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ItemResult {
     /// Item id.
     pub id: String,
@@ -115,7 +115,7 @@ pub struct ItemResult {
 }
 
 /// A quote from the call.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Evidence {
     /// Turn index (0-based).
     pub turn: u32,
@@ -141,7 +141,7 @@ pub struct Evidence {
 }
 
 /// Sentiment per speaker and the worst moment.
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default, schemars::JsonSchema)]
 pub struct Sentiment {
     /// Customer sentiment.
     pub customer: SpeakerSentiment,
@@ -152,7 +152,7 @@ pub struct Sentiment {
 }
 
 /// Sentiment of one speaker.
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default, schemars::JsonSchema)]
 pub struct SpeakerSentiment {
     /// Mean compound over turns with sentiment terms (0 when none).
     pub overall: f64,
@@ -165,7 +165,7 @@ pub struct SpeakerSentiment {
 }
 
 /// The most negative moment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Moment {
     /// Compound score of the turn.
     pub score: f64,
@@ -174,7 +174,7 @@ pub struct Moment {
 }
 
 /// Contact drivers.
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default, schemars::JsonSchema)]
 pub struct Drivers {
     /// Every driver found, in pack order.
     pub matched: Vec<DriverHit>,
@@ -187,7 +187,7 @@ pub struct Drivers {
 }
 
 /// One driver found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DriverHit {
     /// Driver id.
     pub id: String,
@@ -200,7 +200,7 @@ pub struct DriverHit {
 }
 
 /// Metrics from timestamps. Time fields are null when the source had no times.
-#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+#[derive(Debug, Clone, Serialize, Default, PartialEq, schemars::JsonSchema)]
 pub struct Metrics {
     /// First turn start to last turn end.
     pub handle_time_ms: Option<u64>,
@@ -222,4 +222,30 @@ pub struct Metrics {
     pub customer_turns: u32,
     /// Times were estimated from text length (no timestamps in the source).
     pub times_estimated: bool,
+}
+
+/// The JSON Schema of a `calls.jsonl` record, as committed in `schemas/record.schema.json`.
+pub fn record_schema() -> String {
+    let schema = schemars::schema_for!(CallRecord);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    /// The committed schema must match the record types; regenerate with
+    /// `cargo run -- schema record > schemas/record.schema.json`.
+    #[test]
+    fn committed_record_schema_is_up_to_date() {
+        let committed = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/schemas/record.schema.json"
+        ))
+        .unwrap_or_default();
+        assert!(
+            committed == super::record_schema(),
+            "schemas/record.schema.json is stale: run `cargo run -- schema record > schemas/record.schema.json`"
+        );
+    }
 }

@@ -18,9 +18,7 @@ fn email() -> &'static Regex {
 
 fn long_number() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"\+?\d(?:[ .\-]?\d){6,}[xX]?").expect("static regex")
-    })
+    R.get_or_init(|| Regex::new(r"\+?\d(?:[ .\-]?\d){6,}[xX]?").expect("static regex"))
 }
 
 /// Replace personal data in `text` (see the module docs).
@@ -28,15 +26,13 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     let has_digit_run = text.bytes().filter(u8::is_ascii_digit).count() >= 7
         || text.chars().any(|c| c.is_numeric() && !c.is_ascii());
     let mut out = Cow::Borrowed(text);
-    if text.contains('@') {
-        if let Cow::Owned(s) = email().replace_all(&out, "[EMAIL]") {
-            out = Cow::Owned(s);
-        }
+    if text.contains('@')
+        && let Cow::Owned(s) = email().replace_all(&out, "[EMAIL]")
+    {
+        out = Cow::Owned(s);
     }
-    if has_digit_run {
-        if let Cow::Owned(s) = long_number().replace_all(&out, "[NUMBER]") {
-            out = Cow::Owned(s);
-        }
+    if has_digit_run && let Cow::Owned(s) = long_number().replace_all(&out, "[NUMBER]") {
+        out = Cow::Owned(s);
     }
     out
 }
@@ -50,13 +46,19 @@ mod tests {
         assert_eq!(redact("card 4111 1111 1111 1111 ok"), "card [NUMBER] ok");
         assert_eq!(redact("call me on +1 415-555-0199"), "call me on [NUMBER]");
         assert_eq!(redact("mail a.b+c@example.co.uk now"), "mail [EMAIL] now");
-        assert_eq!(redact("身份证 11010519491231002X 谢谢"), "身份证 [NUMBER] 谢谢");
+        assert_eq!(
+            redact("身份证 11010519491231002X 谢谢"),
+            "身份证 [NUMBER] 谢谢"
+        );
         assert_eq!(redact("کد ملی ۰۰۱۲۳۴۵۶۷۸"), "کد ملی [NUMBER]");
     }
 
     #[test]
     fn keeps_short_numbers_and_plain_text() {
-        assert_eq!(redact("refund in 5 business days, order 12345"), "refund in 5 business days, order 12345");
+        assert_eq!(
+            redact("refund in 5 business days, order 12345"),
+            "refund in 5 business days, order 12345"
+        );
         assert!(matches!(redact("hello"), std::borrow::Cow::Borrowed(_)));
     }
 }

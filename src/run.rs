@@ -30,7 +30,9 @@ const CHUNK_BYTES: usize = 32 << 20;
 /// Largest single JSON Lines record accepted.
 const MAX_LINE_BYTES: u64 = 64 << 20;
 /// File extensions read as transcripts; other files are counted as skipped.
-pub const TRANSCRIPT_EXTENSIONS: &[&str] = &["json", "jsonl", "ndjson", "vtt", "srt", "txt", "text", "log", "chat", "csv"];
+pub const TRANSCRIPT_EXTENSIONS: &[&str] = &[
+    "json", "jsonl", "ndjson", "vtt", "srt", "txt", "text", "log", "chat", "csv",
+];
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -121,7 +123,11 @@ pub enum RunError {
 /// One unit of work.
 enum Unit {
     File(PathBuf),
-    Line { source: Arc<str>, line: u64, text: String },
+    Line {
+        source: Arc<str>,
+        line: u64,
+        text: String,
+    },
     Error(ReadError),
 }
 
@@ -167,7 +173,7 @@ pub fn run(pack: &Pack, opts: &RunOptions) -> Result<Summary, RunError> {
         source: e,
     })?;
     let progress = progress_bar(opts.progress);
-    let mut units = UnitIter::new(&opts.inputs);
+    let mut units = UnitIter::new(opts.inputs.clone());
     let mut stderr_errors = 0usize;
     let mut found = 0u64;
     let mut scored_inputs = 0u64;
@@ -192,7 +198,10 @@ pub fn run(pack: &Pack, opts: &RunOptions) -> Result<Summary, RunError> {
         let outs: Vec<UnitOut> = pool.install(|| {
             chunk
                 .into_par_iter()
-                .map_init(|| Scan::new(pack), |scan, unit| process_unit(pack, opts, &meta, scan, unit))
+                .map_init(
+                    || Scan::new(pack),
+                    |scan, unit| process_unit(pack, opts, &meta, scan, unit),
+                )
                 .collect()
         });
         for o in outs {
@@ -204,16 +213,24 @@ pub fn run(pack: &Pack, opts: &RunOptions) -> Result<Summary, RunError> {
                 errored_inputs += 1;
             }
             for f in &o.calls {
-                output.call(f).map_err(|e| RunError::Output { path: opts.out.clone(), source: e })?;
+                output.call(f).map_err(|e| RunError::Output {
+                    path: opts.out.clone(),
+                    source: e,
+                })?;
             }
             summary.calls_scored += o.calls.len() as u64;
             for (line, msg) in &o.errors {
-                output.error(line).map_err(|e| RunError::Output { path: opts.out.clone(), source: e })?;
+                output.error(line).map_err(|e| RunError::Output {
+                    path: opts.out.clone(),
+                    source: e,
+                })?;
                 summary.errors += 1;
                 if stderr_errors < opts.max_stderr_errors {
                     progress.suspend(|| eprintln!("callscore: {msg}"));
                 } else if stderr_errors == opts.max_stderr_errors {
-                    progress.suspend(|| eprintln!("callscore: more errors follow; all are listed in errors.jsonl"));
+                    progress.suspend(|| {
+                        eprintln!("callscore: more errors follow; all are listed in errors.jsonl")
+                    });
                 }
                 stderr_errors += 1;
             }
@@ -244,7 +261,10 @@ pub fn run(pack: &Pack, opts: &RunOptions) -> Result<Summary, RunError> {
         "mb_per_s": if elapsed.as_secs_f64() > 0.0 { crate::score::round(summary.bytes_read as f64 / 1e6 / elapsed.as_secs_f64(), 1) } else { 0.0 },
         "calls_per_s": if elapsed.as_secs_f64() > 0.0 { crate::score::round(summary.calls_scored as f64 / elapsed.as_secs_f64(), 1) } else { 0.0 },
     });
-    output.finish(&doc).map_err(|e| RunError::Output { path: opts.out.clone(), source: e })?;
+    output.finish(&doc).map_err(|e| RunError::Output {
+        path: opts.out.clone(),
+        source: e,
+    })?;
     Ok(summary)
 }
 
@@ -254,7 +274,9 @@ fn progress_bar(wanted: bool) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let pb = indicatif::ProgressBar::new_spinner();
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {pos} calls scored ({per_sec}) {elapsed}") {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} {pos} calls scored ({per_sec}) {elapsed}",
+    ) {
         pb.set_style(style);
     }
     pb.enable_steady_tick(std::time::Duration::from_millis(200));
@@ -262,13 +284,21 @@ fn progress_bar(wanted: bool) -> indicatif::ProgressBar {
 }
 
 /// Score one unit (on a worker thread). Panics are caught and reported as errors.
-fn process_unit(pack: &Pack, opts: &RunOptions, meta: &MetadataTable, scan: &mut Scan, unit: Unit) -> UnitOut {
+fn process_unit(
+    pack: &Pack,
+    opts: &RunOptions,
+    meta: &MetadataTable,
+    scan: &mut Scan,
+    unit: Unit,
+) -> UnitOut {
     let label = match &unit {
         Unit::File(p) => p.display().to_string(),
         Unit::Line { source, line, .. } => format!("{source}:{line}"),
         Unit::Error(e) => e.source.clone(),
     };
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_and_score(pack, opts, meta, scan, unit)));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_and_score(pack, opts, meta, scan, unit)
+    }));
     match result {
         Ok(o) => o,
         Err(panic) => {
@@ -285,7 +315,11 @@ fn process_unit(pack: &Pack, opts: &RunOptions, meta: &MetadataTable, scan: &mut
                 reason: format!("internal error while scoring (a bug in callscore): {msg}"),
                 hint: Some("please report this input; the rest of the run is unaffected".into()),
             };
-            UnitOut { calls: vec![], errors: vec![error_pair(&e)], bytes: 0 }
+            UnitOut {
+                calls: vec![],
+                errors: vec![error_pair(&e)],
+                bytes: 0,
+            }
         }
     }
 }
@@ -302,7 +336,13 @@ fn error_pair(e: &ReadError) -> (Vec<u8>, String) {
     (format_error(e), msg)
 }
 
-fn read_and_score(pack: &Pack, opts: &RunOptions, meta: &MetadataTable, scan: &mut Scan, unit: Unit) -> UnitOut {
+fn read_and_score(
+    pack: &Pack,
+    opts: &RunOptions,
+    meta: &MetadataTable,
+    scan: &mut Scan,
+    unit: Unit,
+) -> UnitOut {
     let (calls, errors, bytes) = match unit {
         Unit::Error(e) => (vec![], vec![e], 0),
         Unit::Line { source, line, text } => {
@@ -314,7 +354,11 @@ fn read_and_score(pack: &Pack, opts: &RunOptions, meta: &MetadataTable, scan: &m
         }
         Unit::File(path) => read_file(&path, opts),
     };
-    let mut out = UnitOut { calls: Vec::with_capacity(calls.len()), errors: errors.iter().map(error_pair).collect(), bytes };
+    let mut out = UnitOut {
+        calls: Vec::with_capacity(calls.len()),
+        errors: errors.iter().map(error_pair).collect(),
+        bytes,
+    };
     for mut call in calls {
         if call.turns.is_empty() {
             out.errors.push(error_pair(&ReadError {
@@ -332,7 +376,13 @@ fn read_and_score(pack: &Pack, opts: &RunOptions, meta: &MetadataTable, scan: &m
     out
 }
 
-fn score_one(pack: &Pack, opts: &RunOptions, scan: &mut Scan, call: &Call, out: &mut Vec<Formatted>) {
+fn score_one(
+    pack: &Pack,
+    opts: &RunOptions,
+    scan: &mut Scan,
+    call: &Call,
+    out: &mut Vec<Formatted>,
+) {
     scan_call(pack, call, scan);
     let record = score_call(pack, call, scan, opts.score);
     out.push(format_record(pack, &record));
@@ -349,11 +399,31 @@ fn read_file(path: &Path, opts: &RunOptions) -> (Vec<Call>, Vec<ReadError>, u64)
     };
     let bytes = match std::fs::metadata(path) {
         Ok(m) if m.len() > opts.max_file_bytes => {
-            return (vec![], vec![err(format!("file is {} bytes, more than the limit of {}", m.len(), opts.max_file_bytes), "split it, export it as JSON Lines (streamed without limit), or raise --max-file-size")], 0);
+            return (
+                vec![],
+                vec![err(
+                    format!(
+                        "file is {} bytes, more than the limit of {}",
+                        m.len(),
+                        opts.max_file_bytes
+                    ),
+                    "split it, export it as JSON Lines (streamed without limit), or raise --max-file-size",
+                )],
+                0,
+            );
         }
         _ => match std::fs::read(path) {
             Ok(b) => b,
-            Err(e) => return (vec![], vec![err(format!("cannot read file: {e}"), "check the path and permissions")], 0),
+            Err(e) => {
+                return (
+                    vec![],
+                    vec![err(
+                        format!("cannot read file: {e}"),
+                        "check the path and permissions",
+                    )],
+                    0,
+                );
+            }
         },
     };
     let n = bytes.len() as u64;
@@ -373,7 +443,11 @@ fn discover_metadata(inputs: &[PathBuf]) -> Vec<PathBuf> {
         if input == Path::new("-") || !input.is_dir() {
             continue;
         }
-        for e in walkdir::WalkDir::new(input).sort_by_file_name().into_iter().flatten() {
+        for e in walkdir::WalkDir::new(input)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
             if e.file_type().is_file() && is_csv(e.path()) && csv_is_metadata(e.path()) {
                 out.push(e.path().to_path_buf());
             }
@@ -393,11 +467,14 @@ fn csv_is_metadata(p: &Path) -> bool {
 }
 
 fn is_hidden(p: &Path) -> bool {
-    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'))
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.'))
 }
 
 fn is_jsonl(p: &Path) -> bool {
-    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
+    p.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
 }
 
 /// Lazily yields units: files in sorted walk order, JSON Lines records one by one.
@@ -410,8 +487,14 @@ struct UnitIter {
 }
 
 impl UnitIter {
-    fn new(inputs: &[PathBuf]) -> Self {
-        UnitIter { inputs: inputs.to_vec().into_iter(), walk: None, lines: None, skipped: 0, skipped_examples: Vec::new() }
+    fn new(inputs: Vec<PathBuf>) -> Self {
+        UnitIter {
+            inputs: inputs.into_iter(),
+            walk: None,
+            lines: None,
+            skipped: 0,
+            skipped_examples: Vec::new(),
+        }
     }
 
     fn next_line(&mut self) -> Option<Unit> {
@@ -419,7 +502,10 @@ impl UnitIter {
         loop {
             let mut buf = Vec::new();
             *line_no += 1;
-            let res = reader.by_ref().take(MAX_LINE_BYTES + 1).read_until(b'\n', &mut buf);
+            let res = reader
+                .by_ref()
+                .take(MAX_LINE_BYTES + 1)
+                .read_until(b'\n', &mut buf);
             match res {
                 Ok(0) => {
                     self.lines = None;
@@ -435,7 +521,10 @@ impl UnitIter {
                             line: Some(*line_no),
                             call_id: None,
                             reason: format!("record is longer than {MAX_LINE_BYTES} bytes"),
-                            hint: Some("split the call, or check that the file really is JSON Lines".into()),
+                            hint: Some(
+                                "split the call, or check that the file really is JSON Lines"
+                                    .into(),
+                            ),
                         }));
                     }
                     if *line_no == 1 && buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
@@ -445,12 +534,19 @@ impl UnitIter {
                         continue;
                     }
                     return Some(match String::from_utf8(buf) {
-                        Ok(text) => Unit::Line { source: source.clone(), line: *line_no, text },
+                        Ok(text) => Unit::Line {
+                            source: source.clone(),
+                            line: *line_no,
+                            text,
+                        },
                         Err(e) => Unit::Error(ReadError {
                             source: source.to_string(),
                             line: Some(*line_no),
                             call_id: None,
-                            reason: format!("not UTF-8 at byte {} of the line", e.utf8_error().valid_up_to()),
+                            reason: format!(
+                                "not UTF-8 at byte {} of the line",
+                                e.utf8_error().valid_up_to()
+                            ),
                             hint: Some("JSON Lines must be UTF-8; convert the file".into()),
                         }),
                     });
@@ -459,7 +555,13 @@ impl UnitIter {
                     let source = source.to_string();
                     let line = Some(*line_no);
                     self.lines = None;
-                    return Some(Unit::Error(ReadError { source, line, call_id: None, reason: format!("read error: {e}"), hint: None }));
+                    return Some(Unit::Error(ReadError {
+                        source,
+                        line,
+                        call_id: None,
+                        reason: format!("read error: {e}"),
+                        hint: None,
+                    }));
                 }
             }
         }
@@ -512,10 +614,9 @@ impl Iterator for UnitIter {
                         if !e.file_type().is_file() {
                             continue;
                         }
-                        let ext_ok = p
-                            .extension()
-                            .and_then(|x| x.to_str())
-                            .is_some_and(|x| TRANSCRIPT_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()));
+                        let ext_ok = p.extension().and_then(|x| x.to_str()).is_some_and(|x| {
+                            TRANSCRIPT_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str())
+                        });
                         if !ext_ok {
                             self.skipped += 1;
                             if self.skipped_examples.len() < 5 {
@@ -533,7 +634,9 @@ impl Iterator for UnitIter {
                     }
                     Some(Err(err)) => {
                         return Some(Unit::Error(ReadError {
-                            source: err.path().map_or_else(|| "?".into(), |p| p.display().to_string()),
+                            source: err
+                                .path()
+                                .map_or_else(|| "?".into(), |p| p.display().to_string()),
                             line: None,
                             call_id: None,
                             reason: format!("cannot walk: {err}"),
@@ -548,9 +651,17 @@ impl Iterator for UnitIter {
             }
             let input = self.inputs.next()?;
             if input == Path::new("-") {
-                self.lines = Some(("-".into(), Box::new(BufReader::with_capacity(1 << 20, std::io::stdin())), 0));
+                self.lines = Some((
+                    "-".into(),
+                    Box::new(BufReader::with_capacity(1 << 20, std::io::stdin())),
+                    0,
+                ));
             } else if input.is_dir() {
-                self.walk = Some(walkdir::WalkDir::new(&input).sort_by_file_name().into_iter());
+                self.walk = Some(
+                    walkdir::WalkDir::new(&input)
+                        .sort_by_file_name()
+                        .into_iter(),
+                );
             } else if let Some(u) = self.take_file(input) {
                 return Some(u);
             }

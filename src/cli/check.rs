@@ -28,7 +28,10 @@ pub(crate) fn check(args: CheckArgs) -> Exit {
     let checked = match crate::rules::load_pack(&args.rules) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("callscore: cannot load rule pack {}: {e}", args.rules.display());
+            eprintln!(
+                "callscore: cannot load rule pack {}: {e}",
+                args.rules.display()
+            );
             return Exit::Fatal;
         }
     };

@@ -39,6 +39,12 @@ enum Command {
     Run(run::RunArgs),
     /// Check a rule pack and print every error and warning.
     Check(check::CheckArgs),
+    /// Print a JSON Schema: `record` (a calls.jsonl line).
+    Schema {
+        /// Which schema.
+        #[arg(value_parser = ["record"])]
+        which: String,
+    },
 }
 
 /// Parse arguments and run; returns the process exit code.
@@ -52,12 +58,20 @@ pub fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { Exit::Fatal.into() } else { Exit::Ok.into() };
+            return if e.use_stderr() {
+                Exit::Fatal.into()
+            } else {
+                Exit::Ok.into()
+            };
         }
     };
     let code = match cli.command {
         Command::Run(a) => run::run(a),
         Command::Check(a) => check::check(a),
+        Command::Schema { .. } => {
+            print!("{}", crate::record::record_schema());
+            Exit::Ok
+        }
     };
     code.into()
 }
@@ -68,7 +82,9 @@ pub(crate) fn load_pack_or_report(dir: &std::path::Path) -> Option<crate::rules:
         Ok(c) => c,
         Err(e) => {
             eprintln!("callscore: cannot load rule pack {}: {e}", dir.display());
-            eprintln!("  help: pass the folder of your rule files with --rules DIR (see rules/README.md)");
+            eprintln!(
+                "  help: pass the folder of your rule files with --rules DIR (see rules/README.md)"
+            );
             return None;
         }
     };

@@ -44,7 +44,9 @@ pub(crate) struct RunArgs {
 }
 
 fn parse_speaker_map(s: &str) -> Result<(String, Speaker), String> {
-    let (label, role) = s.split_once('=').ok_or("expected LABEL=ROLE, e.g. SPEAKER_01=agent")?;
+    let (label, role) = s
+        .split_once('=')
+        .ok_or("expected LABEL=ROLE, e.g. SPEAKER_01=agent")?;
     let role = match role.trim().to_lowercase().as_str() {
         "agent" => Speaker::Agent,
         "customer" => Speaker::Customer,
@@ -59,7 +61,9 @@ pub(crate) fn run(args: RunArgs) -> Exit {
         Some(label) => match encoding_rs::Encoding::for_label(label.as_bytes()) {
             Some(e) => Some(e),
             None => {
-                eprintln!("callscore: unknown encoding '{label}'; use a WHATWG label such as utf-8, gbk, gb18030, utf-16le, windows-1256");
+                eprintln!(
+                    "callscore: unknown encoding '{label}'; use a WHATWG label such as utf-8, gbk, gb18030, utf-16le, windows-1256"
+                );
                 return Exit::Fatal;
             }
         },
@@ -73,11 +77,17 @@ pub(crate) fn run(args: RunArgs) -> Exit {
         out: args.out.clone(),
         threads: args.threads,
         read: ReadOptions {
-            speaker_map: args.speaker_map.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect(),
+            speaker_map: args
+                .speaker_map
+                .into_iter()
+                .map(|(k, v)| (k.to_lowercase(), v))
+                .collect(),
             encoding,
         },
         metadata: args.metadata,
-        score: ScoreOptions { redact: !args.no_redact },
+        score: ScoreOptions {
+            redact: !args.no_redact,
+        },
         max_file_bytes: args.max_file_size.saturating_mul(1 << 20),
         progress: !args.quiet,
         max_stderr_errors: 20,
@@ -92,7 +102,11 @@ pub(crate) fn run(args: RunArgs) -> Exit {
                 s.calls_scored,
                 s.errors,
                 if s.files_skipped > 0 {
-                    format!("; {} files skipped (not transcript extensions, e.g. {})", s.files_skipped, s.skipped_examples.join(", "))
+                    format!(
+                        "; {} files skipped (not transcript extensions, e.g. {})",
+                        s.files_skipped,
+                        s.skipped_examples.join(", ")
+                    )
                 } else {
                     String::new()
                 },
@@ -103,9 +117,16 @@ pub(crate) fn run(args: RunArgs) -> Exit {
                 eprintln!("callscore: results in {}", args.out.display());
             }
             if s.inputs_found == 0 {
-                eprintln!("callscore: no transcript was found; check the paths (supported extensions: {})", crate::run::TRANSCRIPT_EXTENSIONS.join(", "));
+                eprintln!(
+                    "callscore: no transcript was found; check the paths (supported extensions: {})",
+                    crate::run::TRANSCRIPT_EXTENSIONS.join(", ")
+                );
             }
-            if s.inputs_errored > 0 { Exit::SomeInputsFailed } else { Exit::Ok }
+            if s.inputs_errored > 0 {
+                Exit::SomeInputsFailed
+            } else {
+                Exit::Ok
+            }
         }
         Err(e) => {
             eprintln!("callscore: {e}");

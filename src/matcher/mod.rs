@@ -151,7 +151,10 @@ pub fn scan_call(pack: &Pack, call: &Call, scan: &mut Scan) {
 /// Keep, within the hits of the last turn, leftmost-longest non-overlapping ones
 /// (across phrases for `any`/`regex`, per phrase for `all`).
 fn dedupe_turn_hits(hits: &mut Vec<Hit>, turn: u32, kind: LeafKind) {
-    let start = hits.iter().rposition(|h| h.turn != turn).map_or(0, |i| i + 1);
+    let start = hits
+        .iter()
+        .rposition(|h| h.turn != turn)
+        .map_or(0, |i| i + 1);
     let tail = &mut hits[start..];
     if tail.len() < 2 {
         return;
@@ -165,9 +168,10 @@ fn dedupe_turn_hits(hits: &mut Vec<Hit>, turn: u32, kind: LeafKind) {
     });
     let mut kept: Vec<Hit> = Vec::with_capacity(tail.len());
     for h in tail.iter() {
-        let overlaps = kept.iter().rev().any(|k| {
-            (kind != LeafKind::All || k.phrase == h.phrase) && k.norm.end > h.norm.start
-        });
+        let overlaps = kept
+            .iter()
+            .rev()
+            .any(|k| (kind != LeafKind::All || k.phrase == h.phrase) && k.norm.end > h.norm.start);
         if !overlaps {
             kept.push(h.clone());
         }

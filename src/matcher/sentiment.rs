@@ -48,7 +48,9 @@ pub(crate) fn score_turn(
     let mut out = TurnSentiment::default();
     let mut last_term_end = 0u32;
     for (i, (range, target)) in hits.iter().enumerate() {
-        let Target::Term(weight) = *target else { continue };
+        let Target::Term(weight) = *target else {
+            continue;
+        };
         if range.start < last_term_end {
             continue; // overlaps a longer/earlier term ("不满" inside "不满意")
         }
@@ -58,7 +60,8 @@ pub(crate) fn score_turn(
         let negated = before.iter().any(|(r, t)| {
             *t == Target::Negator
                 && r.end <= range.start
-                && words_between(text, r.end as usize, range.start as usize) < negation_window.max(1)
+                && words_between(text, r.end as usize, range.start as usize)
+                    < negation_window.max(1)
         });
         if negated {
             w *= NEGATION_SCALAR;

@@ -74,7 +74,10 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
             let mut diag = Diagnostic::error(
                 "unknown-id",
                 d.department.loc.clone(),
-                format!("driver \"{}\" names department \"{}\", which does not exist", d.id.value, d.department.value),
+                format!(
+                    "driver \"{}\" names department \"{}\", which does not exist",
+                    d.id.value, d.department.value
+                ),
             );
             let known: Vec<&str> = dept_ids.keys().copied().collect();
             diag = match closest(&d.department.value, &known) {
@@ -88,7 +91,9 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
             id: d.id.value.clone(),
             name: d.name.clone(),
             department: dept,
-            cost_per_hour: d.cost_per_hour.unwrap_or(departments[dept as usize].cost_per_hour),
+            cost_per_hour: d
+                .cost_per_hour
+                .unwrap_or(departments[dept as usize].cost_per_hour),
             when,
             description: d.description.clone(),
             examples: d.examples.clone(),
@@ -147,7 +152,11 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
 
     loaded.diagnostics.append(&mut c.diags);
     sort_diagnostics(&mut loaded.diagnostics, &loaded.sources);
-    if loaded.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+    if loaded
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+    {
         return None;
     }
     let regex_set = regex_set.ok()?;
@@ -178,7 +187,12 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
 /// Order diagnostics by file, then position, so output is stable.
 pub fn sort_diagnostics(diags: &mut [Diagnostic], _sources: &SourceMap) {
     diags.sort_by(|a, b| {
-        (a.loc.file, a.loc.span.start, a.severity, a.code).cmp(&(b.loc.file, b.loc.span.start, b.severity, b.code))
+        (a.loc.file, a.loc.span.start, a.severity, a.code).cmp(&(
+            b.loc.file,
+            b.loc.span.start,
+            b.severity,
+            b.code,
+        ))
     });
 }
 
@@ -201,16 +215,29 @@ impl Compiler<'_> {
         let (line, col) = self.sources.line_col(first.file, first.span.start);
         let at = format!("{}:{line}:{col}", self.sources.path(first.file).display());
         self.diags.push(
-            Diagnostic::error("duplicate-id", id.loc.clone(), format!("{what} id \"{}\" is already used", id.value))
-                .with_help(format!("first defined at {at}; ids must be unique in the pack")),
+            Diagnostic::error(
+                "duplicate-id",
+                id.loc.clone(),
+                format!("{what} id \"{}\" is already used", id.value),
+            )
+            .with_help(format!(
+                "first defined at {at}; ids must be unique in the pack"
+            )),
         );
     }
 
-    fn cond(&mut self, raw: &RawCond, speaker: Option<Option<Speaker>>, window: Option<Window>) -> Cond {
+    fn cond(
+        &mut self,
+        raw: &RawCond,
+        speaker: Option<Option<Speaker>>,
+        window: Option<Window>,
+    ) -> Cond {
         let speaker = raw.scope.speaker.or(speaker);
         let window = raw.scope.window.or(window);
         match &raw.kind {
-            RawKind::Any(_) | RawKind::All(_) | RawKind::Regex(_) => Cond::Leaf(self.leaf(raw, speaker, window)),
+            RawKind::Any(_) | RawKind::All(_) | RawKind::Regex(_) => {
+                Cond::Leaf(self.leaf(raw, speaker, window))
+            }
             RawKind::Near { a, b, within } => Cond::Near {
                 a: self.operand(a, speaker, window),
                 b: self.operand(b, speaker, window),
@@ -220,13 +247,22 @@ impl Compiler<'_> {
                 first: self.operand(first, speaker, window),
                 then: self.operand(then, speaker, window),
             },
-            RawKind::And(subs) => Cond::And(subs.iter().map(|s| self.cond(s, speaker, window)).collect()),
-            RawKind::Or(subs) => Cond::Or(subs.iter().map(|s| self.cond(s, speaker, window)).collect()),
+            RawKind::And(subs) => {
+                Cond::And(subs.iter().map(|s| self.cond(s, speaker, window)).collect())
+            }
+            RawKind::Or(subs) => {
+                Cond::Or(subs.iter().map(|s| self.cond(s, speaker, window)).collect())
+            }
             RawKind::Not(sub) => Cond::Not(Box::new(self.cond(sub, speaker, window))),
             RawKind::Meta(pairs) => Cond::Meta(
                 pairs
                     .iter()
-                    .map(|(k, vs)| (k.value.clone(), vs.iter().map(|v| v.to_lowercase()).collect()))
+                    .map(|(k, vs)| {
+                        (
+                            k.value.clone(),
+                            vs.iter().map(|v| v.to_lowercase()).collect(),
+                        )
+                    })
                     .collect(),
             ),
             RawKind::Driver(ids) => {
@@ -234,7 +270,11 @@ impl Compiler<'_> {
                 for id in ids {
                     match self.driver_ids.get(&id.value) {
                         Some(&d) => out.push(d),
-                        None => self.unknown_ref("driver", id, self.driver_ids.keys().cloned().collect()),
+                        None => self.unknown_ref(
+                            "driver",
+                            id,
+                            self.driver_ids.keys().cloned().collect(),
+                        ),
                     }
                 }
                 Cond::Driver(out)
@@ -260,16 +300,27 @@ impl Compiler<'_> {
 
     fn unknown_ref(&mut self, what: &str, id: &Located<String>, known: Vec<String>) {
         let known_refs: Vec<&str> = known.iter().map(String::as_str).collect();
-        let mut d = Diagnostic::error("unknown-id", id.loc.clone(), format!("no {what} has the id \"{}\"", id.value));
+        let mut d = Diagnostic::error(
+            "unknown-id",
+            id.loc.clone(),
+            format!("no {what} has the id \"{}\"", id.value),
+        );
         d = match closest(&id.value, &known_refs) {
             Some(s) => d.with_help(format!("did you mean \"{s}\"?")),
-            None => d.with_help(format!("define a {what} with that id, or fix the reference")),
+            None => d.with_help(format!(
+                "define a {what} with that id, or fix the reference"
+            )),
         };
         self.diags.push(d);
     }
 
     /// An operand of `near` / `before` must produce hits with positions.
-    fn operand(&mut self, raw: &RawCond, speaker: Option<Option<Speaker>>, window: Option<Window>) -> LeafId {
+    fn operand(
+        &mut self,
+        raw: &RawCond,
+        speaker: Option<Option<Speaker>>,
+        window: Option<Window>,
+    ) -> LeafId {
         match raw.kind {
             RawKind::Any(_) | RawKind::All(_) | RawKind::Regex(_) => {
                 let speaker = raw.scope.speaker.or(speaker);
@@ -286,7 +337,12 @@ impl Compiler<'_> {
         }
     }
 
-    fn leaf(&mut self, raw: &RawCond, speaker: Option<Option<Speaker>>, window: Option<Window>) -> LeafId {
+    fn leaf(
+        &mut self,
+        raw: &RawCond,
+        speaker: Option<Option<Speaker>>,
+        window: Option<Window>,
+    ) -> LeafId {
         let id = self.leaves.len() as LeafId;
         let (kind, terms) = match &raw.kind {
             RawKind::Any(p) => (LeafKind::Any, p),
@@ -296,14 +352,25 @@ impl Compiler<'_> {
         };
         if terms.is_empty() {
             self.diags.push(
-                Diagnostic::error("empty-list", raw.loc.clone(), "this condition has no phrases, so it can never hold")
-                    .with_help("add at least one phrase"),
+                Diagnostic::error(
+                    "empty-list",
+                    raw.loc.clone(),
+                    "this condition has no phrases, so it can never hold",
+                )
+                .with_help("add at least one phrase"),
             );
         }
         for (i, t) in terms.iter().enumerate() {
             match kind {
                 LeafKind::Regex => self.regex(t, id, i as u32),
-                _ => self.phrase_use(t, Target::Leaf { leaf: id, phrase: i as u32 }, "phrase"),
+                _ => self.phrase_use(
+                    t,
+                    Target::Leaf {
+                        leaf: id,
+                        phrase: i as u32,
+                    },
+                    "phrase",
+                ),
             }
         }
         self.leaves.push(Leaf {
@@ -324,16 +391,29 @@ impl Compiler<'_> {
         text = text.trim_start_matches('*').trim_end_matches('*');
         if text.contains('*') {
             self.diags.push(
-                Diagnostic::error("bad-wildcard", phrase.loc.clone(), format!("{what} \"{}\" has a '*' inside it", phrase.value))
-                    .with_help("'*' may only stand at the start or end of a phrase; use a regex for gaps"),
+                Diagnostic::error(
+                    "bad-wildcard",
+                    phrase.loc.clone(),
+                    format!("{what} \"{}\" has a '*' inside it", phrase.value),
+                )
+                .with_help(
+                    "'*' may only stand at the start or end of a phrase; use a regex for gaps",
+                ),
             );
             return;
         }
         let norm = normalize_phrase(text);
         if norm.is_empty() {
             self.diags.push(
-                Diagnostic::error("empty-phrase", phrase.loc.clone(), format!("{what} \"{}\" is only punctuation or spaces, so it can never match", phrase.value))
-                    .with_help("punctuation and spaces are ignored when matching; write words"),
+                Diagnostic::error(
+                    "empty-phrase",
+                    phrase.loc.clone(),
+                    format!(
+                        "{what} \"{}\" is only punctuation or spaces, so it can never match",
+                        phrase.value
+                    ),
+                )
+                .with_help("punctuation and spaces are ignored when matching; write words"),
             );
             return;
         }
@@ -363,7 +443,8 @@ impl Compiler<'_> {
             let span = e.span();
             let loc = Loc {
                 file: re.loc.file,
-                span: re.loc.span.start + offset + span.start.offset..re.loc.span.start + offset + span.end.offset.max(span.start.offset + 1),
+                span: re.loc.span.start + offset + span.start.offset
+                    ..re.loc.span.start + offset + span.end.offset.max(span.start.offset + 1),
             };
             self.diags.push(
                 Diagnostic::error("bad-regex", loc, format!("invalid regex: {}", e.kind()))
@@ -381,8 +462,12 @@ impl Compiler<'_> {
                 self.regex_uses.push((leaf, index));
             }
             Err(e) => self.diags.push(
-                Diagnostic::error("bad-regex", re.loc.clone(), format!("regex cannot be compiled: {}", first_line(&e.to_string())))
-                    .with_help("simplify the pattern (large counted repetitions make huge automata)"),
+                Diagnostic::error(
+                    "bad-regex",
+                    re.loc.clone(),
+                    format!("regex cannot be compiled: {}", first_line(&e.to_string())),
+                )
+                .with_help("simplify the pattern (large counted repetitions make huge automata)"),
             ),
         }
     }
@@ -427,7 +512,13 @@ impl Compiler<'_> {
                 _ => {}
             }
         }
-        fn visit(i: usize, items: &[Item], state: &mut [u8], order: &mut Vec<u32>, path: &mut Vec<usize>) -> Option<Vec<usize>> {
+        fn visit(
+            i: usize,
+            items: &[Item],
+            state: &mut [u8],
+            order: &mut Vec<u32>,
+            path: &mut Vec<usize>,
+        ) -> Option<Vec<usize>> {
             if state[i] == 2 {
                 return None;
             }
@@ -459,8 +550,15 @@ impl Compiler<'_> {
             if let Some(cycle) = visit(i, items, &mut state, &mut order, &mut path) {
                 let names: Vec<&str> = cycle.iter().map(|&c| items[c].id.as_str()).collect();
                 self.diags.push(
-                    Diagnostic::error("reference-cycle", raw.items[cycle[0]].id.loc.clone(), format!("items refer to each other in a circle: {}", names.join(" → ")))
-                        .with_help("an item_passed reference must not lead back to the item"),
+                    Diagnostic::error(
+                        "reference-cycle",
+                        raw.items[cycle[0]].id.loc.clone(),
+                        format!(
+                            "items refer to each other in a circle: {}",
+                            names.join(" → ")
+                        ),
+                    )
+                    .with_help("an item_passed reference must not lead back to the item"),
                 );
                 return (0..items.len() as u32).collect();
             }

@@ -5,24 +5,42 @@ use super::load_pack_str;
 /// Concise diagnostics of a pack written as one file.
 fn diags(toml: &str) -> Vec<String> {
     let c = load_pack_str("p.toml", toml);
-    c.diagnostics.iter().map(|d| d.render_concise(&c.sources)).collect()
+    c.diagnostics
+        .iter()
+        .map(|d| d.render_concise(&c.sources))
+        .collect()
 }
 
 const ITEM: &str = "[[item]]\nid = \"greeting\"\nsection = \"opening\"\n";
 
 #[test]
 fn unknown_key_with_suggestion() {
-    let c = load_pack_str("p.toml", &format!("{ITEM}require = {{ any = [\"hi\"], windw = {{ first_seconds = 30 }} }}\n"));
-    let d: Vec<String> = c.diagnostics.iter().map(|d| d.render_concise(&c.sources)).collect();
-    assert_eq!(d, ["p.toml:4:27: error[unknown-key]: unknown key 'windw' in 'require' of item \"greeting\""]);
-    assert_eq!(c.diagnostics[0].help.as_deref(), Some("did you mean 'window'?"));
+    let c = load_pack_str(
+        "p.toml",
+        &format!("{ITEM}require = {{ any = [\"hi\"], windw = {{ first_seconds = 30 }} }}\n"),
+    );
+    let d: Vec<String> = c
+        .diagnostics
+        .iter()
+        .map(|d| d.render_concise(&c.sources))
+        .collect();
+    assert_eq!(
+        d,
+        ["p.toml:4:27: error[unknown-key]: unknown key 'windw' in 'require' of item \"greeting\""]
+    );
+    assert_eq!(
+        c.diagnostics[0].help.as_deref(),
+        Some("did you mean 'window'?")
+    );
     assert!(c.pack.is_none());
 }
 
 #[test]
 fn unknown_top_level_and_item_keys() {
     assert_eq!(
-        diags(&format!("{ITEM}wieght = 3\nrequire = {{ any = [\"hi\"] }}\n[[itme]]\n")),
+        diags(&format!(
+            "{ITEM}wieght = 3\nrequire = {{ any = [\"hi\"] }}\n[[itme]]\n"
+        )),
         [
             "p.toml:4:1: error[unknown-key]: unknown key 'wieght' in item \"greeting\"",
             "p.toml:6:3: error[unknown-key]: unknown key 'itme' in the file",
@@ -33,24 +51,41 @@ fn unknown_top_level_and_item_keys() {
 #[test]
 fn wrong_type() {
     assert_eq!(
-        diags(&format!("{ITEM}weight = \"ten\"\nrequire = {{ any = [\"hi\"] }}\n")),
-        ["p.toml:4:10: error[wrong-type]: 'weight' in item \"greeting\" must be a number, found string"]
+        diags(&format!(
+            "{ITEM}weight = \"ten\"\nrequire = {{ any = [\"hi\"] }}\n"
+        )),
+        [
+            "p.toml:4:10: error[wrong-type]: 'weight' in item \"greeting\" must be a number, found string"
+        ]
     );
 }
 
 #[test]
 fn duplicate_id_points_at_second_and_names_first() {
-    let text = format!("{ITEM}require = {{ any = [\"hi\"] }}\n{ITEM}require = {{ any = [\"hello\"] }}\n");
+    let text =
+        format!("{ITEM}require = {{ any = [\"hi\"] }}\n{ITEM}require = {{ any = [\"hello\"] }}\n");
     let c = load_pack_str("p.toml", &text);
-    let d: Vec<String> = c.diagnostics.iter().map(|d| d.render_concise(&c.sources)).collect();
-    assert_eq!(d, ["p.toml:6:6: error[duplicate-id]: item id \"greeting\" is already used"]);
-    assert_eq!(c.diagnostics[0].help.as_deref(), Some("first defined at p.toml:2:6; ids must be unique in the pack"));
+    let d: Vec<String> = c
+        .diagnostics
+        .iter()
+        .map(|d| d.render_concise(&c.sources))
+        .collect();
+    assert_eq!(
+        d,
+        ["p.toml:6:6: error[duplicate-id]: item id \"greeting\" is already used"]
+    );
+    assert_eq!(
+        c.diagnostics[0].help.as_deref(),
+        Some("first defined at p.toml:2:6; ids must be unique in the pack")
+    );
 }
 
 #[test]
 fn bad_regex_points_inside_the_pattern() {
     assert_eq!(
-        diags(&format!("{ITEM}require = {{ regex = 'refund (in|within \\d+ days' }}\n")),
+        diags(&format!(
+            "{ITEM}require = {{ regex = 'refund (in|within \\d+ days' }}\n"
+        )),
         ["p.toml:4:29: error[bad-regex]: invalid regex: unclosed group"]
     );
 }
@@ -74,7 +109,9 @@ fn unknown_references() {
 #[test]
 fn phrases_that_can_never_match() {
     assert_eq!(
-        diags(&format!("{ITEM}require = {{ any = [\"?!\", \"thank * you\"] }}\n")),
+        diags(&format!(
+            "{ITEM}require = {{ any = [\"?!\", \"thank * you\"] }}\n"
+        )),
         [
             "p.toml:4:20: error[empty-phrase]: phrase \"?!\" is only punctuation or spaces, so it can never match",
             "p.toml:4:26: error[bad-wildcard]: phrase \"thank * you\" has a '*' inside it",
@@ -85,24 +122,40 @@ fn phrases_that_can_never_match() {
 #[test]
 fn impossible_windows() {
     assert_eq!(
-        diags(&format!("{ITEM}require = {{ any = [\"hi\"], window = {{ first_percent = 150 }} }}\n")),
-        ["p.toml:4:54: error[impossible-window]: 'window' of 'require' of item \"greeting\": first_percent = 150 is more than 100 %"]
+        diags(&format!(
+            "{ITEM}require = {{ any = [\"hi\"], window = {{ first_percent = 150 }} }}\n"
+        )),
+        [
+            "p.toml:4:54: error[impossible-window]: 'window' of 'require' of item \"greeting\": first_percent = 150 is more than 100 %"
+        ]
     );
     assert_eq!(
-        diags(&format!("{ITEM}require = {{ any = [\"hi\"], window = {{ first_seconds = 0 }} }}\n")),
-        ["p.toml:4:54: error[impossible-window]: 'window' of 'require' of item \"greeting\": first_seconds = 0 is empty"]
+        diags(&format!(
+            "{ITEM}require = {{ any = [\"hi\"], window = {{ first_seconds = 0 }} }}\n"
+        )),
+        [
+            "p.toml:4:54: error[impossible-window]: 'window' of 'require' of item \"greeting\": first_seconds = 0 is empty"
+        ]
     );
 }
 
 #[test]
 fn require_xor_forbid_and_one_kind_per_condition() {
     assert_eq!(
-        diags(&format!("{ITEM}require = {{ any = [\"a\"] }}\nforbid = {{ any = [\"b\"] }}\n")),
-        ["p.toml:5:1: error[require-and-forbid]: item \"greeting\" has both 'require' and 'forbid'"]
+        diags(&format!(
+            "{ITEM}require = {{ any = [\"a\"] }}\nforbid = {{ any = [\"b\"] }}\n"
+        )),
+        [
+            "p.toml:5:1: error[require-and-forbid]: item \"greeting\" has both 'require' and 'forbid'"
+        ]
     );
     assert_eq!(
-        diags(&format!("{ITEM}require = {{ any = [\"a\"], all = [\"b\"] }}\n")),
-        ["p.toml:4:26: error[several-condition-kinds]: 'require' of item \"greeting\" has several kind keys (any, all)"]
+        diags(&format!(
+            "{ITEM}require = {{ any = [\"a\"], all = [\"b\"] }}\n"
+        )),
+        [
+            "p.toml:4:26: error[several-condition-kinds]: 'require' of item \"greeting\" has several kind keys (any, all)"
+        ]
     );
 }
 
@@ -112,7 +165,10 @@ fn reference_cycle() {
         "[[item]]\nid = \"a\"\nsection = \"s\"\napplies_when = { item_passed = \"b\" }\nrequire = { any = [\"x\"] }\n\
          [[item]]\nid = \"b\"\nsection = \"s\"\napplies_when = { item_passed = \"a\" }\nrequire = { any = [\"y\"] }\n",
     );
-    assert_eq!(d, ["p.toml:2:6: error[reference-cycle]: items refer to each other in a circle: a → b → a"]);
+    assert_eq!(
+        d,
+        ["p.toml:2:6: error[reference-cycle]: items refer to each other in a circle: a → b → a"]
+    );
 }
 
 #[test]
@@ -123,7 +179,11 @@ fn lexicon_weight_out_of_range_and_shared_driver_phrase_warning() {
          [[driver]]\nid = \"a\"\ndepartment = \"d\"\nwhen = { any = [\"Refund\"] }\n\
          [[driver]]\nid = \"b\"\ndepartment = \"d\"\nwhen = { any = [\"refund!\"] }\n",
     );
-    let d: Vec<String> = c.diagnostics.iter().map(|d| d.render_concise(&c.sources)).collect();
+    let d: Vec<String> = c
+        .diagnostics
+        .iter()
+        .map(|d| d.render_concise(&c.sources))
+        .collect();
     assert_eq!(
         d,
         [

@@ -9,10 +9,24 @@ use crate::rules::pack::{Cond, LeafId, LeafKind};
 pub fn describe(pack: &Pack, c: &Cond) -> String {
     match c {
         Cond::Leaf(l) => leaf(pack, *l),
-        Cond::Near { a, b, within } => format!("{} within {within} words of {}", leaf(pack, *a), leaf(pack, *b)),
-        Cond::Before { first, then } => format!("{} before {}", leaf(pack, *first), leaf(pack, *then)),
-        Cond::And(s) => s.iter().map(|c| describe(pack, c)).collect::<Vec<_>>().join(" and "),
-        Cond::Or(s) => s.iter().map(|c| describe(pack, c)).collect::<Vec<_>>().join(" or "),
+        Cond::Near { a, b, within } => format!(
+            "{} within {within} words of {}",
+            leaf(pack, *a),
+            leaf(pack, *b)
+        ),
+        Cond::Before { first, then } => {
+            format!("{} before {}", leaf(pack, *first), leaf(pack, *then))
+        }
+        Cond::And(s) => s
+            .iter()
+            .map(|c| describe(pack, c))
+            .collect::<Vec<_>>()
+            .join(" and "),
+        Cond::Or(s) => s
+            .iter()
+            .map(|c| describe(pack, c))
+            .collect::<Vec<_>>()
+            .join(" or "),
         Cond::Not(s) => format!("not ({})", describe(pack, s)),
         Cond::Meta(pairs) => pairs
             .iter()
@@ -21,7 +35,10 @@ pub fn describe(pack: &Pack, c: &Cond) -> String {
             .join(" and "),
         Cond::Driver(ds) => format!(
             "driver {}",
-            ds.iter().map(|d| pack.drivers[*d as usize].id.as_str()).collect::<Vec<_>>().join(" or ")
+            ds.iter()
+                .map(|d| pack.drivers[*d as usize].id.as_str())
+                .collect::<Vec<_>>()
+                .join(" or ")
         ),
         Cond::ItemPassed(i) => format!("item {} passed", pack.items[*i as usize].id),
     }
@@ -31,13 +48,21 @@ fn leaf(pack: &Pack, id: LeafId) -> String {
     let l = &pack.leaves[id as usize];
     let who = l.speaker.map_or("anyone", |s| s.as_str());
     let shown: Vec<String> = l.terms.iter().take(3).map(|t| format!("\"{t}\"")).collect();
-    let more = if l.terms.len() > 3 { format!(", … ({} in all)", l.terms.len()) } else { String::new() };
+    let more = if l.terms.len() > 3 {
+        format!(", … ({} in all)", l.terms.len())
+    } else {
+        String::new()
+    };
     let what = match l.kind {
         LeafKind::Any => format!("any of {}{more}", shown.join(", ")),
         LeafKind::All => format!("all of {}{more}", shown.join(", ")),
         LeafKind::Regex => format!("a match of {}{more}", shown.join(", ")),
     };
-    let times = if l.min_count > 1 { format!(" at least {} times", l.min_count) } else { String::new() };
+    let times = if l.min_count > 1 {
+        format!(" at least {} times", l.min_count)
+    } else {
+        String::new()
+    };
     let window = match l.window {
         None => String::new(),
         Some(Window::FirstSeconds(s)) => format!(" in the first {s} s"),

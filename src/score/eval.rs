@@ -49,7 +49,12 @@ pub struct EvalCtx<'a> {
 impl<'a> EvalCtx<'a> {
     /// Context for `call` scanned into `scan`.
     pub fn new(pack: &'a Pack, call: &'a Call, scan: &'a Scan) -> Self {
-        let call_start = call.turns.iter().filter_map(|t| t.start_ms).min().unwrap_or(0);
+        let call_start = call
+            .turns
+            .iter()
+            .filter_map(|t| t.start_ms)
+            .min()
+            .unwrap_or(0);
         let call_end = call
             .turns
             .iter()
@@ -71,10 +76,10 @@ impl<'a> EvalCtx<'a> {
     /// Whether turn `t` is inside the leaf's scope.
     pub fn in_scope(&self, leaf: &Leaf, t: usize) -> bool {
         let turn = &self.call.turns[t];
-        if let Some(s) = leaf.speaker {
-            if turn.speaker != s {
-                return false;
-            }
+        if let Some(s) = leaf.speaker
+            && turn.speaker != s
+        {
+            return false;
         }
         match leaf.window {
             None => true,
@@ -86,7 +91,10 @@ impl<'a> EvalCtx<'a> {
     /// `last_*` windows its end.
     pub fn in_window(&self, w: Window, t: usize) -> bool {
         let turn = &self.call.turns[t];
-        let start = turn.start_ms.unwrap_or(self.call_start).saturating_sub(self.call_start);
+        let start = turn
+            .start_ms
+            .unwrap_or(self.call_start)
+            .saturating_sub(self.call_start);
         let end = turn.end_ms.or(turn.start_ms).unwrap_or(self.call_start);
         let from_end = self.call_end.saturating_sub(end);
         let duration = (self.call_end - self.call_start) as f64;
@@ -189,7 +197,11 @@ impl<'a> EvalCtx<'a> {
                     .collect();
                 Outcome {
                     holds: evidence.len() >= min,
-                    evidence: if evidence.len() >= min { evidence } else { Vec::new() },
+                    evidence: if evidence.len() >= min {
+                        evidence
+                    } else {
+                        Vec::new()
+                    },
                 }
             }
             LeafKind::All => {
@@ -226,7 +238,13 @@ impl<'a> EvalCtx<'a> {
                 if gap <= within {
                     return Outcome {
                         holds: true,
-                        evidence: vec![HitRef { leaf: a, index: ia }, HitRef { leaf: b, index: *ib }],
+                        evidence: vec![
+                            HitRef { leaf: a, index: ia },
+                            HitRef {
+                                leaf: b,
+                                index: *ib,
+                            },
+                        ],
                     };
                 }
             }
@@ -235,16 +253,29 @@ impl<'a> EvalCtx<'a> {
     }
 
     fn before(&self, first: LeafId, then: LeafId) -> Outcome {
-        let Some((ia, ha)) = self.scoped_hits(first).min_by_key(|(_, h)| (h.turn, h.norm.start)) else {
+        let Some((ia, ha)) = self
+            .scoped_hits(first)
+            .min_by_key(|(_, h)| (h.turn, h.norm.start))
+        else {
             return Outcome::default();
         };
-        let after = self
-            .scoped_hits(then)
-            .find(|(_, h)| (h.turn, h.norm.start) > (ha.turn, ha.norm.start) && (h.turn > ha.turn || h.norm.start >= ha.norm.end));
+        let after = self.scoped_hits(then).find(|(_, h)| {
+            (h.turn, h.norm.start) > (ha.turn, ha.norm.start)
+                && (h.turn > ha.turn || h.norm.start >= ha.norm.end)
+        });
         match after {
             Some((ib, _)) => Outcome {
                 holds: true,
-                evidence: vec![HitRef { leaf: first, index: ia }, HitRef { leaf: then, index: ib }],
+                evidence: vec![
+                    HitRef {
+                        leaf: first,
+                        index: ia,
+                    },
+                    HitRef {
+                        leaf: then,
+                        index: ib,
+                    },
+                ],
             },
             None => Outcome::default(),
         }

@@ -9,8 +9,16 @@ use crate::transcript::{Call, Speaker};
 pub fn metrics(call: &Call) -> Metrics {
     let mut m = Metrics {
         turns: call.turns.len() as u32,
-        agent_turns: call.turns.iter().filter(|t| t.speaker == Speaker::Agent).count() as u32,
-        customer_turns: call.turns.iter().filter(|t| t.speaker == Speaker::Customer).count() as u32,
+        agent_turns: call
+            .turns
+            .iter()
+            .filter(|t| t.speaker == Speaker::Agent)
+            .count() as u32,
+        customer_turns: call
+            .turns
+            .iter()
+            .filter(|t| t.speaker == Speaker::Customer)
+            .count() as u32,
         times_estimated: call.times_estimated,
         ..Default::default()
     };

@@ -42,7 +42,12 @@ impl Default for ScoreOptions {
 /// Score a call that `scan` holds the scan of.
 pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> CallRecord {
     let mut ctx = EvalCtx::new(pack, call, scan);
-    let ev = Ev { call, scan, pack, opts };
+    let ev = Ev {
+        call,
+        scan,
+        pack,
+        opts,
+    };
 
     // Drivers.
     let mut drivers = Drivers::default();
@@ -93,7 +98,12 @@ pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
         let item = &pack.items[ii as usize];
         let applies = item.applies_when.as_ref().is_none_or(|a| ctx.eval(a).holds);
         let (result, reason, evidence, closest) = if !applies {
-            (Outcome::Na, "not applicable: its applies_when condition does not hold".to_string(), Vec::new(), Vec::new())
+            (
+                Outcome::Na,
+                "not applicable: its applies_when condition does not hold".to_string(),
+                Vec::new(),
+                Vec::new(),
+            )
         } else {
             let o = ctx.eval(&item.cond);
             let evidence = ev.evidence(&o.evidence);
@@ -107,20 +117,36 @@ pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
                 }
                 (Mode::Require, false) => {
                     let closest = ev.closest(&ctx, &item.cond);
-                    let mut reason = format!("required but not found: {}", describe::describe(pack, &item.cond));
+                    let mut reason = format!(
+                        "required but not found: {}",
+                        describe::describe(pack, &item.cond)
+                    );
                     if let Some((e, why)) = closest.first() {
                         reason.push_str(&format!("; closest: {} ({why})", ev.quote(e)));
                     }
-                    (Outcome::Fail, reason, Vec::new(), closest.into_iter().map(|(e, _)| e).collect())
+                    (
+                        Outcome::Fail,
+                        reason,
+                        Vec::new(),
+                        closest.into_iter().map(|(e, _)| e).collect(),
+                    )
                 }
                 (Mode::Forbid, true) => {
                     let reason = match evidence.first() {
                         Some(e) => format!("forbidden: {}", ev.quote(e)),
-                        None => format!("forbidden condition holds: {}", describe::describe(pack, &item.cond)),
+                        None => format!(
+                            "forbidden condition holds: {}",
+                            describe::describe(pack, &item.cond)
+                        ),
                     };
                     (Outcome::Fail, reason, evidence, Vec::new())
                 }
-                (Mode::Forbid, false) => (Outcome::Pass, "nothing forbidden was said".to_string(), Vec::new(), Vec::new()),
+                (Mode::Forbid, false) => (
+                    Outcome::Pass,
+                    "nothing forbidden was said".to_string(),
+                    Vec::new(),
+                    Vec::new(),
+                ),
             }
         };
         ctx.item_passed[ii as usize] = Some(result == Outcome::Pass);
@@ -182,10 +208,17 @@ fn qa_scores(pack: &Pack, items: Vec<ItemResult>) -> Qa {
     let pct = |p: f64, a: f64| (a > 0.0).then(|| round(100.0 * p / a, 1));
     let raw_score = pct(passed, applicable);
     Qa {
-        score: if auto_fail { Some(pack.info.auto_fail_score) } else { raw_score },
+        score: if auto_fail {
+            Some(pack.info.auto_fail_score)
+        } else {
+            raw_score
+        },
         raw_score,
         auto_fail,
-        sections: sections.into_iter().map(|(k, (p, a))| (k, pct(p, a))).collect(),
+        sections: sections
+            .into_iter()
+            .map(|(k, (p, a))| (k, pct(p, a)))
+            .collect(),
         items,
     }
 }
@@ -224,7 +257,10 @@ impl Ev<'_> {
             .take(MAX_EVIDENCE)
             .map(|r| {
                 let h = self.hit(r);
-                let rule = self.pack.leaves[r.leaf as usize].terms.get(h.phrase as usize).cloned();
+                let rule = self.pack.leaves[r.leaf as usize]
+                    .terms
+                    .get(h.phrase as usize)
+                    .cloned();
                 self.quote_range(h.turn, h.orig.start, h.orig.end, rule)
             })
             .collect()
@@ -261,7 +297,10 @@ impl Ev<'_> {
     }
 
     fn quote(&self, e: &Evidence) -> String {
-        let time = e.start_ms.map(fmt_time).unwrap_or_else(|| format!("turn {}", e.turn + 1));
+        let time = e
+            .start_ms
+            .map(fmt_time)
+            .unwrap_or_else(|| format!("turn {}", e.turn + 1));
         format!("\"{}\" ({}, {})", e.matched, e.speaker.as_str(), time)
     }
 
@@ -275,13 +314,23 @@ impl Ev<'_> {
             for (i, h) in self.scan.leaf_hits[leaf as usize].iter().enumerate() {
                 let turn = &self.call.turns[h.turn as usize];
                 let why = if l.speaker.is_some_and(|s| s != turn.speaker) {
-                    format!("said by the {}, not the {}", turn.speaker.as_str(), l.speaker.map_or("", Speaker::as_str))
+                    format!(
+                        "said by the {}, not the {}",
+                        turn.speaker.as_str(),
+                        l.speaker.map_or("", Speaker::as_str)
+                    )
                 } else if l.window.is_some_and(|w| !ctx.in_window(w, h.turn as usize)) {
                     "outside the window".to_string()
                 } else {
-                    format!("found, but the condition needs more (min_count = {}, or other parts)", l.min_count)
+                    format!(
+                        "found, but the condition needs more (min_count = {}, or other parts)",
+                        l.min_count
+                    )
                 };
-                let r = HitRef { leaf, index: i as u32 };
+                let r = HitRef {
+                    leaf,
+                    index: i as u32,
+                };
                 if let Some(e) = self.evidence(&[r]).pop() {
                     out.push((e, why));
                 }
@@ -304,7 +353,9 @@ impl Ev<'_> {
                 .sentiment
                 .iter()
                 .enumerate()
-                .filter(|(i, t)| only.is_none_or(|sp| self.call.turns[*i].speaker == sp) && t.compound < 0.0)
+                .filter(|(i, t)| {
+                    only.is_none_or(|sp| self.call.turns[*i].speaker == sp) && t.compound < 0.0
+                })
                 .min_by(|a, b| a.1.compound.total_cmp(&b.1.compound))
         };
         if let Some((i, t)) = worst(Some(Speaker::Customer)).or_else(|| worst(None)) {
@@ -324,7 +375,13 @@ impl Ev<'_> {
             .iter()
             .enumerate()
             .filter(|(i, _)| self.call.turns[*i].speaker == who)
-            .map(|(_, t)| if t.terms > 0 { Some(t.compound as f64) } else { None })
+            .map(|(_, t)| {
+                if t.terms > 0 {
+                    Some(t.compound as f64)
+                } else {
+                    None
+                }
+            })
             .map(|v| v.unwrap_or(f64::NAN))
             .collect();
         let mean = |v: &[f64]| {

@@ -55,61 +55,305 @@ fn outcome(p: &Pack, c: &Call) -> Outcome {
 use Speaker::{Agent as A, Customer as C};
 
 /// (name, condition, turns, expected)
-type Case = (&'static str, &'static str, &'static [(Speaker, &'static str, f64, f64)], Outcome);
+type Case = (
+    &'static str,
+    &'static str,
+    &'static [(Speaker, &'static str, f64, f64)],
+    Outcome,
+);
 
 const CASES: &[Case] = &[
     // any / boundaries / wildcard / normalisation
-    ("any-basic", r#"{ any = ["thank you"] }"#, &[(A, "Thank you!", 0.0, 1.0)], Outcome::Pass),
-    ("any-word-boundary", r#"{ any = ["cancel"] }"#, &[(C, "cancellation fee", 0.0, 1.0)], Outcome::Fail),
-    ("any-wildcard-suffix", r#"{ any = ["cancel*"] }"#, &[(C, "cancellation fee", 0.0, 1.0)], Outcome::Pass),
-    ("any-wildcard-prefix", r#"{ any = ["*charge"] }"#, &[(C, "a surcharge", 0.0, 1.0)], Outcome::Pass),
-    ("any-fullwidth", r#"{ any = ["thank you"] }"#, &[(A, "ＴＨＡＮＫ　ＹＯＵ", 0.0, 1.0)], Outcome::Pass),
-    ("any-cjk-no-boundary", r#"{ any = ["退款"] }"#, &[(C, "我要退款了", 0.0, 1.0)], Outcome::Pass),
-    ("any-cjk-spaces", r#"{ any = ["您好"] }"#, &[(A, "您 好，欢迎", 0.0, 1.0)], Outcome::Pass),
-    ("any-persian-variants", r#"{ any = ["می خواهم"] }"#, &[(C, "مي‌خواهم", 0.0, 1.0)], Outcome::Pass),
-    ("any-persian-kaf", r#"{ any = ["کمک"] }"#, &[(A, "كمك", 0.0, 1.0)], Outcome::Pass),
+    (
+        "any-basic",
+        r#"{ any = ["thank you"] }"#,
+        &[(A, "Thank you!", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "any-word-boundary",
+        r#"{ any = ["cancel"] }"#,
+        &[(C, "cancellation fee", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
+    (
+        "any-wildcard-suffix",
+        r#"{ any = ["cancel*"] }"#,
+        &[(C, "cancellation fee", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "any-wildcard-prefix",
+        r#"{ any = ["*charge"] }"#,
+        &[(C, "a surcharge", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "any-fullwidth",
+        r#"{ any = ["thank you"] }"#,
+        &[(A, "ＴＨＡＮＫ　ＹＯＵ", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "any-cjk-no-boundary",
+        r#"{ any = ["退款"] }"#,
+        &[(C, "我要退款了", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "any-cjk-spaces",
+        r#"{ any = ["您好"] }"#,
+        &[(A, "您 好，欢迎", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "any-persian-variants",
+        r#"{ any = ["می خواهم"] }"#,
+        &[(C, "مي‌خواهم", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "any-persian-kaf",
+        r#"{ any = ["کمک"] }"#,
+        &[(A, "كمك", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
     // speaker
-    ("speaker-right", r#"{ any = ["hello"], speaker = "agent" }"#, &[(A, "hello", 0.0, 1.0)], Outcome::Pass),
-    ("speaker-wrong", r#"{ any = ["hello"], speaker = "agent" }"#, &[(C, "hello", 0.0, 1.0)], Outcome::Fail),
+    (
+        "speaker-right",
+        r#"{ any = ["hello"], speaker = "agent" }"#,
+        &[(A, "hello", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "speaker-wrong",
+        r#"{ any = ["hello"], speaker = "agent" }"#,
+        &[(C, "hello", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
     // windows
-    ("first-seconds-in", r#"{ any = ["hello"], window = { first_seconds = 30 } }"#, &[(A, "hi", 0.0, 1.0), (A, "hello", 29.0, 31.0)], Outcome::Pass),
-    ("first-seconds-out", r#"{ any = ["hello"], window = { first_seconds = 30 } }"#, &[(A, "hi", 0.0, 1.0), (A, "hello", 31.0, 32.0)], Outcome::Fail),
-    ("last-seconds-in", r#"{ any = ["bye"], window = { last_seconds = 10 } }"#, &[(A, "bye", 0.0, 1.0), (A, "x", 2.0, 100.0), (A, "bye", 85.0, 91.0)], Outcome::Pass),
-    ("last-seconds-out", r#"{ any = ["bye"], window = { last_seconds = 10 } }"#, &[(A, "bye", 0.0, 1.0), (A, "x", 2.0, 100.0)], Outcome::Fail),
-    ("first-turns", r#"{ any = ["hello"], window = { first_turns = 2 } }"#, &[(A, "a", 0.0, 1.0), (C, "b", 1.0, 2.0), (A, "hello", 2.0, 3.0)], Outcome::Fail),
-    ("last-turns", r#"{ any = ["bye"], window = { last_turns = 2 } }"#, &[(A, "bye", 0.0, 1.0), (C, "b", 1.0, 2.0), (A, "bye", 2.0, 3.0)], Outcome::Pass),
-    ("first-percent", r#"{ any = ["hello"], window = { first_percent = 10 } }"#, &[(A, "x", 0.0, 1.0), (A, "hello", 11.0, 12.0), (A, "x", 90.0, 100.0)], Outcome::Fail),
-    ("last-percent", r#"{ any = ["bye"], window = { last_percent = 10 } }"#, &[(A, "x", 0.0, 1.0), (A, "bye", 89.0, 95.0), (A, "x", 95.0, 100.0)], Outcome::Pass),
+    (
+        "first-seconds-in",
+        r#"{ any = ["hello"], window = { first_seconds = 30 } }"#,
+        &[(A, "hi", 0.0, 1.0), (A, "hello", 29.0, 31.0)],
+        Outcome::Pass,
+    ),
+    (
+        "first-seconds-out",
+        r#"{ any = ["hello"], window = { first_seconds = 30 } }"#,
+        &[(A, "hi", 0.0, 1.0), (A, "hello", 31.0, 32.0)],
+        Outcome::Fail,
+    ),
+    (
+        "last-seconds-in",
+        r#"{ any = ["bye"], window = { last_seconds = 10 } }"#,
+        &[
+            (A, "bye", 0.0, 1.0),
+            (A, "x", 2.0, 100.0),
+            (A, "bye", 85.0, 91.0),
+        ],
+        Outcome::Pass,
+    ),
+    (
+        "last-seconds-out",
+        r#"{ any = ["bye"], window = { last_seconds = 10 } }"#,
+        &[(A, "bye", 0.0, 1.0), (A, "x", 2.0, 100.0)],
+        Outcome::Fail,
+    ),
+    (
+        "first-turns",
+        r#"{ any = ["hello"], window = { first_turns = 2 } }"#,
+        &[
+            (A, "a", 0.0, 1.0),
+            (C, "b", 1.0, 2.0),
+            (A, "hello", 2.0, 3.0),
+        ],
+        Outcome::Fail,
+    ),
+    (
+        "last-turns",
+        r#"{ any = ["bye"], window = { last_turns = 2 } }"#,
+        &[
+            (A, "bye", 0.0, 1.0),
+            (C, "b", 1.0, 2.0),
+            (A, "bye", 2.0, 3.0),
+        ],
+        Outcome::Pass,
+    ),
+    (
+        "first-percent",
+        r#"{ any = ["hello"], window = { first_percent = 10 } }"#,
+        &[
+            (A, "x", 0.0, 1.0),
+            (A, "hello", 11.0, 12.0),
+            (A, "x", 90.0, 100.0),
+        ],
+        Outcome::Fail,
+    ),
+    (
+        "last-percent",
+        r#"{ any = ["bye"], window = { last_percent = 10 } }"#,
+        &[
+            (A, "x", 0.0, 1.0),
+            (A, "bye", 89.0, 95.0),
+            (A, "x", 95.0, 100.0),
+        ],
+        Outcome::Pass,
+    ),
     // counts
-    ("min-count-met", r#"{ any = ["sorry"], min_count = 2 }"#, &[(A, "sorry, so sorry", 0.0, 1.0)], Outcome::Pass),
-    ("min-count-not-met", r#"{ any = ["sorry"], min_count = 3 }"#, &[(A, "sorry, so sorry", 0.0, 1.0)], Outcome::Fail),
-    ("overlap-counted-once", r#"{ any = ["thank you", "thank you for calling"], min_count = 2 }"#, &[(A, "thank you for calling", 0.0, 1.0)], Outcome::Fail),
+    (
+        "min-count-met",
+        r#"{ any = ["sorry"], min_count = 2 }"#,
+        &[(A, "sorry, so sorry", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "min-count-not-met",
+        r#"{ any = ["sorry"], min_count = 3 }"#,
+        &[(A, "sorry, so sorry", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
+    (
+        "overlap-counted-once",
+        r#"{ any = ["thank you", "thank you for calling"], min_count = 2 }"#,
+        &[(A, "thank you for calling", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
     // all
-    ("all-met", r#"{ all = ["date of birth", "postcode"] }"#, &[(A, "date of birth?", 0.0, 1.0), (A, "and postcode", 1.0, 2.0)], Outcome::Pass),
-    ("all-missing-one", r#"{ all = ["date of birth", "postcode"] }"#, &[(A, "date of birth?", 0.0, 1.0)], Outcome::Fail),
+    (
+        "all-met",
+        r#"{ all = ["date of birth", "postcode"] }"#,
+        &[
+            (A, "date of birth?", 0.0, 1.0),
+            (A, "and postcode", 1.0, 2.0),
+        ],
+        Outcome::Pass,
+    ),
+    (
+        "all-missing-one",
+        r#"{ all = ["date of birth", "postcode"] }"#,
+        &[(A, "date of birth?", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
     // regex on original text
-    ("regex", r#"{ regex = '\d+\s*business\s*days' }"#, &[(A, "It takes 5 Business Days.", 0.0, 1.0)], Outcome::Pass),
-    ("regex-miss", r#"{ regex = '\d+\s*business\s*days' }"#, &[(A, "It takes a few business days.", 0.0, 1.0)], Outcome::Fail),
+    (
+        "regex",
+        r#"{ regex = '\d+\s*business\s*days' }"#,
+        &[(A, "It takes 5 Business Days.", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "regex-miss",
+        r#"{ regex = '\d+\s*business\s*days' }"#,
+        &[(A, "It takes a few business days.", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
     // near
-    ("near-in", r#"{ near = { a = ["may i"], b = ["hold"], within = 3 } }"#, &[(A, "May I put you on hold?", 0.0, 1.0)], Outcome::Pass),
-    ("near-out", r#"{ near = { a = ["may i"], b = ["hold"], within = 1 } }"#, &[(A, "May I put you on hold?", 0.0, 1.0)], Outcome::Fail),
-    ("near-cjk-chars", r#"{ near = { a = ["稍等"], b = ["可以吗"], within = 2 } }"#, &[(A, "请稍等一下可以吗", 0.0, 1.0)], Outcome::Pass),
-    ("near-other-turn", r#"{ near = { a = ["may i"], b = ["hold"], within = 3 } }"#, &[(A, "May I", 0.0, 1.0), (A, "hold", 1.0, 2.0)], Outcome::Fail),
+    (
+        "near-in",
+        r#"{ near = { a = ["may i"], b = ["hold"], within = 3 } }"#,
+        &[(A, "May I put you on hold?", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "near-out",
+        r#"{ near = { a = ["may i"], b = ["hold"], within = 1 } }"#,
+        &[(A, "May I put you on hold?", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
+    (
+        "near-cjk-chars",
+        r#"{ near = { a = ["稍等"], b = ["可以吗"], within = 2 } }"#,
+        &[(A, "请稍等一下可以吗", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "near-other-turn",
+        r#"{ near = { a = ["may i"], b = ["hold"], within = 3 } }"#,
+        &[(A, "May I", 0.0, 1.0), (A, "hold", 1.0, 2.0)],
+        Outcome::Fail,
+    ),
     // before
-    ("before-in-order", r#"{ before = { first = ["date of birth"], then = ["your balance"] } }"#, &[(A, "date of birth please", 0.0, 1.0), (A, "your balance is", 5.0, 6.0)], Outcome::Pass),
-    ("before-wrong-order", r#"{ before = { first = ["date of birth"], then = ["your balance"] } }"#, &[(A, "your balance is", 0.0, 1.0), (A, "date of birth please", 5.0, 6.0)], Outcome::Fail),
+    (
+        "before-in-order",
+        r#"{ before = { first = ["date of birth"], then = ["your balance"] } }"#,
+        &[
+            (A, "date of birth please", 0.0, 1.0),
+            (A, "your balance is", 5.0, 6.0),
+        ],
+        Outcome::Pass,
+    ),
+    (
+        "before-wrong-order",
+        r#"{ before = { first = ["date of birth"], then = ["your balance"] } }"#,
+        &[
+            (A, "your balance is", 0.0, 1.0),
+            (A, "date of birth please", 5.0, 6.0),
+        ],
+        Outcome::Fail,
+    ),
     // and / or / not
-    ("and", r#"{ and = [ { any = ["a1"] }, { any = ["b1"] } ] }"#, &[(A, "a1 b1", 0.0, 1.0)], Outcome::Pass),
-    ("and-fails", r#"{ and = [ { any = ["a1"] }, { any = ["b1"] } ] }"#, &[(A, "a1", 0.0, 1.0)], Outcome::Fail),
-    ("or", r#"{ or = [ { any = ["a1"] }, { any = ["b1"] } ] }"#, &[(A, "b1", 0.0, 1.0)], Outcome::Pass),
-    ("not", r#"{ not = { any = ["calm down"] } }"#, &[(A, "please calm down", 0.0, 1.0)], Outcome::Fail),
-    ("scope-inherited", r#"{ or = [ { any = ["hello"] } ], speaker = "customer" }"#, &[(A, "hello", 0.0, 1.0)], Outcome::Fail),
+    (
+        "and",
+        r#"{ and = [ { any = ["a1"] }, { any = ["b1"] } ] }"#,
+        &[(A, "a1 b1", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "and-fails",
+        r#"{ and = [ { any = ["a1"] }, { any = ["b1"] } ] }"#,
+        &[(A, "a1", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
+    (
+        "or",
+        r#"{ or = [ { any = ["a1"] }, { any = ["b1"] } ] }"#,
+        &[(A, "b1", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "not",
+        r#"{ not = { any = ["calm down"] } }"#,
+        &[(A, "please calm down", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
+    (
+        "scope-inherited",
+        r#"{ or = [ { any = ["hello"] } ], speaker = "customer" }"#,
+        &[(A, "hello", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
     // metadata and drivers
-    ("meta", r#"{ meta = { channel = "voice" } }"#, &[(A, "x", 0.0, 1.0)], Outcome::Pass),
-    ("meta-list", r#"{ meta = { channel = ["chat", "email"] } }"#, &[(A, "x", 0.0, 1.0)], Outcome::Fail),
-    ("meta-language-detected", r#"{ meta = { language = "zh" } }"#, &[(A, "您好", 0.0, 1.0)], Outcome::Pass),
-    ("driver", r#"{ driver = "refund" }"#, &[(C, "I want a refund", 0.0, 1.0)], Outcome::Pass),
-    ("driver-absent", r#"{ driver = "refund" }"#, &[(A, "I want a refund", 0.0, 1.0)], Outcome::Fail),
+    (
+        "meta",
+        r#"{ meta = { channel = "voice" } }"#,
+        &[(A, "x", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "meta-list",
+        r#"{ meta = { channel = ["chat", "email"] } }"#,
+        &[(A, "x", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
+    (
+        "meta-language-detected",
+        r#"{ meta = { language = "zh" } }"#,
+        &[(A, "您好", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "driver",
+        r#"{ driver = "refund" }"#,
+        &[(C, "I want a refund", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "driver-absent",
+        r#"{ driver = "refund" }"#,
+        &[(A, "I want a refund", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
 ];
 
 #[test]
@@ -122,7 +366,11 @@ fn condition_cases() {
             failures.push(format!("{name}: expected {expected:?}, got {got:?}"));
         }
     }
-    assert!(failures.is_empty(), "failing cases:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "failing cases:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -159,41 +407,74 @@ critical = true
 forbid = { any = ["i guarantee"], speaker = "agent" }
 "#,
     );
-    let c = call(&[(A, "I'll put you on hold", 0.0, 2.0), (A, "I guarantee a refund", 60.0, 62.0)]);
+    let c = call(&[
+        (A, "I'll put you on hold", 0.0, 2.0),
+        (A, "I guarantee a refund", 60.0, 62.0),
+    ]);
     let mut scan = Scan::new(&p);
     scan_call(&p, &c, &mut scan);
     let r = score_call(&p, &c, &scan, ScoreOptions::default());
-    let res: Vec<(&str, Outcome)> = r.qa.items.iter().map(|i| (i.id.as_str(), i.result)).collect();
-    assert_eq!(res, vec![("hold", Outcome::Pass), ("hold-thanks", Outcome::Fail), ("no-promise", Outcome::Fail)]);
+    let res: Vec<(&str, Outcome)> =
+        r.qa.items
+            .iter()
+            .map(|i| (i.id.as_str(), i.result))
+            .collect();
+    assert_eq!(
+        res,
+        vec![
+            ("hold", Outcome::Pass),
+            ("hold-thanks", Outcome::Fail),
+            ("no-promise", Outcome::Fail)
+        ]
+    );
     assert!(r.qa.auto_fail);
     assert_eq!(r.qa.score, Some(0.0));
     assert_eq!(r.qa.raw_score, Some(50.0));
     assert_eq!(r.qa.sections["soft"], Some(66.7));
     assert_eq!(r.qa.sections["compliance"], Some(0.0));
     let ev = &r.qa.items[2].evidence[0];
-    assert_eq!((ev.turn, ev.matched.as_str(), ev.start_ms), (1, "I guarantee", Some(60000)));
+    assert_eq!(
+        (ev.turn, ev.matched.as_str(), ev.start_ms),
+        (1, "I guarantee", Some(60000))
+    );
     // The reason of a failed require names what was missing.
-    assert!(r.qa.items[1].reason.contains("thanks for holding"), "{}", r.qa.items[1].reason);
+    assert!(
+        r.qa.items[1].reason.contains("thanks for holding"),
+        "{}",
+        r.qa.items[1].reason
+    );
 
     // Without a hold, the follow-up item is n/a and leaves the score.
     let c = call(&[(A, "hello", 0.0, 2.0)]);
     scan_call(&p, &c, &mut scan);
     let r = score_call(&p, &c, &scan, ScoreOptions::default());
     assert_eq!(r.qa.items[1].result, Outcome::Na);
-    assert_eq!(r.qa.raw_score, Some(100.0 * 5.0 / 15.0).map(|x| round(x, 1)));
+    assert_eq!(
+        r.qa.raw_score,
+        Some(100.0 * 5.0 / 15.0).map(|x| round(x, 1))
+    );
 }
 
 #[test]
 fn failed_window_reports_closest_hit() {
-    let p = item_pack(r#"{ any = ["thanks for calling"], speaker = "agent", window = { first_seconds = 30 } }"#);
-    let c = call(&[(A, "hello", 0.0, 2.0), (A, "Thanks for calling Acme", 42.0, 44.0)]);
+    let p = item_pack(
+        r#"{ any = ["thanks for calling"], speaker = "agent", window = { first_seconds = 30 } }"#,
+    );
+    let c = call(&[
+        (A, "hello", 0.0, 2.0),
+        (A, "Thanks for calling Acme", 42.0, 44.0),
+    ]);
     let mut scan = Scan::new(&p);
     scan_call(&p, &c, &mut scan);
     let r = score_call(&p, &c, &scan, ScoreOptions::default());
     let it = &r.qa.items[0];
     assert_eq!(it.result, Outcome::Fail);
     assert_eq!(it.closest[0].matched, "Thanks for calling");
-    assert!(it.reason.contains("00:42") && it.reason.contains("outside the window"), "{}", it.reason);
+    assert!(
+        it.reason.contains("00:42") && it.reason.contains("outside the window"),
+        "{}",
+        it.reason
+    );
 }
 
 #[test]
@@ -206,7 +487,11 @@ fn evidence_quotes_original_text_and_redacts() {
     let e = &r.qa.items[0].evidence[0];
     assert_eq!(e.matched, "CARD-NUMBER");
     assert_eq!((e.start, e.end), (3, 14));
-    assert!(e.snippet.contains("[NUMBER]") && !e.snippet.contains("4111"), "{}", e.snippet);
+    assert!(
+        e.snippet.contains("[NUMBER]") && !e.snippet.contains("4111"),
+        "{}",
+        e.snippet
+    );
 }
 
 #[test]
@@ -231,7 +516,12 @@ when = { any = ["no internet", "outage"], speaker = "customer" }
     );
     let c = call(&[
         (C, "I want a refund", 0.0, 10.0),
-        (C, "there is an outage, no internet since monday", 10.0, 20.0),
+        (
+            C,
+            "there is an outage, no internet since monday",
+            10.0,
+            20.0,
+        ),
         (A, "sorry", 20.0, 100.0),
     ]);
     let mut scan = Scan::new(&p);
@@ -269,7 +559,10 @@ terrible = -3.0
     assert!(score("I am not happy") < 0.0);
     assert!(score("very happy") > score("happy"));
     assert!(score("happy but terrible") < 0.0);
-    assert!(score("我很不满意") < 0.0, "不满意 is one negative term, not negated 满意");
+    assert!(
+        score("我很不满意") < 0.0,
+        "不满意 is one negative term, not negated 满意"
+    );
     assert!(score("我很满意") > 0.0);
     assert_eq!(score("nothing here"), 0.0);
 }

@@ -12,14 +12,43 @@ use crate::record::CallRecord;
 use crate::rules::Pack;
 
 const LEAD: &[&str] = &[
-    "call_id", "source", "format", "language", "agent", "team", "queue", "channel", "started_at",
-    "customer_id", "csat", "nps", "human_qa_score", "self_score", "qa_score", "raw_score", "auto_fail",
+    "call_id",
+    "source",
+    "format",
+    "language",
+    "agent",
+    "team",
+    "queue",
+    "channel",
+    "started_at",
+    "customer_id",
+    "csat",
+    "nps",
+    "human_qa_score",
+    "self_score",
+    "qa_score",
+    "raw_score",
+    "auto_fail",
 ];
 const TAIL: &[&str] = &[
-    "customer_sentiment", "customer_sentiment_start", "customer_sentiment_end", "agent_sentiment",
-    "primary_driver", "department", "drivers", "cost", "handle_time_ms", "agent_talk_ms",
-    "customer_talk_ms", "silence_ms", "longest_silence_ms", "overtalk_ms", "turns", "times_estimated",
-    "rules_version", "rules_hash",
+    "customer_sentiment",
+    "customer_sentiment_start",
+    "customer_sentiment_end",
+    "agent_sentiment",
+    "primary_driver",
+    "department",
+    "drivers",
+    "cost",
+    "handle_time_ms",
+    "agent_talk_ms",
+    "customer_talk_ms",
+    "silence_ms",
+    "longest_silence_ms",
+    "overtalk_ms",
+    "turns",
+    "times_estimated",
+    "rules_version",
+    "rules_hash",
 ];
 
 /// The header row for `pack`.
@@ -58,7 +87,12 @@ pub fn row(pack: &Pack, r: &CallRecord) -> Vec<u8> {
         r.qa.auto_fail.to_string(),
     ];
     for s in &pack.sections {
-        cols.push(r.qa.sections.get(s).and_then(|v| *v).map_or_else(String::new, |v| v.to_string()));
+        cols.push(
+            r.qa.sections
+                .get(s)
+                .and_then(|v| *v)
+                .map_or_else(String::new, |v| v.to_string()),
+        );
     }
     for it in &r.qa.items {
         cols.push(it.result.as_str().to_string());
@@ -71,7 +105,12 @@ pub fn row(pack: &Pack, r: &CallRecord) -> Vec<u8> {
         r.sentiment.agent.overall.to_string(),
         opt(&r.drivers.primary),
         opt(&r.drivers.department),
-        r.drivers.matched.iter().map(|d| d.id.as_str()).collect::<Vec<_>>().join(";"),
+        r.drivers
+            .matched
+            .iter()
+            .map(|d| d.id.as_str())
+            .collect::<Vec<_>>()
+            .join(";"),
         opt(&r.drivers.cost),
         opt(&met.handle_time_ms),
         opt(&met.agent_talk_ms),

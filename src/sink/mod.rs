@@ -56,7 +56,7 @@ pub fn format_error(e: &ReadError) -> Vec<u8> {
 /// Where formatted records go.
 pub enum Output {
     /// Files in a folder, renamed into place at the end.
-    Dir(DirOutput),
+    Dir(Box<DirOutput>),
     /// JSON Lines on stdout.
     Stdout(BufWriter<io::Stdout>),
 }
@@ -97,17 +97,20 @@ impl Output {
     /// Open outputs in `dir` (created if missing), or stdout for `-`.
     pub fn open(dir: &Path, pack: &Pack) -> io::Result<Output> {
         if dir == Path::new("-") {
-            return Ok(Output::Stdout(BufWriter::with_capacity(1 << 20, io::stdout())));
+            return Ok(Output::Stdout(BufWriter::with_capacity(
+                1 << 20,
+                io::stdout(),
+            )));
         }
         std::fs::create_dir_all(dir)?;
         let mut csv = TempFile::create(dir, "calls.csv")?;
         csv.w.write_all(&csv::header(pack))?;
-        Ok(Output::Dir(DirOutput {
+        Ok(Output::Dir(Box::new(DirOutput {
             dir: dir.to_path_buf(),
             calls: TempFile::create(dir, "calls.jsonl")?,
             csv,
             errors: TempFile::create(dir, "errors.jsonl")?,
-        }))
+        })))
     }
 
     /// Write one call.
@@ -137,7 +140,9 @@ impl Output {
                 d.calls.commit()?;
                 d.csv.commit()?;
                 d.errors.commit()?;
-                let tmp = d.dir.join(format!(".summary.json.tmp-{}", std::process::id()));
+                let tmp = d
+                    .dir
+                    .join(format!(".summary.json.tmp-{}", std::process::id()));
                 std::fs::write(&tmp, format!("{text}\n"))?;
                 std::fs::rename(tmp, d.dir.join("summary.json"))
             }
@@ -152,6 +157,7 @@ impl Output {
     /// Remove temporary files after a failed run.
     pub fn abandon(self) {
         if let Output::Dir(d) = self {
+            let d = *d;
             for t in [d.calls, d.csv, d.errors] {
                 drop(t.w);
                 let _ = std::fs::remove_file(t.tmp);

@@ -16,7 +16,19 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Who spoke a turn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Speaker {
     /// The contact-center employee (or bot acting for the company).
@@ -62,7 +74,7 @@ pub struct Turn {
 /// Facts about a call that come with it (in the file or a side CSV).
 ///
 /// Every field is optional: a reader fills what its format carries.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Metadata {
     /// Agent id or name.
     #[serde(default, skip_serializing_if = "Option::is_none")]

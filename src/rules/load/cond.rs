@@ -55,7 +55,11 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
     let allowed: Vec<&str> = KIND_KEYS.iter().chain(SCOPE_KEYS).copied().collect();
     t.check_keys(ctx, &allowed);
 
-    let kinds: Vec<&str> = KIND_KEYS.iter().copied().filter(|k| t.get(k).is_some()).collect();
+    let kinds: Vec<&str> = KIND_KEYS
+        .iter()
+        .copied()
+        .filter(|k| t.get(k).is_some())
+        .collect();
     let kind_key = match kinds.as_slice() {
         [k] => *k,
         [] => {
@@ -124,7 +128,9 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
             let subs: Vec<RawCond> = items
                 .iter()
                 .enumerate()
-                .filter_map(|(i, c)| read_cond(ctx, c, &format!("condition {} of {inner}", i + 1), false))
+                .filter_map(|(i, c)| {
+                    read_cond(ctx, c, &format!("condition {} of {inner}", i + 1), false)
+                })
                 .collect();
             if subs.len() != items.len() {
                 return None;
@@ -157,7 +163,13 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
                         loc: ctx.loc(val.span()),
                     }],
                     other => {
-                        type_error(ctx, val.span(), &format!("'{}' of {inner}", key.value), "a string or a list of strings", other);
+                        type_error(
+                            ctx,
+                            val.span(),
+                            &format!("'{}' of {inner}", key.value),
+                            "a string or a list of strings",
+                            other,
+                        );
                         return None;
                     }
                 };
@@ -170,22 +182,26 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
         _ => unreachable!("kind keys are listed in KIND_KEYS"),
     };
     let mut scope = Scope::default();
-    if let Some(sv) = t.get("speaker") {
-        if let Some(s) = as_str(ctx, sv, &format!("'speaker' of {what}")) {
-            scope.speaker = match s.value.as_str() {
-                "agent" => Some(Some(Speaker::Agent)),
-                "customer" => Some(Some(Speaker::Customer)),
-                "other" => Some(Some(Speaker::Other)),
-                "any" => Some(None),
-                other => {
-                    ctx.push(
-                        Diagnostic::error("bad-value", s.loc.clone(), format!("unknown speaker '{other}'"))
-                            .with_help("use \"agent\", \"customer\", \"other\" or \"any\""),
-                    );
-                    None
-                }
-            };
-        }
+    if let Some(sv) = t.get("speaker")
+        && let Some(s) = as_str(ctx, sv, &format!("'speaker' of {what}"))
+    {
+        scope.speaker = match s.value.as_str() {
+            "agent" => Some(Some(Speaker::Agent)),
+            "customer" => Some(Some(Speaker::Customer)),
+            "other" => Some(Some(Speaker::Other)),
+            "any" => Some(None),
+            other => {
+                ctx.push(
+                    Diagnostic::error(
+                        "bad-value",
+                        s.loc.clone(),
+                        format!("unknown speaker '{other}'"),
+                    )
+                    .with_help("use \"agent\", \"customer\", \"other\" or \"any\""),
+                );
+                None
+            }
+        };
     }
     if let Some(wv) = t.get("window") {
         scope.window = read_window(ctx, wv, &format!("'window' of {what}"));
@@ -197,7 +213,9 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
                 Diagnostic::error(
                     "misplaced-key",
                     m.loc.clone(),
-                    format!("'min_count' only counts phrase or regex hits, but {what} is '{kind_key}'"),
+                    format!(
+                        "'min_count' only counts phrase or regex hits, but {what} is '{kind_key}'"
+                    ),
                 )
                 .with_help("move min_count onto the `any`, `all` or `regex` condition inside"),
             );
@@ -227,27 +245,47 @@ fn table_or_error<'a, 'i>(ctx: &mut Ctx, v: Value<'a, 'i>, what: &str) -> Option
 fn read_window(ctx: &mut Ctx, v: Value, what: &str) -> Option<Window> {
     let t = table_or_error(ctx, v, what)?;
     t.check_keys(ctx, WINDOW_KEYS);
-    let present: Vec<&str> = WINDOW_KEYS.iter().copied().filter(|k| t.get(k).is_some()).collect();
+    let present: Vec<&str> = WINDOW_KEYS
+        .iter()
+        .copied()
+        .filter(|k| t.get(k).is_some())
+        .collect();
     let [key] = present.as_slice() else {
         ctx.push(
-            Diagnostic::error("bad-window", ctx.loc(v.span()), format!("{what} must have exactly one of: {}", WINDOW_KEYS.join(", ")))
-                .with_help("to combine windows, use `and = [ {…, window = …}, {…, window = …} ]`"),
+            Diagnostic::error(
+                "bad-window",
+                ctx.loc(v.span()),
+                format!(
+                    "{what} must have exactly one of: {}",
+                    WINDOW_KEYS.join(", ")
+                ),
+            )
+            .with_help("to combine windows, use `and = [ {…, window = …}, {…, window = …} ]`"),
         );
         return None;
     };
     let n = t.f64(ctx, key)?;
     let bad = |ctx: &mut Ctx, msg: String| {
-        ctx.push(Diagnostic::error("impossible-window", n.loc.clone(), msg).with_help("no turn can ever be inside this window"));
+        ctx.push(
+            Diagnostic::error("impossible-window", n.loc.clone(), msg)
+                .with_help("no turn can ever be inside this window"),
+        );
         None
     };
     if n.value <= 0.0 {
         return bad(ctx, format!("{what}: {key} = {} is empty", n.value));
     }
     if key.ends_with("percent") && n.value > 100.0 {
-        return bad(ctx, format!("{what}: {key} = {} is more than 100 %", n.value));
+        return bad(
+            ctx,
+            format!("{what}: {key} = {} is more than 100 %", n.value),
+        );
     }
     if key.ends_with("turns") && n.value.fract() != 0.0 {
-        return bad(ctx, format!("{what}: {key} must be a whole number of turns"));
+        return bad(
+            ctx,
+            format!("{what}: {key} must be a whole number of turns"),
+        );
     }
     Some(match *key {
         "first_seconds" => Window::FirstSeconds(n.value),

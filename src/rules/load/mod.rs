@@ -12,15 +12,37 @@ use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 use value::{Ctx, Table, Value, as_f64, type_error};
 
-
 const TOP_KEYS: &[&str] = &["pack", "scoring", "item", "department", "driver", "lexicon"];
 const ITEM_KEYS: &[&str] = &[
-    "id", "name", "section", "weight", "critical", "description", "require", "forbid", "applies_when", "examples",
+    "id",
+    "name",
+    "section",
+    "weight",
+    "critical",
+    "description",
+    "require",
+    "forbid",
+    "applies_when",
+    "examples",
 ];
-const DRIVER_KEYS: &[&str] = &["id", "name", "department", "when", "cost_per_hour", "description", "examples"];
+const DRIVER_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "department",
+    "when",
+    "cost_per_hour",
+    "description",
+    "examples",
+];
 const DEPARTMENT_KEYS: &[&str] = &["id", "name", "cost_per_hour"];
 const LEXICON_KEYS: &[&str] = &[
-    "language", "terms", "negators", "negation_window", "intensifiers", "contrast", "external",
+    "language",
+    "terms",
+    "negators",
+    "negation_window",
+    "intensifiers",
+    "contrast",
+    "external",
 ];
 const EXAMPLE_KEYS: &[&str] = &["text", "speaker", "at", "channel", "expect"];
 
@@ -83,8 +105,15 @@ pub fn load_dir(dir: &Path) -> std::io::Result<Loaded> {
                 let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
                 let file = loaded.sources.add(path.clone(), text);
                 loaded.diagnostics.push(
-                    Diagnostic::error("not-utf8", Loc { file, span: valid..valid + 1 }, "rule files must be UTF-8")
-                        .with_help("re-save the file as UTF-8"),
+                    Diagnostic::error(
+                        "not-utf8",
+                        Loc {
+                            file,
+                            span: valid..valid + 1,
+                        },
+                        "rule files must be UTF-8",
+                    )
+                    .with_help("re-save the file as UTF-8"),
                 );
                 continue;
             }
@@ -114,9 +143,11 @@ fn read_file(loaded: &mut Loaded, file: u32, text: &str, dir: &Path, hasher: &mu
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             let msg = e.message().trim().to_string();
-            loaded
-                .diagnostics
-                .push(Diagnostic::error("toml-syntax", Loc { file, span }, format!("invalid TOML: {msg}")));
+            loaded.diagnostics.push(Diagnostic::error(
+                "toml-syntax",
+                Loc { file, span },
+                format!("invalid TOML: {msg}"),
+            ));
             return;
         }
     };
@@ -150,7 +181,11 @@ fn read_file(loaded: &mut Loaded, file: u32, text: &str, dir: &Path, hasher: &mu
             t.check_keys(&mut ctx, &["auto_fail_score"]);
             if let Some(n) = t.f64(&mut ctx, "auto_fail_score") {
                 if !(0.0..=100.0).contains(&n.value) {
-                    ctx.error("out-of-range", n.loc.span.clone(), "auto_fail_score must be from 0 to 100");
+                    ctx.error(
+                        "out-of-range",
+                        n.loc.span.clone(),
+                        "auto_fail_score must be from 0 to 100",
+                    );
                 } else {
                     pack.info.auto_fail_score = n.value;
                 }
@@ -165,15 +200,21 @@ fn read_file(loaded: &mut Loaded, file: u32, text: &str, dir: &Path, hasher: &mu
         }
     }
     for (i, v) in array_of_tables(&mut ctx, &root, "department") {
-        let Some(t) = Table::new(v, format!("department #{}", i + 1)) else { continue };
+        let Some(t) = Table::new(v, format!("department #{}", i + 1)) else {
+            continue;
+        };
         t.check_keys(&mut ctx, DEPARTMENT_KEYS);
         let id = t.str(&mut ctx, "id", true);
         let name = t.str(&mut ctx, "name", false);
         let cost = t.f64(&mut ctx, "cost_per_hour");
-        if let Some(c) = &cost {
-            if c.value < 0.0 {
-                ctx.error("out-of-range", c.loc.span.clone(), "cost_per_hour cannot be negative");
-            }
+        if let Some(c) = &cost
+            && c.value < 0.0
+        {
+            ctx.error(
+                "out-of-range",
+                c.loc.span.clone(),
+                "cost_per_hour cannot be negative",
+            );
         }
         if let Some(id) = id {
             pack.departments.push(RawDepartment {
@@ -188,19 +229,31 @@ fn read_file(loaded: &mut Loaded, file: u32, text: &str, dir: &Path, hasher: &mu
             pack.drivers.push(d);
         }
     }
-    if let Some(v) = root.get("lexicon") {
-        if let Some(lex) = read_lexicon(&mut ctx, v, &loaded.sources, dir, hasher) {
-            pack.lexicons.push(lex);
-        }
+    if let Some(v) = root.get("lexicon")
+        && let Some(lex) = read_lexicon(&mut ctx, v, &loaded.sources, dir, hasher)
+    {
+        pack.lexicons.push(lex);
     }
 }
 
-fn array_of_tables<'a, 'i>(ctx: &mut Ctx, root: &Table<'a, 'i>, key: &str) -> Vec<(usize, Value<'a, 'i>)> {
-    let Some(v) = root.get(key) else { return Vec::new() };
+fn array_of_tables<'a, 'i>(
+    ctx: &mut Ctx,
+    root: &Table<'a, 'i>,
+    key: &str,
+) -> Vec<(usize, Value<'a, 'i>)> {
+    let Some(v) = root.get(key) else {
+        return Vec::new();
+    };
     match v.get_ref() {
         DeValue::Array(items) => items.iter().enumerate().collect(),
         other => {
-            type_error(ctx, v.span(), &format!("'{key}'"), &format!("an array of tables: [[{key}]]"), other);
+            type_error(
+                ctx,
+                v.span(),
+                &format!("'{key}'"),
+                &format!("an array of tables: [[{key}]]"),
+                other,
+            );
             Vec::new()
         }
     }
@@ -208,7 +261,13 @@ fn array_of_tables<'a, 'i>(ctx: &mut Ctx, root: &Table<'a, 'i>, key: &str) -> Ve
 
 fn read_item(ctx: &mut Ctx, v: Value, index: usize) -> Option<RawItem> {
     let Some(t) = Table::new(v, format!("item #{}", index + 1)) else {
-        type_error(ctx, v.span(), &format!("item #{}", index + 1), "a table", v.get_ref());
+        type_error(
+            ctx,
+            v.span(),
+            &format!("item #{}", index + 1),
+            "a table",
+            v.get_ref(),
+        );
         return None;
     };
     let id = t.str(ctx, "id", true)?;
@@ -223,8 +282,12 @@ fn read_item(ctx: &mut Ctx, v: Value, index: usize) -> Option<RawItem> {
     let weight = match t.f64(ctx, "weight") {
         Some(w) if w.value <= 0.0 => {
             ctx.push(
-                Diagnostic::error("out-of-range", w.loc.clone(), format!("weight of {} must be more than 0", t.what))
-                    .with_help("an item that should not count can be removed, or given a small weight"),
+                Diagnostic::error(
+                    "out-of-range",
+                    w.loc.clone(),
+                    format!("weight of {} must be more than 0", t.what),
+                )
+                .with_help("an item that should not count can be removed, or given a small weight"),
             );
             1.0
         }
@@ -237,10 +300,18 @@ fn read_item(ctx: &mut Ctx, v: Value, index: usize) -> Option<RawItem> {
         (Some(r), None) => (Mode::Require, r),
         (None, Some(f)) => (Mode::Forbid, f),
         (Some(_), Some(f)) => {
-            let span = t.table.iter().find(|(k, _)| k.get_ref().as_ref() == "forbid").map(|(k, _)| k.span());
+            let span = t
+                .table
+                .iter()
+                .find(|(k, _)| k.get_ref().as_ref() == "forbid")
+                .map(|(k, _)| k.span());
             ctx.push(
-                Diagnostic::error("require-and-forbid", ctx.loc(span.unwrap_or(f.span())), format!("{} has both 'require' and 'forbid'", t.what))
-                    .with_help("split it into two items"),
+                Diagnostic::error(
+                    "require-and-forbid",
+                    ctx.loc(span.unwrap_or(f.span())),
+                    format!("{} has both 'require' and 'forbid'", t.what),
+                )
+                .with_help("split it into two items"),
             );
             return None;
         }
@@ -252,7 +323,11 @@ fn read_item(ctx: &mut Ctx, v: Value, index: usize) -> Option<RawItem> {
             return None;
         }
     };
-    let key = if mode == Mode::Require { "require" } else { "forbid" };
+    let key = if mode == Mode::Require {
+        "require"
+    } else {
+        "forbid"
+    };
     let cond = cond::read_cond(ctx, cond_v, &format!("'{key}' of {}", t.what), false);
     let applies_when = t
         .get("applies_when")
@@ -274,7 +349,13 @@ fn read_item(ctx: &mut Ctx, v: Value, index: usize) -> Option<RawItem> {
 
 fn read_driver(ctx: &mut Ctx, v: Value, index: usize) -> Option<RawDriver> {
     let Some(t) = Table::new(v, format!("driver #{}", index + 1)) else {
-        type_error(ctx, v.span(), &format!("driver #{}", index + 1), "a table", v.get_ref());
+        type_error(
+            ctx,
+            v.span(),
+            &format!("driver #{}", index + 1),
+            "a table",
+            v.get_ref(),
+        );
         return None;
     };
     let id = t.str(ctx, "id", true)?;
@@ -311,47 +392,80 @@ fn check_id_syntax(ctx: &mut Ctx, id: &Located<String>) {
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'));
     if !ok {
         ctx.push(
-            Diagnostic::error("bad-id", id.loc.clone(), format!("id \"{}\" has characters ids cannot have", id.value))
-                .with_help("use letters, digits, '-', '_', '.' and '/' only"),
+            Diagnostic::error(
+                "bad-id",
+                id.loc.clone(),
+                format!("id \"{}\" has characters ids cannot have", id.value),
+            )
+            .with_help("use letters, digits, '-', '_', '.' and '/' only"),
         );
     }
 }
 
 fn read_examples(ctx: &mut Ctx, t: &Table) -> Vec<Example> {
-    let Some(v) = t.get("examples") else { return Vec::new() };
+    let Some(v) = t.get("examples") else {
+        return Vec::new();
+    };
     let DeValue::Array(items) = v.get_ref() else {
-        type_error(ctx, v.span(), &format!("'examples' of {}", t.what), "a list of { text, expect } tables", v.get_ref());
+        type_error(
+            ctx,
+            v.span(),
+            &format!("'examples' of {}", t.what),
+            "a list of { text, expect } tables",
+            v.get_ref(),
+        );
         return Vec::new();
     };
     let mut out = Vec::new();
     for (i, ev) in items.iter().enumerate() {
         let what = format!("example {} of {}", i + 1, t.what);
         let Some(et) = Table::new(ev, what.clone()) else {
-            type_error(ctx, ev.span(), &what, "a table { text = \"…\", expect = \"hit\" }", ev.get_ref());
+            type_error(
+                ctx,
+                ev.span(),
+                &what,
+                "a table { text = \"…\", expect = \"hit\" }",
+                ev.get_ref(),
+            );
             continue;
         };
         et.check_keys(ctx, EXAMPLE_KEYS);
         let text = et.str(ctx, "text", true);
-        let expect = et.str(ctx, "expect", true).and_then(|e| match e.value.as_str() {
-            "hit" => Some(Expect::Hit),
-            "no-hit" => Some(Expect::NoHit),
-            other => {
-                ctx.push(
-                    Diagnostic::error("bad-value", e.loc.clone(), format!("expect = \"{other}\" is not an outcome"))
+        let expect = et
+            .str(ctx, "expect", true)
+            .and_then(|e| match e.value.as_str() {
+                "hit" => Some(Expect::Hit),
+                "no-hit" => Some(Expect::NoHit),
+                other => {
+                    ctx.push(
+                        Diagnostic::error(
+                            "bad-value",
+                            e.loc.clone(),
+                            format!("expect = \"{other}\" is not an outcome"),
+                        )
                         .with_help("use \"hit\" or \"no-hit\""),
-                );
-                None
-            }
-        });
-        let speaker = et.str(ctx, "speaker", false).and_then(|s| match s.value.as_str() {
-            "agent" => Some(Speaker::Agent),
-            "customer" => Some(Speaker::Customer),
-            "other" => Some(Speaker::Other),
-            other => {
-                ctx.push(Diagnostic::error("bad-value", s.loc.clone(), format!("unknown speaker '{other}'")).with_help("use \"agent\", \"customer\" or \"other\""));
-                None
-            }
-        });
+                    );
+                    None
+                }
+            });
+        let speaker = et
+            .str(ctx, "speaker", false)
+            .and_then(|s| match s.value.as_str() {
+                "agent" => Some(Speaker::Agent),
+                "customer" => Some(Speaker::Customer),
+                "other" => Some(Speaker::Other),
+                other => {
+                    ctx.push(
+                        Diagnostic::error(
+                            "bad-value",
+                            s.loc.clone(),
+                            format!("unknown speaker '{other}'"),
+                        )
+                        .with_help("use \"agent\", \"customer\" or \"other\""),
+                    );
+                    None
+                }
+            });
         let at = et.f64(ctx, "at").map_or(0.0, |a| a.value.max(0.0));
         let channel = et.str(ctx, "channel", false).map(|c| c.value);
         if let (Some(text), Some(expect)) = (text, expect) {
@@ -368,7 +482,13 @@ fn read_examples(ctx: &mut Ctx, t: &Table) -> Vec<Example> {
     out
 }
 
-fn read_lexicon(ctx: &mut Ctx, v: Value, sources: &SourceMap, dir: &Path, hasher: &mut Sha256) -> Option<RawLexicon> {
+fn read_lexicon(
+    ctx: &mut Ctx,
+    v: Value,
+    sources: &SourceMap,
+    dir: &Path,
+    hasher: &mut Sha256,
+) -> Option<RawLexicon> {
     let Some(t) = Table::new(v, "[lexicon]") else {
         type_error(ctx, v.span(), "[lexicon]", "a table", v.get_ref());
         return None;
@@ -376,7 +496,9 @@ fn read_lexicon(ctx: &mut Ctx, v: Value, sources: &SourceMap, dir: &Path, hasher
     t.check_keys(ctx, LEXICON_KEYS);
     let mut lex = RawLexicon {
         loc: ctx.loc(t.header_span()),
-        language: t.str(ctx, "language", false).map_or_else(String::new, |l| l.value),
+        language: t
+            .str(ctx, "language", false)
+            .map_or_else(String::new, |l| l.value),
         negation_window: t.u32(ctx, "negation_window").map_or(3, |n| n.value),
         negators: t.str_list(ctx, "negators").unwrap_or_default(),
         contrast: t.str_list(ctx, "contrast").unwrap_or_default(),
@@ -388,14 +510,33 @@ fn read_lexicon(ctx: &mut Ctx, v: Value, sources: &SourceMap, dir: &Path, hasher
                 let what = format!("intensifier '{}'", k.get_ref());
                 if let Some(n) = as_f64(ctx, val, &what) {
                     if !(0.0..=4.0).contains(&n.value) {
-                        ctx.push(Diagnostic::error("out-of-range", n.loc.clone(), format!("{what}: multiplier {} is outside 0…4", n.value)).with_help("use e.g. 1.5 to strengthen, 0.7 to soften"));
+                        ctx.push(
+                            Diagnostic::error(
+                                "out-of-range",
+                                n.loc.clone(),
+                                format!("{what}: multiplier {} is outside 0…4", n.value),
+                            )
+                            .with_help("use e.g. 1.5 to strengthen, 0.7 to soften"),
+                        );
                         continue;
                     }
-                    lex.intensifiers.push((Located { value: k.get_ref().to_string(), loc: ctx.loc(k.span()) }, n.value));
+                    lex.intensifiers.push((
+                        Located {
+                            value: k.get_ref().to_string(),
+                            loc: ctx.loc(k.span()),
+                        },
+                        n.value,
+                    ));
                 }
             }
         } else {
-            type_error(ctx, iv.span(), "'intensifiers'", "a table { word = multiplier }", iv.get_ref());
+            type_error(
+                ctx,
+                iv.span(),
+                "'intensifiers'",
+                "a table { word = multiplier }",
+                iv.get_ref(),
+            );
         }
     }
     if let Some(tv) = t.get("terms") {
@@ -407,11 +548,23 @@ fn read_lexicon(ctx: &mut Ctx, v: Value, sources: &SourceMap, dir: &Path, hasher
                         ctx.push(Diagnostic::error("out-of-range", n.loc.clone(), format!("{what}: weight {} is outside −4…+4", n.value)).with_help("sentiment weights run from -4 (very negative) to 4 (very positive)"));
                         continue;
                     }
-                    lex.terms.push((Located { value: k.get_ref().to_string(), loc: ctx.loc(k.span()) }, n.value));
+                    lex.terms.push((
+                        Located {
+                            value: k.get_ref().to_string(),
+                            loc: ctx.loc(k.span()),
+                        },
+                        n.value,
+                    ));
                 }
             }
         } else {
-            type_error(ctx, tv.span(), "'terms'", "a table { \"term\" = weight }", tv.get_ref());
+            type_error(
+                ctx,
+                tv.span(),
+                "'terms'",
+                "a table { \"term\" = weight }",
+                tv.get_ref(),
+            );
         }
     }
     if let Some(ev) = t.get("external") {
@@ -420,19 +573,42 @@ fn read_lexicon(ctx: &mut Ctx, v: Value, sources: &SourceMap, dir: &Path, hasher
             DeValue::Array(a) => a.iter().collect(),
             DeValue::Table(_) => vec![ev],
             other => {
-                type_error(ctx, ev.span(), "'external'", "a list of { path, format } tables", other);
+                type_error(
+                    ctx,
+                    ev.span(),
+                    "'external'",
+                    "a list of { path, format } tables",
+                    other,
+                );
                 vec![]
             }
         };
         for e in entries {
             let Some(et) = Table::new(e, "external lexicon") else {
-                type_error(ctx, e.span(), "external lexicon", "a table { path = \"…\", format = \"vader\" }", e.get_ref());
+                type_error(
+                    ctx,
+                    e.span(),
+                    "external lexicon",
+                    "a table { path = \"…\", format = \"vader\" }",
+                    e.get_ref(),
+                );
                 continue;
             };
             et.check_keys(ctx, &["path", "format"]);
-            let (Some(path), Some(format)) = (et.str(ctx, "path", true), et.str(ctx, "format", true)) else { continue };
+            let (Some(path), Some(format)) =
+                (et.str(ctx, "path", true), et.str(ctx, "format", true))
+            else {
+                continue;
+            };
             if format.value != "vader" {
-                ctx.push(Diagnostic::error("bad-value", format.loc.clone(), format!("unknown lexicon format '{}'", format.value)).with_help("supported: \"vader\" (tab-separated term, weight, …)"));
+                ctx.push(
+                    Diagnostic::error(
+                        "bad-value",
+                        format.loc.clone(),
+                        format!("unknown lexicon format '{}'", format.value),
+                    )
+                    .with_help("supported: \"vader\" (tab-separated term, weight, …)"),
+                );
                 continue;
             }
             let full = base.join(&path.value);
@@ -444,8 +620,12 @@ fn read_lexicon(ctx: &mut Ctx, v: Value, sources: &SourceMap, dir: &Path, hasher
                     read_vader(ctx, &path, &String::from_utf8_lossy(&bytes), &mut lex);
                 }
                 Err(e) => ctx.push(
-                    Diagnostic::error("missing-file", path.loc.clone(), format!("cannot read external lexicon {}: {e}", full.display()))
-                        .with_help("paths are relative to the file that names them"),
+                    Diagnostic::error(
+                        "missing-file",
+                        path.loc.clone(),
+                        format!("cannot read external lexicon {}: {e}", full.display()),
+                    )
+                    .with_help("paths are relative to the file that names them"),
                 ),
             }
         }
@@ -464,9 +644,19 @@ fn read_vader(ctx: &mut Ctx, path: &Located<String>, text: &str, lex: &mut RawLe
         }
         let mut cols = line.split('\t');
         let term = cols.next().unwrap_or("").trim();
-        match cols.next().map(str::trim).and_then(|w| w.parse::<f64>().ok()) {
+        match cols
+            .next()
+            .map(str::trim)
+            .and_then(|w| w.parse::<f64>().ok())
+        {
             Some(w) if !term.is_empty() && w.is_finite() => {
-                lex.terms.push((Located { value: term.to_string(), loc: path.loc.clone() }, w.clamp(-4.0, 4.0)));
+                lex.terms.push((
+                    Located {
+                        value: term.to_string(),
+                        loc: path.loc.clone(),
+                    },
+                    w.clamp(-4.0, 4.0),
+                ));
             }
             _ => {
                 bad += 1;
@@ -476,9 +666,15 @@ fn read_vader(ctx: &mut Ctx, path: &Located<String>, text: &str, lex: &mut RawLe
     }
     if let Some(line) = first_bad {
         ctx.push(
-            Diagnostic::warning("bad-lexicon-line", path.loc.clone(), format!("{bad} line(s) of {} are not `term<TAB>weight`, first at line {line}; skipped", path.value))
-                .with_help("each line needs a term, a tab and a number"),
+            Diagnostic::warning(
+                "bad-lexicon-line",
+                path.loc.clone(),
+                format!(
+                    "{bad} line(s) of {} are not `term<TAB>weight`, first at line {line}; skipped",
+                    path.value
+                ),
+            )
+            .with_help("each line needs a term, a tab and a number"),
         );
     }
 }
-

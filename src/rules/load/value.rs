@@ -127,7 +127,13 @@ impl<'a, 'i> Table<'a, 'i> {
         match v.get_ref() {
             DeValue::Boolean(b) => Some(*b),
             other => {
-                type_error(ctx, v.span(), &format!("'{key}' in {}", self.what), "true or false", other);
+                type_error(
+                    ctx,
+                    v.span(),
+                    &format!("'{key}' in {}", self.what),
+                    "true or false",
+                    other,
+                );
                 None
             }
         }
@@ -140,7 +146,13 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 }
 
-pub(crate) fn type_error(ctx: &mut Ctx, span: Range<usize>, what: &str, expected: &str, found: &DeValue) {
+pub(crate) fn type_error(
+    ctx: &mut Ctx,
+    span: Range<usize>,
+    what: &str,
+    expected: &str,
+    found: &DeValue,
+) {
     ctx.error(
         "wrong-type",
         span,
@@ -178,7 +190,11 @@ pub(crate) fn as_f64(ctx: &mut Ctx, v: Value, what: &str) -> Option<Located<f64>
             loc: ctx.loc(v.span()),
         }),
         _ => {
-            ctx.error("wrong-type", v.span(), format!("{what} must be a finite number"));
+            ctx.error(
+                "wrong-type",
+                v.span(),
+                format!("{what} must be a finite number"),
+            );
             None
         }
     }
