@@ -11,6 +11,8 @@
 //! (documented for rule writers in `rules/README.md`).
 
 mod sentiment;
+#[cfg(test)]
+mod tests;
 
 pub use sentiment::TurnSentiment;
 
