@@ -1,0 +1,219 @@
+//! Integration tests through the `callscore` binary.
+//!
+//! Harness: each test gets a temp dir; `callscore()` builds the command; outputs are read
+//! back as JSON. Fixtures live in `tests/fixtures/` (a small pack whose per-item results
+//! are known exactly, calls in several formats, broken inputs).
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(p: &str) -> PathBuf {
+    root().join("tests/fixtures").join(p)
+}
+
+fn callscore() -> Command {
+    let mut c = Command::cargo_bin("callscore").expect("binary builds");
+    c.current_dir(root());
+    c
+}
+
+fn read_jsonl(p: &Path) -> Vec<Value> {
+    std::fs::read_to_string(p)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
+        .collect()
+}
+
+fn by_id(records: &[Value]) -> BTreeMap<String, &Value> {
+    records.iter().map(|r| (r["call_id"].as_str().unwrap_or("").to_string(), r)).collect()
+}
+
+/// Run the fixture pack over `inputs`; returns (exit code, out dir).
+fn run_fixture(inputs: &[PathBuf], threads: usize) -> (i32, tempfile::TempDir) {
+    let out = tempfile::tempdir().expect("tempdir");
+    let status = callscore()
+        .arg("run")
+        .args(inputs)
+        .arg("--rules")
+        .arg(fixture("pack"))
+        .arg("--out")
+        .arg(out.path())
+        .arg("--threads")
+        .arg(threads.to_string())
+        .arg("--quiet")
+        .output()
+        .expect("runs");
+    (status.status.code().unwrap_or(-1), out)
+}
+
+#[test]
+fn fixture_calls_have_exactly_the_expected_item_results() {
+    let (code, out) = run_fixture(&[fixture("calls")], 2);
+    assert_eq!(code, 0, "all fixture calls are readable");
+    let records = read_jsonl(&out.path().join("calls.jsonl"));
+    let calls = by_id(&records);
+    let expected = std::fs::read_to_string(fixture("expected.tsv")).unwrap();
+    let mut header: Vec<&str> = Vec::new();
+    let mut checked = 0;
+    for line in expected.lines() {
+        let cols: Vec<&str> = line.trim_start_matches("# ").split('\t').collect();
+        if line.starts_with('#') {
+            header = cols;
+            continue;
+        }
+        let rec = calls.get(cols[0]).unwrap_or_else(|| panic!("call {} was not scored", cols[0]));
+        for (name, want) in header.iter().zip(&cols).skip(1) {
+            let got = match *name {
+                "auto_fail" => rec["qa"]["auto_fail"].to_string(),
+                "primary_driver" => rec["drivers"]["primary"].as_str().unwrap_or("-").to_string(),
+                item => rec["qa"]["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|i| i["id"] == *item)
+                    .map(|i| i["result"].as_str().unwrap().to_string())
+                    .unwrap_or_default(),
+            };
+            assert_eq!(&got, want, "call {} column {name}", cols[0]);
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 5);
+    assert_eq!(records.len(), 5);
+}
+
+#[test]
+fn record_carries_evidence_scores_sentiment_metrics_and_pack_stamp() {
+    let (_, out) = run_fixture(&[fixture("calls/good.jsonl")], 1);
+    let records = read_jsonl(&out.path().join("calls.jsonl"));
+    let calls = by_id(&records);
+    let crit = calls["en-critical"];
+    assert_eq!(crit["qa"]["score"], 0.0);
+    assert_eq!(crit["qa"]["auto_fail"], true);
+    let guarantee = crit["qa"]["items"].as_array().unwrap().iter().find(|i| i["id"] == "no-guarantee").unwrap();
+    assert_eq!(guarantee["evidence"][0]["matched"], "I guarantee");
+    assert_eq!(guarantee["evidence"][0]["turn"], 2);
+    assert_eq!(guarantee["evidence"][0]["start_ms"], 40000);
+    assert!(crit["sentiment"]["customer"]["overall"].as_f64().unwrap() < 0.0);
+    assert_eq!(crit["sentiment"]["most_negative"]["evidence"]["turn"], 1);
+    let pass = calls["en-pass"];
+    assert_eq!(pass["qa"]["score"], 100.0);
+    assert_eq!(pass["metrics"]["handle_time_ms"], 16000);
+    assert_eq!(pass["metrics"]["turns"], 4);
+    assert_eq!(pass["drivers"]["department"], "billing");
+    assert_eq!(pass["drivers"]["cost"], 0.16);
+    assert_eq!(pass["metadata"]["agent"], "a1");
+    assert_eq!(pass["rules"]["name"], "fixture");
+    assert_eq!(pass["rules"]["hash"].as_str().unwrap().len(), 64);
+    assert_eq!(pass["source_line"], 1);
+    let csv = std::fs::read_to_string(out.path().join("calls.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    assert!(header.starts_with("call_id,source,format,language,agent"));
+    assert!(header.contains("item:greeting") && header.contains("section:compliance"));
+    assert_eq!(lines.count(), 3);
+}
+
+#[test]
+fn malformed_files_become_error_records_and_the_rest_is_scored() {
+    let (code, out) = run_fixture(&[fixture("calls"), fixture("broken")], 2);
+    assert_eq!(code, 3, "finished with some inputs failed");
+    let errors = read_jsonl(&out.path().join("errors.jsonl"));
+    let sources: Vec<String> = errors
+        .iter()
+        .map(|e| Path::new(e["source"].as_str().unwrap()).file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(sources, ["empty.txt", "junk.json", "truncated.json"]);
+    for e in &errors {
+        assert_eq!(e["type"], "error");
+        assert!(!e["reason"].as_str().unwrap().is_empty());
+    }
+    assert_eq!(read_jsonl(&out.path().join("calls.jsonl")).len(), 5);
+    let summary: Value = serde_json::from_str(&std::fs::read_to_string(out.path().join("summary.json")).unwrap()).unwrap();
+    let c = &summary["counts"];
+    assert_eq!(c["inputs_found"], 8); // 3 JSON Lines records + 2 text files + 3 broken files
+    assert_eq!(c["inputs_scored"], 5);
+    assert_eq!(c["inputs_errored"], 3);
+}
+
+#[test]
+fn output_bytes_identical_at_any_thread_count() {
+    let inputs = [fixture("calls"), fixture("broken"), root().join("corpus")];
+    let (_, a) = run_fixture(&inputs, 1);
+    let (_, b) = run_fixture(&inputs, 2);
+    let (_, c) = run_fixture(&inputs, 5);
+    for f in ["calls.jsonl", "calls.csv", "errors.jsonl"] {
+        let x = std::fs::read(a.path().join(f)).unwrap();
+        assert!(!x.is_empty() || f == "errors.jsonl");
+        assert_eq!(x, std::fs::read(b.path().join(f)).unwrap(), "{f} differs between 1 and 2 threads");
+        assert_eq!(x, std::fs::read(c.path().join(f)).unwrap(), "{f} differs between 1 and 5 threads");
+    }
+}
+
+#[test]
+fn broken_rules_stop_before_reading_transcripts() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "[[item]]\nid = \"g\"\nsection = \"s\"\nrequire = { regex = 'a(b' }\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = callscore()
+        .args(["run", "tests/fixtures/calls", "--rules"])
+        .arg(dir.path())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("bad.toml:4:23: error[bad-regex]: invalid regex: unclosed group"), "{stderr}");
+    assert!(!out.exists(), "no output is written for a broken pack");
+}
+
+#[test]
+fn stdin_to_stdout_jsonl_mode() {
+    let input = std::fs::read(fixture("calls/good.jsonl")).unwrap();
+    let o = callscore()
+        .args(["run", "-", "--rules", "tests/fixtures/pack", "--out", "-", "--quiet"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let lines: Vec<Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["call_id"], "en-pass");
+    assert_eq!(lines[0]["source"], "-");
+}
+
+#[test]
+fn check_reports_ok_for_the_shipped_pack() {
+    let o = callscore().args(["check", "--rules", "rules"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+}
+
+#[test]
+fn main_job_scores_every_shipped_sample() {
+    let out = tempfile::tempdir().unwrap();
+    let o = callscore().args(["run", "--quiet", "--out"]).arg(out.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    let records = read_jsonl(&out.path().join("calls.jsonl"));
+    assert!(records.len() >= 60, "only {} calls scored", records.len());
+    assert!(std::fs::read_to_string(out.path().join("errors.jsonl")).unwrap().is_empty());
+    for lang in ["en", "zh", "fa"] {
+        assert!(records.iter().filter(|r| r["language"] == lang).count() >= 10, "too few {lang} calls");
+    }
+}
