@@ -52,10 +52,10 @@ pub(super) fn decode<'a>(
     }
     let nul = memchr::memchr(0, bytes);
     if let Some(pos) = nul {
-        if let Some(enc) = bomless_utf16(bytes) {
-            if let Some(s) = enc.decode_without_bom_handling_and_without_replacement(bytes) {
-                return finish(s, source);
-            }
+        if let Some(enc) = bomless_utf16(bytes)
+            && let Some(s) = enc.decode_without_bom_handling_and_without_replacement(bytes)
+        {
+            return finish(s, source);
         }
         return Err(not_text(format!("not text: binary data at byte {pos}")));
     }
@@ -109,7 +109,7 @@ fn looks_binary(text: &str) -> bool {
 /// BOM-less UTF-16 of mostly ASCII-range text: at least 90% of the odd (LE) or even
 /// (BE) bytes are NUL while the others mostly are not.
 fn bomless_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let sample = &bytes[..bytes.len().min(8192)];

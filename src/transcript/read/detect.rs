@@ -33,10 +33,8 @@ pub(super) fn detect_format(path: &Path, text: &str) -> Option<Format> {
         "srt" => Some(Format::Srt),
         "csv" | "tsv" => chat_csv::is_chat_csv(body).then_some(Format::ChatCsv),
         "txt" | "log" | "chat" | "text" => {
-            if starts_json {
-                if let Some(f) = json_format(body, false) {
-                    return Some(f);
-                }
+            if starts_json && let Some(f) = json_format(body, false) {
+                return Some(f);
             }
             Some(Format::PlainText)
         }

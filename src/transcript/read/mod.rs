@@ -398,10 +398,10 @@ pub(crate) fn finish(mut call: Call, ctx_source: &str) -> Result<Call, ReadError
         call.turns.sort_by_key(|t| t.start_ms);
     }
     for t in &mut call.turns {
-        if let (Some(s), Some(e)) = (t.start_ms, t.end_ms) {
-            if e < s {
-                t.end_ms = Some(s);
-            }
+        if let (Some(s), Some(e)) = (t.start_ms, t.end_ms)
+            && e < s
+        {
+            t.end_ms = Some(s);
         }
     }
     call.estimate_missing_times();

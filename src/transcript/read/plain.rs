@@ -294,7 +294,9 @@ mod tests {
     use crate::transcript::Speaker;
     use crate::transcript::read::tests::{read_fixture, read_text};
 
-    fn summary(c: &Call) -> Vec<(Speaker, Option<&str>, Option<u64>, &str, Option<u32>)> {
+    type Summary<'a> = (Speaker, Option<&'a str>, Option<u64>, &'a str, Option<u32>);
+
+    fn summary(c: &Call) -> Vec<Summary<'_>> {
         c.turns
             .iter()
             .map(|t| {

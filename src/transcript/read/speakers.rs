@@ -84,12 +84,11 @@ pub(crate) fn clean(label: &str) -> String {
         .to_lowercase();
     // Drop a trailing "(name)" / "（name）".
     for (open, close) in [('(', ')'), ('（', '）')] {
-        if s.ends_with(close) {
-            if let Some(i) = s.rfind(open) {
-                if i > 0 {
-                    s.truncate(i);
-                }
-            }
+        if s.ends_with(close)
+            && let Some(i) = s.rfind(open)
+            && i > 0
+        {
+            s.truncate(i);
         }
     }
     s.trim().to_string()
@@ -122,10 +121,11 @@ pub(crate) fn role_of(label: &str) -> Option<Speaker> {
         .next()
         .unwrap_or("");
     let first = first.trim_end_matches(|ch: char| ch.is_ascii_digit());
-    if !first.is_empty() && first != c {
-        if let Some(r) = lookup(first) {
-            return Some(r);
-        }
+    if !first.is_empty()
+        && first != c
+        && let Some(r) = lookup(first)
+    {
+        return Some(r);
     }
     // Chinese labels carry the role as a prefix: 客服小王, 工号1024, 坐席A.
     for (table, role) in [
@@ -249,6 +249,41 @@ pub(crate) fn split_label(line: &str) -> Option<(&str, &str)> {
     Some((label, text))
 }
 
+/// Which candidate labels found by [`split_label`] in a free-text format really are
+/// speaker labels: known ones (table or user map), and unknown ones that label at
+/// least two lines of the file — so that `Order number: 123` inside a turn stays
+/// text. If no candidate qualifies that way (a tiny file of one-off names), all
+/// candidates are taken.
+pub(crate) struct LabelFilter {
+    counts: HashMap<String, usize>,
+    strong: bool,
+}
+
+impl LabelFilter {
+    /// Count the candidates of one file.
+    pub fn new<'a>(
+        map: &BTreeMap<String, Speaker>,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        let mut strong = false;
+        for c in candidates {
+            strong |= mapped(map, c).is_some() || role_of(c).is_some();
+            *counts.entry(clean(c)).or_default() += 1;
+        }
+        strong |= counts.values().any(|&n| n >= 2);
+        LabelFilter { counts, strong }
+    }
+
+    /// True if `label` counts as a speaker label in this file.
+    pub fn accepts(&self, map: &BTreeMap<String, Speaker>, label: &str) -> bool {
+        !self.strong
+            || mapped(map, label).is_some()
+            || role_of(label).is_some()
+            || self.counts.get(&clean(label)).is_some_and(|&n| n >= 2)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,40 +367,5 @@ mod tests {
         assert_eq!(split_label("Well, the time is: 10"), None);
         assert_eq!(split_label("no colon here"), None);
         assert_eq!(split_label("12: 30"), None);
-    }
-}
-
-/// Which candidate labels found by [`split_label`] in a free-text format really are
-/// speaker labels: known ones (table or user map), and unknown ones that label at
-/// least two lines of the file — so that `Order number: 123` inside a turn stays
-/// text. If no candidate qualifies that way (a tiny file of one-off names), all
-/// candidates are taken.
-pub(crate) struct LabelFilter {
-    counts: HashMap<String, usize>,
-    strong: bool,
-}
-
-impl LabelFilter {
-    /// Count the candidates of one file.
-    pub fn new<'a>(
-        map: &BTreeMap<String, Speaker>,
-        candidates: impl IntoIterator<Item = &'a str>,
-    ) -> Self {
-        let mut counts: HashMap<String, usize> = HashMap::new();
-        let mut strong = false;
-        for c in candidates {
-            strong |= mapped(map, c).is_some() || role_of(c).is_some();
-            *counts.entry(clean(c)).or_default() += 1;
-        }
-        strong |= counts.values().any(|&n| n >= 2);
-        LabelFilter { counts, strong }
-    }
-
-    /// True if `label` counts as a speaker label in this file.
-    pub fn accepts(&self, map: &BTreeMap<String, Speaker>, label: &str) -> bool {
-        !self.strong
-            || mapped(map, label).is_some()
-            || role_of(label).is_some()
-            || self.counts.get(&clean(label)).is_some_and(|&n| n >= 2)
     }
 }

@@ -115,7 +115,7 @@ pub(crate) fn parse_datetime(s: &str) -> Option<i64> {
 
 /// Seconds (from JSON) → milliseconds; `None` for negative, NaN or absurd values.
 pub(crate) fn secs_to_ms(secs: f64) -> Option<u64> {
-    if !secs.is_finite() || secs < 0.0 || secs > 1e9 {
+    if !secs.is_finite() || !(0.0..=1e9).contains(&secs) {
         return None;
     }
     Some((secs * 1000.0).round() as u64)
