@@ -402,4 +402,24 @@ mod tests {
         assert_eq!(c2.turns[0].speaker, Speaker::Customer);
         assert_eq!(c2.turns[0].start_ms, Some(10));
     }
+
+    #[test]
+    fn schema_example_is_readable() {
+        let path = format!("{}/schemas/call.schema.json", env!("CARGO_MANIFEST_DIR"));
+        let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let opts = ReadOptions::default();
+        let ctx = Ctx {
+            source: "schema",
+            stem: "schema".into(),
+            opts: &opts,
+        };
+        let r = read_json(&ctx, &schema["examples"][0]);
+        let c = r[0].as_ref().unwrap();
+        assert_eq!(c.call_id, "C-1001");
+        assert_eq!(c.turns.len(), 3);
+        assert_eq!(
+            c.metadata.extra.get("region").map(String::as_str),
+            Some("EMEA")
+        );
+    }
 }
