@@ -243,7 +243,8 @@ impl Call {
     }
 }
 
-fn estimated_duration_ms(text: &str) -> u64 {
+/// How long `text` takes to say at the speaking rate above (at least 500 ms).
+pub(crate) fn estimated_duration_ms(text: &str) -> u64 {
     let mut words = 0u64;
     let mut cjk = 0u64;
     let mut in_word = false;

@@ -1,0 +1,509 @@
+//! Plain-text transcripts and chat exports: one `Speaker: text` line per turn.
+//!
+//! - The label comes first on the line (also in right-to-left Persian text, where
+//!   RLM/LRM marks around it are ignored) and ends at `:` or the full-width `：`.
+//!   Labels are mapped by the shared table; an unknown label (a name) counts only
+//!   if it labels at least two lines of the file (so `Order number: 123` inside a
+//!   turn stays text), and then the shared rule applies (first to speak = agent).
+//! - A timestamp may precede the label: `[10:02:13] Agent Sarah: hi`,
+//!   `10:02:13 Customer: …`, `[2026-11-02 10:02:13] Agent (Sarah): …`,
+//!   `00:01:05 Agent: …`, `[01:05] …`. Dated times and `hh:mm:ss` clock times from
+//!   hour 1 on are wall-clock: turns are timed from the first stamped line (across
+//!   midnight too). `mm:ss`, and `hh:mm:ss` starting at hour 0, are offsets into
+//!   the recording and kept as they are.
+//! - A line without a (valid) label continues the previous turn (joined with a
+//!   newline); text before the first turn that is not a header is ignored.
+//! - Header lines before the first turn become metadata: `# key: value` lines
+//!   (unknown keys go to `extra`), and a first block of `key: value` lines, ended
+//!   by a blank line, made only of known keys (call_id, agent, team, queue,
+//!   channel, started_at, customer_id, csat, nps, human_qa_score, self_score,
+//!   language and aliases) including at least one that is not also a speaker label.
+//! - Turn ends: the next turn's start or the time the text takes to say, whichever
+//!   is sooner. Without any timestamps, times are estimated from text length.
+
+use super::meta::{self, Key};
+use super::speakers::{LabelFilter, Resolver, is_bidi_mark, role_of, split_label, trim_marks};
+use super::timefmt::{parse_clock, parse_datetime};
+use super::{Ctx, ReadError, fill_ends, finish};
+use crate::transcript::{Call, Format, Metadata, Turn};
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// A timestamp at the start of a line.
+#[derive(Debug, Clone, Copy)]
+struct Stamp {
+    /// Epoch ms (dated) or ms into the day / recording.
+    ms: i64,
+    dated: bool,
+    /// 2 for `mm:ss`, 3 for `hh:mm:ss`.
+    parts: usize,
+}
+
+fn stamp_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"^[\[(]?\s*(?:(\d{4}[-/]\d{2}[-/]\d{2})[ T])?(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)\s*([AaPp][Mm])?\s*[\])]?(?:\s+|\s*[-–|]\s*)(.*)$",
+        )
+        .expect("static regex")
+    })
+}
+
+/// Split a leading timestamp off `line`.
+fn split_stamp(line: &str) -> Option<(Stamp, &str)> {
+    let caps = stamp_re().captures(line)?;
+    let time = caps.get(2)?.as_str();
+    let parts = time.split([':']).count();
+    let mut ms = parse_clock(time)? as i64;
+    if let Some(ampm) = caps.get(3) {
+        let pm = ampm.as_str().eq_ignore_ascii_case("pm");
+        // "hh:mm" with AM/PM is a clock time, not mm:ss.
+        if parts == 2 {
+            ms *= 60;
+        }
+        let hour = ms / 3_600_000;
+        if pm && hour < 12 {
+            ms += 12 * 3_600_000;
+        } else if !pm && hour == 12 {
+            ms -= 12 * 3_600_000;
+        }
+    }
+    let parts = if caps.get(3).is_some() { 3 } else { parts };
+    let (ms, dated) = match caps.get(1) {
+        Some(d) => (parse_datetime(d.as_str())? + ms, true),
+        None => (ms, false),
+    };
+    Some((
+        Stamp { ms, dated, parts },
+        caps.get(4).map_or("", |m| m.as_str()),
+    ))
+}
+
+/// `line` without a leading timestamp (for format sniffing).
+pub(super) fn strip_stamp(line: &str) -> &str {
+    split_stamp(line).map_or(line, |(_, rest)| rest)
+}
+
+/// `key: value` (ASCII or full-width colon).
+fn key_value(s: &str) -> Option<(&str, &str)> {
+    let i = s.find([':', '：'])?;
+    let colon = if s[i..].starts_with(':') {
+        1
+    } else {
+        '：'.len_utf8()
+    };
+    let k = s[..i].trim();
+    (!k.is_empty()).then(|| (k, s[i + colon..].trim()))
+}
+
+fn apply_header(
+    ctx: &Ctx,
+    md: &mut Metadata,
+    call_id: &mut Option<String>,
+    line_no: usize,
+    key: &str,
+    value: &str,
+) -> Result<(), ReadError> {
+    match meta::key_of(key) {
+        Some(Key::CallId) => {
+            if !value.is_empty() {
+                *call_id = Some(value.to_string());
+            }
+            Ok(())
+        }
+        Some(k) => meta::set(md, k, value).map_err(|e| {
+            ctx.err(format!("header {key}: {e}"))
+                .at_line(line_no as u64 + 1)
+                .with_hint("fix the header value or remove the line")
+        }),
+        None => {
+            if !value.is_empty() {
+                md.extra.insert(meta::norm_key(key), value.to_string());
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Read the header; returns the index of the first body line.
+fn header(
+    ctx: &Ctx,
+    lines: &[&str],
+    md: &mut Metadata,
+    call_id: &mut Option<String>,
+) -> Result<usize, ReadError> {
+    let mut i = 0;
+    loop {
+        while i < lines.len() {
+            let l = trim_marks(lines[i]);
+            if l.is_empty() {
+                i += 1;
+            } else if let Some(rest) = l.strip_prefix('#') {
+                if let Some((k, v)) = key_value(rest.trim()) {
+                    apply_header(ctx, md, call_id, i, k, v)?;
+                }
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        let start = i;
+        let mut end = i;
+        while end < lines.len() && !trim_marks(lines[end]).is_empty() {
+            end += 1;
+        }
+        if start == end {
+            return Ok(i);
+        }
+        let mut kvs = Vec::new();
+        let mut has_plain_key = false;
+        for (j, l) in lines[start..end].iter().enumerate() {
+            let l = trim_marks(l);
+            if l.starts_with('#') {
+                continue;
+            }
+            match key_value(l) {
+                Some((k, v)) if meta::key_of(k).is_some() && split_stamp(l).is_none() => {
+                    has_plain_key |= role_of(k).is_none();
+                    kvs.push((start + j, k, v));
+                }
+                _ => return Ok(start),
+            }
+        }
+        if !has_plain_key {
+            return Ok(start);
+        }
+        for (j, k, v) in kvs {
+            apply_header(ctx, md, call_id, j, k, v)?;
+        }
+        i = end;
+    }
+}
+
+struct Line<'a> {
+    no: usize,
+    text: &'a str,
+    stamp: Option<Stamp>,
+    label: Option<(&'a str, &'a str)>,
+}
+
+/// Read a plain-text transcript.
+pub(super) fn read(ctx: &Ctx, text: &str) -> Result<Call, ReadError> {
+    let lines: Vec<&str> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                l.trim_start_matches('\u{feff}')
+            } else {
+                l
+            }
+        })
+        .collect();
+    let mut md = Metadata::default();
+    let mut call_id = None;
+    let body = header(ctx, &lines, &mut md, &mut call_id)?;
+    let parsed: Vec<Line> = lines
+        .iter()
+        .enumerate()
+        .skip(body)
+        .map(|(no, raw)| {
+            let t = raw.trim_start_matches(|c: char| c.is_whitespace() || is_bidi_mark(c));
+            let (stamp, rest) = match split_stamp(t) {
+                Some((s, r)) => (Some(s), r),
+                None => (None, t),
+            };
+            Line {
+                no: no + 1,
+                text: raw.trim(),
+                stamp,
+                label: split_label(rest),
+            }
+        })
+        .collect();
+    let map = &ctx.opts.speaker_map;
+    let filter = LabelFilter::new(map, parsed.iter().filter_map(|l| l.label.map(|x| x.0)));
+    let mut call = ctx.call(call_id, Format::PlainText);
+    call.metadata = md;
+    let mut stamps: Vec<Option<Stamp>> = Vec::new();
+    for l in &parsed {
+        if l.text.is_empty() {
+            continue;
+        }
+        match l.label {
+            Some((label, text)) if filter.accepts(map, label) => {
+                call.turns.push(Turn {
+                    speaker: crate::transcript::Speaker::Other,
+                    label: Some(label.to_string()),
+                    text: text.to_string(),
+                    start_ms: None,
+                    end_ms: None,
+                    line: Some(u32::try_from(l.no).unwrap_or(u32::MAX)),
+                });
+                stamps.push(l.stamp);
+            }
+            _ => {
+                if let Some(t) = call.turns.last_mut() {
+                    let extra = trim_marks(l.text);
+                    if t.text.is_empty() {
+                        t.text = extra.to_string();
+                    } else {
+                        t.text.push('\n');
+                        t.text.push_str(extra);
+                    }
+                }
+            }
+        }
+    }
+    if call.turns.is_empty() {
+        return Err(ctx
+            .err("no speaker turns found: expected lines like `Agent: …` or `[10:02:13] Customer: …`")
+            .with_call(&call.call_id)
+            .with_hint("see docs/formats.md (plain text) for the accepted layouts"));
+    }
+    let resolver = Resolver::new(map, call.turns.iter().filter_map(|t| t.label.as_deref()));
+    for t in &mut call.turns {
+        t.speaker = resolver.get(t.label.as_deref().unwrap_or(""));
+    }
+    // Times.
+    if let Some(first) = stamps.iter().flatten().next().copied() {
+        let clock = first.dated || (first.parts == 3 && first.ms >= 3_600_000);
+        let mut wrap = 0i64;
+        let mut prev = first.ms;
+        for (t, s) in call.turns.iter_mut().zip(&stamps) {
+            let Some(s) = s else { continue };
+            let ms = if clock {
+                if !s.dated && s.ms + wrap < prev - 12 * 3_600_000 {
+                    wrap += 86_400_000;
+                }
+                prev = s.ms + wrap;
+                s.ms + wrap - first.ms
+            } else {
+                s.ms
+            };
+            t.start_ms = Some(u64::try_from(ms).unwrap_or(0));
+        }
+        fill_ends(&mut call.turns, true);
+    }
+    finish(call, ctx.source)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transcript::Speaker;
+    use crate::transcript::read::tests::{read_fixture, read_text};
+
+    type Summary<'a> = (Speaker, Option<&'a str>, Option<u64>, &'a str, Option<u32>);
+
+    fn summary(c: &Call) -> Vec<Summary<'_>> {
+        c.turns
+            .iter()
+            .map(|t| {
+                (
+                    t.speaker,
+                    t.label.as_deref(),
+                    t.start_ms,
+                    t.text.as_str(),
+                    t.line,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn english_with_header_and_continuation() {
+        let (calls, errs) = read_fixture("plain/call_en.txt");
+        assert!(errs.is_empty(), "{errs:?}");
+        let c = &calls[0];
+        assert_eq!(c.call_id, "TXT-501");
+        assert_eq!(c.format, Format::PlainText);
+        assert_eq!(c.metadata.agent.as_deref(), Some("Sarah Lee"));
+        assert_eq!(c.metadata.queue.as_deref(), Some("retention"));
+        assert_eq!(c.metadata.csat, Some(2.0));
+        assert_eq!(
+            c.metadata.extra.get("exported_by").map(String::as_str),
+            Some("Genesys")
+        );
+        assert!(c.times_estimated);
+        assert_eq!(
+            summary(c)
+                .iter()
+                .map(|x| (x.0, x.1, x.3, x.4))
+                .collect::<Vec<_>>(),
+            vec![
+                (
+                    Speaker::Agent,
+                    Some("Agent"),
+                    "Thank you for calling, my name is Sarah.",
+                    Some(7)
+                ),
+                (
+                    Speaker::Customer,
+                    Some("Customer"),
+                    "I want to cancel.\nMy account number: 88812.",
+                    Some(8)
+                ),
+                (
+                    Speaker::Agent,
+                    Some("Agent"),
+                    "I'm sorry to hear that.",
+                    Some(10)
+                ),
+            ]
+        );
+        assert_eq!(c.turns[0].start_ms, Some(0));
+        assert_eq!(c.turns[0].end_ms, Some(3200), "8 words × 400 ms");
+    }
+
+    #[test]
+    fn chinese_fullwidth_colon() {
+        let (calls, errs) = read_fixture("plain/call_zh.txt");
+        assert!(errs.is_empty(), "{errs:?}");
+        let c = &calls[0];
+        assert_eq!(c.call_id, "call_zh");
+        assert_eq!(
+            summary(c)
+                .iter()
+                .map(|x| (x.0, x.1, x.3))
+                .collect::<Vec<_>>(),
+            vec![
+                (
+                    Speaker::Agent,
+                    Some("坐席"),
+                    "您好，这里是顺丰客服，请问有什么可以帮您？"
+                ),
+                (Speaker::Customer, Some("客户"), "我的快递三天了还没到。"),
+                (Speaker::Agent, Some("客服"), "非常抱歉，我帮您查一下。"),
+            ]
+        );
+    }
+
+    #[test]
+    fn persian_rtl_marks() {
+        let (calls, errs) = read_fixture("plain/call_fa.txt");
+        assert!(errs.is_empty(), "{errs:?}");
+        let c = &calls[0];
+        assert_eq!(c.metadata.language.as_deref(), Some("fa"));
+        assert_eq!(
+            summary(c)
+                .iter()
+                .map(|x| (x.0, x.1, x.3))
+                .collect::<Vec<_>>(),
+            vec![
+                (
+                    Speaker::Agent,
+                    Some("کارشناس"),
+                    "سلام، به پشتیبانی خوش آمدید."
+                ),
+                (
+                    Speaker::Customer,
+                    Some("مشتری"),
+                    "سلام، اینترنت من قطع شده است."
+                ),
+                (
+                    Speaker::Agent,
+                    Some("اپراتور"),
+                    "لطفاً مودم را خاموش و روشن کنید."
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn chat_export_clock_times() {
+        let (calls, errs) = read_fixture("plain/chat_export.chat");
+        assert!(errs.is_empty(), "{errs:?}");
+        let c = &calls[0];
+        assert!(!c.times_estimated);
+        assert_eq!(
+            summary(c),
+            vec![
+                (
+                    Speaker::Agent,
+                    Some("Agent Sarah"),
+                    Some(0),
+                    "Hi, how can I help?",
+                    Some(1)
+                ),
+                (
+                    Speaker::Customer,
+                    Some("Customer"),
+                    Some(45_000),
+                    "My parcel is late",
+                    Some(2)
+                ),
+                (
+                    Speaker::Agent,
+                    Some("Agent (Sarah)"),
+                    Some(125_000),
+                    "Let me check that for you.",
+                    Some(3)
+                ),
+                (
+                    Speaker::Customer,
+                    Some("Customer"),
+                    Some(130_000),
+                    "ok",
+                    Some(4)
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn undated_clock_across_midnight() {
+        let (calls, errs) = read_text(
+            "x.chat",
+            "[23:59:58] Agent: hi\n[00:00:03] Customer: hello\n",
+        );
+        assert!(errs.is_empty(), "{errs:?}");
+        let starts: Vec<_> = calls[0].turns.iter().map(|t| t.start_ms).collect();
+        assert_eq!(starts, vec![Some(0), Some(5000)]);
+    }
+
+    #[test]
+    fn offsets_and_names() {
+        let (calls, errs) = read_text(
+            "x.log",
+            "00:00:03 Sarah: hello, Acme\n00:00:07 Bob: hi\n00:01:05 Sarah: anything else?\n00:01:09 Bob: no\n",
+        );
+        assert!(errs.is_empty(), "{errs:?}");
+        let c = &calls[0];
+        assert_eq!(
+            summary(c).iter().map(|x| (x.0, x.2)).collect::<Vec<_>>(),
+            vec![
+                (Speaker::Agent, Some(3000)),
+                (Speaker::Customer, Some(7000)),
+                (Speaker::Agent, Some(65_000)),
+                (Speaker::Customer, Some(69_000)),
+            ]
+        );
+        assert_eq!(
+            c.turns[1].end_ms,
+            Some(7500),
+            "1 word: the 500 ms minimum, not the next start"
+        );
+    }
+
+    #[test]
+    fn no_labels_is_an_error() {
+        let (calls, errs) = read_text("x.txt", "just some notes\nwithout speakers\n");
+        assert!(calls.is_empty());
+        assert!(
+            errs[0].reason.starts_with("no speaker turns found"),
+            "{}",
+            errs[0].reason
+        );
+    }
+
+    #[test]
+    fn bad_header_number() {
+        let (_, errs) = read_text("x.txt", "# csat: great\nAgent: hi\n");
+        assert_eq!(errs[0].line, Some(1));
+        assert_eq!(
+            errs[0].reason,
+            "header csat: expected a number, got \"great\""
+        );
+    }
+}
