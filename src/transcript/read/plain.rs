@@ -164,6 +164,13 @@ fn header(
             }
             match key_value(l) {
                 Some((k, v)) if meta::key_of(k).is_some() && split_stamp(l).is_none() => {
+                    // `Agent: Hello, thank you for calling` is a turn, not a header.
+                    if role_of(k).is_some()
+                        && (v.split_whitespace().count() > 4
+                            || v.ends_with(['.', '?', '!', '。', '？', '！']))
+                    {
+                        return Ok(start);
+                    }
                     has_plain_key |= role_of(k).is_none();
                     kvs.push((start + j, k, v));
                 }
@@ -495,6 +502,20 @@ mod tests {
             "{}",
             errs[0].reason
         );
+    }
+
+    #[test]
+    fn header_without_blank_line_keeps_agent_turn() {
+        let (calls, errs) = read_text(
+            "x.txt",
+            "call_id: A1\nAgent: Hello, thank you for calling.\nCustomer: hi\n",
+        );
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(calls[0].call_id, "x", "not a header block");
+        assert_eq!(calls[0].turns.len(), 2);
+        let (calls, _) = read_text("x.txt", "call_id: A1\nagent: Sarah Lee\n\nAgent: Hello.\n");
+        assert_eq!(calls[0].call_id, "A1");
+        assert_eq!(calls[0].metadata.agent.as_deref(), Some("Sarah Lee"));
     }
 
     #[test]
