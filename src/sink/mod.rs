@@ -42,13 +42,18 @@ pub fn format_record(pack: &Pack, r: &CallRecord) -> Formatted {
     }
 }
 
+/// An `errors.jsonl` line: the envelope type first, then the [`ReadError`] fields.
+#[derive(serde::Serialize)]
+struct ErrorRecord<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(flatten)]
+    error: &'a ReadError,
+}
+
 /// Format a read error as an `errors.jsonl` line.
 pub fn format_error(e: &ReadError) -> Vec<u8> {
-    let mut v = serde_json::to_value(e).unwrap_or_default();
-    if let Some(o) = v.as_object_mut() {
-        o.insert("type".into(), "error".into());
-    }
-    let mut line = serde_json::to_vec(&v).unwrap_or_default();
+    let mut line = serde_json::to_vec(&ErrorRecord { kind: "error", error: e }).unwrap_or_default();
     line.push(b'\n');
     line
 }
