@@ -16,6 +16,7 @@ pub mod normalize;
 pub mod record;
 pub mod redact;
 pub mod rules;
+pub mod ruletest;
 pub mod run;
 pub mod score;
 pub mod sink;

@@ -32,7 +32,10 @@ fn read_jsonl(p: &Path) -> Vec<Value> {
 }
 
 fn by_id(records: &[Value]) -> BTreeMap<String, &Value> {
-    records.iter().map(|r| (r["call_id"].as_str().unwrap_or("").to_string(), r)).collect()
+    records
+        .iter()
+        .map(|r| (r["call_id"].as_str().unwrap_or("").to_string(), r))
+        .collect()
 }
 
 /// Run the fixture pack over `inputs`; returns (exit code, out dir).
@@ -68,11 +71,16 @@ fn fixture_calls_have_exactly_the_expected_item_results() {
             header = cols;
             continue;
         }
-        let rec = calls.get(cols[0]).unwrap_or_else(|| panic!("call {} was not scored", cols[0]));
+        let rec = calls
+            .get(cols[0])
+            .unwrap_or_else(|| panic!("call {} was not scored", cols[0]));
         for (name, want) in header.iter().zip(&cols).skip(1) {
             let got = match *name {
                 "auto_fail" => rec["qa"]["auto_fail"].to_string(),
-                "primary_driver" => rec["drivers"]["primary"].as_str().unwrap_or("-").to_string(),
+                "primary_driver" => rec["drivers"]["primary"]
+                    .as_str()
+                    .unwrap_or("-")
+                    .to_string(),
                 item => rec["qa"]["items"]
                     .as_array()
                     .unwrap()
@@ -97,7 +105,12 @@ fn record_carries_evidence_scores_sentiment_metrics_and_pack_stamp() {
     let crit = calls["en-critical"];
     assert_eq!(crit["qa"]["score"], 0.0);
     assert_eq!(crit["qa"]["auto_fail"], true);
-    let guarantee = crit["qa"]["items"].as_array().unwrap().iter().find(|i| i["id"] == "no-guarantee").unwrap();
+    let guarantee = crit["qa"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "no-guarantee")
+        .unwrap();
     assert_eq!(guarantee["evidence"][0]["matched"], "I guarantee");
     assert_eq!(guarantee["evidence"][0]["turn"], 2);
     assert_eq!(guarantee["evidence"][0]["start_ms"], 40000);
@@ -128,7 +141,13 @@ fn malformed_files_become_error_records_and_the_rest_is_scored() {
     let errors = read_jsonl(&out.path().join("errors.jsonl"));
     let sources: Vec<String> = errors
         .iter()
-        .map(|e| Path::new(e["source"].as_str().unwrap()).file_name().unwrap().to_string_lossy().into_owned())
+        .map(|e| {
+            Path::new(e["source"].as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     assert_eq!(sources, ["empty.txt", "junk.json", "truncated.json"]);
     for e in &errors {
@@ -136,7 +155,9 @@ fn malformed_files_become_error_records_and_the_rest_is_scored() {
         assert!(!e["reason"].as_str().unwrap().is_empty());
     }
     assert_eq!(read_jsonl(&out.path().join("calls.jsonl")).len(), 5);
-    let summary: Value = serde_json::from_str(&std::fs::read_to_string(out.path().join("summary.json")).unwrap()).unwrap();
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("summary.json")).unwrap())
+            .unwrap();
     let c = &summary["counts"];
     assert_eq!(c["inputs_found"], 8); // 3 JSON Lines records + 2 text files + 3 broken files
     assert_eq!(c["inputs_scored"], 5);
@@ -152,8 +173,16 @@ fn output_bytes_identical_at_any_thread_count() {
     for f in ["calls.jsonl", "calls.csv", "errors.jsonl"] {
         let x = std::fs::read(a.path().join(f)).unwrap();
         assert!(!x.is_empty() || f == "errors.jsonl");
-        assert_eq!(x, std::fs::read(b.path().join(f)).unwrap(), "{f} differs between 1 and 2 threads");
-        assert_eq!(x, std::fs::read(c.path().join(f)).unwrap(), "{f} differs between 1 and 5 threads");
+        assert_eq!(
+            x,
+            std::fs::read(b.path().join(f)).unwrap(),
+            "{f} differs between 1 and 2 threads"
+        );
+        assert_eq!(
+            x,
+            std::fs::read(c.path().join(f)).unwrap(),
+            "{f} differs between 1 and 5 threads"
+        );
     }
 }
 
@@ -175,7 +204,10 @@ fn broken_rules_stop_before_reading_transcripts() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("bad.toml:4:23: error[bad-regex]: invalid regex: unclosed group"), "{stderr}");
+    assert!(
+        stderr.contains("bad.toml:4:23: error[bad-regex]: invalid regex: unclosed group"),
+        "{stderr}"
+    );
     assert!(!out.exists(), "no output is written for a broken pack");
 }
 
@@ -183,7 +215,15 @@ fn broken_rules_stop_before_reading_transcripts() {
 fn stdin_to_stdout_jsonl_mode() {
     let input = std::fs::read(fixture("calls/good.jsonl")).unwrap();
     let o = callscore()
-        .args(["run", "-", "--rules", "tests/fixtures/pack", "--out", "-", "--quiet"])
+        .args([
+            "run",
+            "-",
+            "--rules",
+            "tests/fixtures/pack",
+            "--out",
+            "-",
+            "--quiet",
+        ])
         .write_stdin(input)
         .output()
         .unwrap();
@@ -200,20 +240,39 @@ fn stdin_to_stdout_jsonl_mode() {
 
 #[test]
 fn check_reports_ok_for_the_shipped_pack() {
-    let o = callscore().args(["check", "--rules", "rules"]).output().unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    let o = callscore()
+        .args(["check", "--rules", "rules"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
 }
 
 #[test]
 fn main_job_scores_every_shipped_sample() {
     let out = tempfile::tempdir().unwrap();
-    let o = callscore().args(["run", "--quiet", "--out"]).arg(out.path()).output().unwrap();
+    let o = callscore()
+        .args(["run", "--quiet", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(0), "{stderr}");
     let records = read_jsonl(&out.path().join("calls.jsonl"));
     assert!(records.len() >= 60, "only {} calls scored", records.len());
-    assert!(std::fs::read_to_string(out.path().join("errors.jsonl")).unwrap().is_empty());
+    assert!(
+        std::fs::read_to_string(out.path().join("errors.jsonl"))
+            .unwrap()
+            .is_empty()
+    );
     for lang in ["en", "zh", "fa"] {
-        assert!(records.iter().filter(|r| r["language"] == lang).count() >= 10, "too few {lang} calls");
+        assert!(
+            records.iter().filter(|r| r["language"] == lang).count() >= 10,
+            "too few {lang} calls"
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 mod check;
 mod run;
+mod test;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -17,6 +18,8 @@ pub enum Exit {
     Fatal = 2,
     /// The run finished but some inputs could not be read (see errors.jsonl).
     SomeInputsFailed = 3,
+    /// `callscore test`: some rule examples did not give the expected result.
+    TestsFailed = 4,
 }
 
 impl From<Exit> for ExitCode {
@@ -39,6 +42,8 @@ enum Command {
     Run(run::RunArgs),
     /// Check a rule pack and print every error and warning.
     Check(check::CheckArgs),
+    /// Run the examples written beside every item and driver.
+    Test(test::TestArgs),
     /// Print a JSON Schema: `record` (a calls.jsonl line).
     Schema {
         /// Which schema.
@@ -68,6 +73,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Run(a) => run::run(a),
         Command::Check(a) => check::check(a),
+        Command::Test(a) => test::test(a),
         Command::Schema { .. } => {
             print!("{}", crate::record::record_schema());
             Exit::Ok

@@ -8,7 +8,20 @@ use crate::transcript::{Format, Metadata, Speaker, Turn};
 use proptest::prelude::*;
 
 const VOCAB: &[&str] = &[
-    "thank", "you", "for", "calling", "Cancel", "cancellation", "退款", "您好", "好", "مشتری", "می", "خواهم", "ok", "a",
+    "thank",
+    "you",
+    "for",
+    "calling",
+    "Cancel",
+    "cancellation",
+    "退款",
+    "您好",
+    "好",
+    "مشتری",
+    "می",
+    "خواهم",
+    "ok",
+    "a",
 ];
 const SEPARATORS: &[&str] = &[" ", ", ", "! ", "  ", "", "\u{200C}", "。"];
 
@@ -24,7 +37,12 @@ fn naive_count(text: &str, phrases: &[String]) -> usize {
     while i < text.len() {
         let best = phrases
             .iter()
-            .filter(|p| !p.is_empty() && text[i..].starts_with(p.as_str()) && ok_before(i) && ok_after(i + p.len()))
+            .filter(|p| {
+                !p.is_empty()
+                    && text[i..].starts_with(p.as_str())
+                    && ok_before(i)
+                    && ok_after(i + p.len())
+            })
             .map(|p| p.len())
             .max();
         match best {
@@ -39,20 +57,29 @@ fn naive_count(text: &str, phrases: &[String]) -> usize {
 }
 
 fn text_strategy() -> impl Strategy<Value = String> {
-    prop::collection::vec((0..VOCAB.len(), 0..SEPARATORS.len(), any::<bool>()), 0..30).prop_map(|parts| {
-        parts
-            .into_iter()
-            .map(|(w, s, upper)| {
-                let w = if upper { VOCAB[w].to_uppercase() } else { VOCAB[w].to_string() };
-                format!("{w}{}", SEPARATORS[s])
-            })
-            .collect()
-    })
+    prop::collection::vec((0..VOCAB.len(), 0..SEPARATORS.len(), any::<bool>()), 0..30).prop_map(
+        |parts| {
+            parts
+                .into_iter()
+                .map(|(w, s, upper)| {
+                    let w = if upper {
+                        VOCAB[w].to_uppercase()
+                    } else {
+                        VOCAB[w].to_string()
+                    };
+                    format!("{w}{}", SEPARATORS[s])
+                })
+                .collect()
+        },
+    )
 }
 
 fn phrases_strategy() -> impl Strategy<Value = Vec<String>> {
-    prop::collection::vec(prop::collection::vec(0..VOCAB.len(), 1..3), 1..5)
-        .prop_map(|ps| ps.into_iter().map(|p| p.iter().map(|&i| VOCAB[i]).collect::<Vec<_>>().join(" ")).collect())
+    prop::collection::vec(prop::collection::vec(0..VOCAB.len(), 1..3), 1..5).prop_map(|ps| {
+        ps.into_iter()
+            .map(|p| p.iter().map(|&i| VOCAB[i]).collect::<Vec<_>>().join(" "))
+            .collect()
+    })
 }
 
 proptest! {

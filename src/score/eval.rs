@@ -49,12 +49,10 @@ pub struct EvalCtx<'a> {
 impl<'a> EvalCtx<'a> {
     /// Context for `call` scanned into `scan`.
     pub fn new(pack: &'a Pack, call: &'a Call, scan: &'a Scan) -> Self {
-        let call_start = call
-            .turns
-            .iter()
-            .filter_map(|t| t.start_ms)
-            .min()
-            .unwrap_or(0);
+        // Turn times are relative to the start of the call (the recording, or the first
+        // message): a greeting 40 s into the recording is 40 s into the call, even if
+        // an IVR or ringing came first.
+        let call_start = 0;
         let call_end = call
             .turns
             .iter()

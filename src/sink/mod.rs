@@ -53,7 +53,11 @@ struct ErrorRecord<'a> {
 
 /// Format a read error as an `errors.jsonl` line.
 pub fn format_error(e: &ReadError) -> Vec<u8> {
-    let mut line = serde_json::to_vec(&ErrorRecord { kind: "error", error: e }).unwrap_or_default();
+    let mut line = serde_json::to_vec(&ErrorRecord {
+        kind: "error",
+        error: e,
+    })
+    .unwrap_or_default();
     line.push(b'\n');
     line
 }
