@@ -21,10 +21,13 @@ pub(crate) const SEP: u8 = 1;
 pub(crate) const DROP: u8 = 2;
 /// A combining mark (general category M) that is kept when it has a base.
 pub(crate) const MARK: u8 = 4;
-/// A safe place to start an NFKC segment: combining class 0, never the
-/// second half of a canonical composition, and its NFKC form starts with a
-/// starter too. Nothing before it can interact with it under NFKC.
+/// A safe place to start an NFKC segment: not [`JOINS`], and neither is the
+/// first character of its NFKD form. Nothing before it can interact with it
+/// under NFKC.
 pub(crate) const BOUNDARY: u8 = 8;
+/// NFKC may combine it with what precedes: a non-zero combining class, or the
+/// second character of a canonical composition (Hangul vowel and final jamo…).
+pub(crate) const JOINS: u8 = 64;
 /// NFKC leaves the character alone on its own.
 pub(crate) const STABLE: u8 = 16;
 /// Folding (lower case, Persian/Arabic unification, digits) leaves it alone.
@@ -128,8 +131,11 @@ fn compute(t: &Tables, c: char) -> u8 {
     if stable {
         bits |= STABLE;
     }
-    let first_starter = first.is_none_or(|f| canonical_combining_class(f) == 0);
-    if canonical_combining_class(c) == 0 && first_starter && t.second.binary_search(&cp).is_err() {
+    let joins =
+        |d: char| canonical_combining_class(d) != 0 || t.second.binary_search(&(d as u32)).is_ok();
+    if joins(c) {
+        bits |= JOINS;
+    } else if !std::iter::once(c).nfkd().next().is_some_and(joins) {
         bits |= BOUNDARY;
     }
     let mut lower = c.to_lowercase();
@@ -140,7 +146,7 @@ fn compute(t: &Tables, c: char) -> u8 {
 }
 
 /// Class bits of `c` (a combination of [`SEP`], [`DROP`], [`MARK`],
-/// [`BOUNDARY`], [`STABLE`], [`KEEP`]).
+/// [`BOUNDARY`], [`STABLE`], [`KEEP`], [`JOINS`]).
 #[inline]
 pub(crate) fn class(c: char) -> u8 {
     let cp = c as u32;
@@ -247,6 +253,10 @@ mod tests {
         assert_ne!(class('\u{0301}') & MARK, 0);
         assert_eq!(class('\u{0301}') & BOUNDARY, 0);
         assert_eq!(class('\u{1161}') & BOUNDARY, 0);
+        assert_ne!(class('\u{1161}') & JOINS, 0);
+        assert_ne!(class('\u{301}') & JOINS, 0);
+        // Half-width Hangul vowel: NFKC gives a vowel jamo.
+        assert_eq!(class('\u{FFD2}') & BOUNDARY, 0);
         assert_eq!(class('好'), BOUNDARY | STABLE | KEEP);
         assert_eq!(class('\u{20000}'), BOUNDARY | STABLE | KEEP);
         assert_eq!(class('ي') & KEEP, 0);

@@ -81,7 +81,7 @@ mod tests;
 
 use std::ops::Range;
 
-use fold::{BOUNDARY, DROP, KEEP, MARK, SEP, STABLE, class, fold_into};
+use fold::{BOUNDARY, DROP, JOINS, KEEP, MARK, SEP, STABLE, class, fold_into};
 use unicode_normalization::UnicodeNormalization;
 
 /// A stretch of normalised bytes starting at `norm` (up to the next piece)
@@ -277,17 +277,21 @@ impl Emit<'_> {
     }
 
     /// Write one folded character (not a separator) produced by `s..e`.
+    /// Returns false if it was a mark without a base (absorbed by the
+    /// separator run instead).
     #[inline]
-    fn char(&mut self, c: char, cls: u8, s: usize, e: usize, linear: bool) {
+    fn char(&mut self, c: char, cls: u8, s: usize, e: usize, linear: bool) -> bool {
         if cls & MARK != 0 {
             if self.attached {
                 self.map(s, e, c.len_utf8(), linear);
                 self.text.push(c);
                 self.last_cjk = false;
-            } else if let Some(p) = &mut self.pending {
+                return true;
+            }
+            if let Some(p) = &mut self.pending {
                 p.1 = p.1.max(e);
             }
-            return;
+            return false;
         }
         let cjk = is_cjk(c);
         self.space_before(cjk);
@@ -295,17 +299,31 @@ impl Emit<'_> {
         self.text.push(c);
         self.attached = true;
         self.last_cjk = cjk;
+        true
     }
 
     /// Write folded characters in `buf`, all produced by `s..e`.
+    ///
+    /// Characters that NFKC would combine with what precedes them
+    /// ([`fold::JOINS`]: non-starters, Hangul vowel jamo…) are kept only after
+    /// a base in the same segment. Otherwise they lost their base (a separator,
+    /// the start of the text, or a character dropped after NFKC such as the
+    /// tatweel of U+FE7B) and belong to the separator, so they can never
+    /// attach to (reorder or compose with) the previous segment's output.
     fn chars(&mut self, buf: &[char], s: usize, e: usize) {
         let linear = buf.len() == 1;
+        let mut based = false;
         for &d in buf {
             let cls = class(d);
             if cls & SEP != 0 {
                 self.sep(s, e);
+                based = false;
+            } else if cls & JOINS != 0 && !based {
+                if let Some(p) = &mut self.pending {
+                    p.1 = p.1.max(e);
+                }
             } else {
-                self.char(d, cls, s, e, linear);
+                based = self.char(d, cls, s, e, linear);
             }
         }
     }

@@ -265,8 +265,16 @@ fn mixed_char() -> impl Strategy<Value = char> {
     ]
 }
 
+/// 2000 cases per property unless `PROPTEST_CASES` says otherwise.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn normalize_prop_mixed(s in prop::collection::vec(mixed_char(), 0..40)) {
@@ -308,4 +316,26 @@ proptest! {
         prop_assert_eq!(&g.text, &n.text);
         prop_assert_eq!(&g.map, &n.map);
     }
+}
+
+/// Inputs proptest once shrank to: each broke idempotence before a fix.
+#[test]
+fn normalize_idempotent_edge_cases() {
+    let cases = [
+        "W\u{30a}",                  // lower case re-enables composition: ẘ
+        "一\u{300}\u{fe7b}\u{618}",  // dropped tatweel left a mark behind
+        "\u{ffa1}\u{ffd2}",          // half-width jamo compose after NFKC
+        "\u{1100}\u{fe71}\u{1161}",  // vowel jamo after a dropped tatweel
+        ":\u{1161}\u{300}",          // vowel jamo after a separator
+        "[\u{ffd2}\u{fe20}",         // ditto, from a half-width form
+        "\u{11918} \u{cbe}\u{ffd2}", // spacing mark without base
+        "a\u{657}\u{301}",           // Arabic mark blocking a composition
+    ];
+    for s in cases {
+        let once = norm(s);
+        assert_eq!(norm(&once), once, "{s:?}");
+        assert_eq!(general(s).text, once, "{s:?}");
+    }
+    assert_eq!(norm("W\u{30a}"), "ẘ");
+    assert_eq!(norm("a\u{657}\u{301}"), "á");
 }
