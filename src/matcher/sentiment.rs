@@ -39,22 +39,27 @@ pub(crate) fn score_turn(
     if hits.is_empty() {
         return TurnSentiment::default();
     }
+    // One leftmost-longest pass over every lexicon hit (terms, negators, intensifiers,
+    // contrast words together): the negator 别 inside the intensifier 特别, or 不 inside
+    // the term 不满意, is part of the longer word and does not act on its own.
     hits.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)));
+    let mut kept: Vec<(Range<u32>, Target)> = Vec::with_capacity(hits.len());
+    for (r, t) in hits.iter() {
+        if kept.last().is_none_or(|(k, _)| k.end <= r.start) {
+            kept.push((r.clone(), *t));
+        }
+    }
+    let hits = kept;
     let contrast_at = hits
         .iter()
         .find(|(_, t)| *t == Target::Contrast)
         .map(|(r, _)| r.start);
     let mut sum = 0.0f32;
     let mut out = TurnSentiment::default();
-    let mut last_term_end = 0u32;
     for (i, (range, target)) in hits.iter().enumerate() {
         let Target::Term(weight) = *target else {
             continue;
         };
-        if range.start < last_term_end {
-            continue; // overlaps a longer/earlier term ("不满" inside "不满意")
-        }
-        last_term_end = range.end;
         let mut w = weight;
         let before = &hits[..i];
         let negated = before.iter().any(|(r, t)| {

@@ -539,9 +539,9 @@ fn sentiment_negation_contrast_and_cjk() {
     let p = pack(
         r#"
 [lexicon]
-negators = ["not", "不"]
+negators = ["not", "不", "别"]
 contrast = ["but", "但是"]
-intensifiers = { very = 1.5 }
+intensifiers = { very = 1.5, "特别" = 1.5 }
 [lexicon.terms]
 happy = 2.0
 terrible = -3.0
@@ -564,5 +564,6 @@ terrible = -3.0
         "不满意 is one negative term, not negated 满意"
     );
     assert!(score("我很满意") > 0.0);
+    assert!(score("特别满意") > score("满意"), "别 inside 特别 is not a negator");
     assert_eq!(score("nothing here"), 0.0);
 }
