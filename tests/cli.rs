@@ -276,3 +276,101 @@ fn main_job_scores_every_shipped_sample() {
         );
     }
 }
+
+#[test]
+fn shipped_corpus_agrees_with_its_planted_truth() {
+    let out = tempfile::tempdir().unwrap();
+    let o = callscore()
+        .args(["run", "corpus", "--rules", "rules", "--quiet", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let records = read_jsonl(&out.path().join("calls.jsonl"));
+    let calls = by_id(&records);
+    let truth: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("corpus_expected.json")).unwrap())
+            .unwrap();
+    let truth = truth.as_object().unwrap();
+    assert_eq!(
+        calls.len(),
+        truth.len(),
+        "every planted call is scored once"
+    );
+    let mut wrong = Vec::new();
+    for (id, want) in truth {
+        let rec = calls
+            .get(id.as_str())
+            .unwrap_or_else(|| panic!("{id} not scored"));
+        for item in rec["qa"]["items"].as_array().unwrap() {
+            let got = item["result"].as_str().unwrap().replace("n/a", "na");
+            let exp = want["items"][item["id"].as_str().unwrap()]
+                .as_str()
+                .unwrap_or("?");
+            if got != exp {
+                wrong.push(format!(
+                    "{id} {}: expected {exp}, got {got} ({})",
+                    item["id"], item["reason"]
+                ));
+            }
+        }
+        let mut got: Vec<&str> = rec["drivers"]["matched"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["id"].as_str().unwrap())
+            .collect();
+        let mut exp: Vec<&str> = want["drivers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d.as_str().unwrap())
+            .collect();
+        got.sort();
+        exp.sort();
+        if got != exp {
+            wrong.push(format!("{id} drivers: expected {exp:?}, got {got:?}"));
+        }
+        if rec["drivers"]["primary"] != want["primary_driver"] {
+            wrong.push(format!(
+                "{id} primary: expected {}, got {}",
+                want["primary_driver"], rec["drivers"]["primary"]
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} disagreements with the planted truth:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn one_bad_jsonl_line_among_good_ones() {
+    let (code, out) = run_fixture(&[fixture("bad/one_bad_line.jsonl")], 2);
+    assert_eq!(code, 3);
+    let errors = read_jsonl(&out.path().join("errors.jsonl"));
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0]["line"].as_u64().is_some(),
+        "the error names the line: {}",
+        errors[0]
+    );
+    assert!(!read_jsonl(&out.path().join("calls.jsonl")).is_empty());
+}
+
+#[test]
+fn every_malformed_fixture_is_reported_and_nothing_panics() {
+    let (code, out) = run_fixture(&[fixture("bad"), fixture("broken")], 2);
+    assert_eq!(code, 3);
+    for e in read_jsonl(&out.path().join("errors.jsonl")) {
+        let reason = e["reason"].as_str().unwrap();
+        assert!(!reason.contains("internal error"), "a reader panicked: {e}");
+    }
+}

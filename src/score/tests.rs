@@ -564,6 +564,9 @@ terrible = -3.0
         "不满意 is one negative term, not negated 满意"
     );
     assert!(score("我很满意") > 0.0);
-    assert!(score("特别满意") > score("满意"), "别 inside 特别 is not a negator");
+    assert!(
+        score("特别满意") > score("满意"),
+        "别 inside 特别 is not a negator"
+    );
     assert_eq!(score("nothing here"), 0.0);
 }
