@@ -28,6 +28,9 @@ pub(crate) const BOUNDARY: u8 = 8;
 /// NFKC may combine it with what precedes: a non-zero combining class, or the
 /// second character of a canonical composition (Hangul vowel and final jamo…).
 pub(crate) const JOINS: u8 = 64;
+/// NFKC turns it into separators only (`，` → `,`, U+3000 → space), or it is
+/// a separator NFKC leaves alone.
+pub(crate) const SEPK: u8 = 128;
 /// NFKC leaves the character alone on its own.
 pub(crate) const STABLE: u8 = 16;
 /// Folding (lower case, Persian/Arabic unification, digits) leaves it alone.
@@ -131,10 +134,21 @@ fn compute(t: &Tables, c: char) -> u8 {
     if stable {
         bits |= STABLE;
     }
+    if bits & DROP == 0
+        && first.is_some()
+        && std::iter::once(c)
+            .nfkc()
+            .all(|d| in_ranges(&t.sep, d as u32) && !in_ranges(&t.drop, d as u32))
+    {
+        bits |= SEPK;
+    }
     let joins =
         |d: char| canonical_combining_class(d) != 0 || t.second.binary_search(&(d as u32)).is_ok();
     if joins(c) {
         bits |= JOINS;
+    } else if bits & DROP != 0 {
+        // Removed before NFKC: never a segment start (marks after it
+        // belong to the segment before it).
     } else if !std::iter::once(c).nfkd().next().is_some_and(joins) {
         bits |= BOUNDARY;
     }
@@ -146,8 +160,8 @@ fn compute(t: &Tables, c: char) -> u8 {
 }
 
 /// Class bits of `c` (a combination of [`SEP`], [`DROP`], [`MARK`],
-/// [`BOUNDARY`], [`STABLE`], [`KEEP`], [`JOINS`]).
-#[inline]
+/// [`BOUNDARY`], [`STABLE`], [`KEEP`], [`JOINS`], [`SEPK`]).
+#[inline(always)]
 pub(crate) fn class(c: char) -> u8 {
     let cp = c as u32;
     if cp < 0x80 {
@@ -173,7 +187,7 @@ const fn ascii_table() -> [u8; 128] {
             | if b.is_ascii_alphanumeric() {
                 if b.is_ascii_uppercase() { 0 } else { KEEP }
             } else {
-                SEP | KEEP
+                SEP | SEPK | KEEP
             };
         i += 1;
     }
@@ -182,12 +196,6 @@ const fn ascii_table() -> [u8; 128] {
 
 /// Class bits for ASCII characters.
 pub(crate) static ASCII: [u8; 128] = ascii_table();
-
-/// True for ASCII bytes that are part of a word (letters and digits).
-#[inline]
-pub(crate) fn ascii_word(b: u8) -> bool {
-    ASCII[b as usize] & SEP == 0
-}
 
 /// The Persian/Arabic letter and digit folding of the module contract.
 #[inline]
@@ -237,6 +245,10 @@ mod tests {
         assert_eq!(class('A'), BOUNDARY | STABLE);
         assert_ne!(class('，') & SEP, 0);
         assert_eq!(class('，') & STABLE, 0);
+        assert_ne!(class('，') & SEPK, 0);
+        assert_ne!(class('\u{3000}') & SEPK, 0);
+        assert_eq!(class('㎏') & SEPK, 0);
+        assert_eq!(class('½') & SEPK, 0);
         assert_ne!(class('。') & SEP, 0);
         assert_ne!(class('«') & SEP, 0);
         assert_ne!(class('؟') & SEP, 0);

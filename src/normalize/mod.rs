@@ -81,7 +81,7 @@ mod tests;
 
 use std::ops::Range;
 
-use fold::{BOUNDARY, DROP, JOINS, KEEP, MARK, SEP, STABLE, class, fold_into};
+use fold::{BOUNDARY, DROP, JOINS, KEEP, MARK, SEP, SEPK, STABLE, class, fold_into};
 use unicode_normalization::UnicodeNormalization;
 
 /// A stretch of normalised bytes starting at `norm` (up to the next piece)
@@ -184,7 +184,8 @@ impl Normalized {
 
 /// Output state while normalising one text.
 struct Emit<'a> {
-    text: &'a mut String,
+    /// The normalised text being built (bytes of valid UTF-8).
+    out: Vec<u8>,
     map: &'a mut Vec<Piece>,
     /// Source range of the separator run not yet written.
     pending: Option<(usize, usize)>,
@@ -193,6 +194,20 @@ struct Emit<'a> {
     /// The last character written is CJK.
     last_cjk: bool,
 }
+
+/// Lower-case form of an ASCII word byte (letter or digit), 0 for separators.
+static ASCII_LOWER: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        if b.is_ascii_alphanumeric() {
+            t[i] = b.to_ascii_lowercase();
+        }
+        i += 1;
+    }
+    t
+};
 
 impl Emit<'_> {
     #[inline]
@@ -204,23 +219,49 @@ impl Emit<'_> {
         self.attached = false;
     }
 
-    /// Map the bytes about to be appended, `len` of them, linearly to `orig..`.
     #[inline]
-    fn linear(&mut self, orig: usize, len: usize) {
-        let n = self.text.len() as u32;
-        let orig = orig as u32;
-        if let Some(p) = self.map.last_mut()
-            && p.linear
-            && p.orig_end == orig
-            && n - p.norm == p.orig_end - p.orig
+    fn absorb(&mut self, e: usize) {
+        if let Some(p) = &mut self.pending {
+            p.1 = p.1.max(e);
+        }
+    }
+
+    /// Push a new piece. The end of a linear piece is only known when the
+    /// next one starts (or at [`Emit::finish`]), so it is filled in then.
+    #[inline]
+    fn push_piece(&mut self, p: Piece) {
+        if let Some(l) = self.map.last_mut()
+            && l.linear
         {
-            p.orig_end += len as u32;
+            l.orig_end = l.orig + (p.norm - l.norm);
+        }
+        self.map.push(p);
+    }
+
+    fn finish(&mut self) {
+        let n = self.out.len() as u32;
+        if let Some(l) = self.map.last_mut()
+            && l.linear
+        {
+            l.orig_end = l.orig + (n - l.norm);
+        }
+    }
+
+    /// Map the bytes about to be appended linearly to the source from `orig` on.
+    #[inline]
+    fn linear(&mut self, orig: usize) {
+        let n = self.out.len() as u32;
+        let orig = orig as u32;
+        if let Some(p) = self.map.last()
+            && p.linear
+            && p.orig + (n - p.norm) == orig
+        {
             return;
         }
-        self.map.push(Piece {
+        self.push_piece(Piece {
             norm: n,
             orig,
-            orig_end: orig + len as u32,
+            orig_end: 0,
             linear: true,
         });
     }
@@ -236,8 +277,8 @@ impl Emit<'_> {
         {
             return;
         }
-        self.map.push(Piece {
-            norm: self.text.len() as u32,
+        self.push_piece(Piece {
+            norm: self.out.len() as u32,
             orig: s,
             orig_end: e,
             linear: false,
@@ -247,33 +288,74 @@ impl Emit<'_> {
     #[inline]
     fn map(&mut self, s: usize, e: usize, len: usize, linear: bool) {
         if linear && e - s == len {
-            self.linear(s, len);
+            self.linear(s);
         } else {
             self.block(s, e);
         }
     }
 
     /// Write the pending separator (if any) before a base character.
-    #[inline]
+    #[inline(always)]
     fn space_before(&mut self, cjk: bool) {
         if let Some((s, e)) = self.pending.take()
-            && !self.text.is_empty()
+            && !self.out.is_empty()
             && !(cjk && self.last_cjk)
         {
             self.map(s, e, 1, true);
-            self.text.push(' ');
+            self.out.push(b' ');
         }
     }
 
+    /// The ASCII fast path: `src[s..e]` is ASCII and nothing after it can
+    /// combine with its last character.
     #[inline]
-    fn ascii_word(&mut self, src: &str, s: usize, e: usize) {
-        self.space_before(false);
-        self.linear(s, e - s);
-        let n = self.text.len();
-        self.text.push_str(&src[s..e]);
-        self.text[n..].make_ascii_lowercase();
+    fn ascii(&mut self, src: &[u8], s: usize, e: usize) {
+        let mut j = s;
+        while j < e {
+            let ss = j;
+            while j < e && ASCII_LOWER[src[j] as usize] == 0 {
+                j += 1;
+            }
+            if j > ss {
+                self.sep(ss, j);
+            }
+            if j == e {
+                break;
+            }
+            self.space_before(false);
+            self.linear(j);
+            while j < e {
+                let l = ASCII_LOWER[src[j] as usize];
+                if l == 0 {
+                    break;
+                }
+                self.out.push(l);
+                j += 1;
+            }
+            self.attached = true;
+            self.last_cjk = false;
+        }
+    }
+
+    /// Copy `src[s..e]`, characters that NFKC and folding leave alone (no
+    /// separators or marks), whose first and last characters are (not) CJK.
+    #[inline]
+    fn plain(&mut self, src: &[u8], s: usize, e: usize, first_cjk: bool, last_cjk: bool) {
+        self.space_before(first_cjk);
+        self.linear(s);
+        self.out.extend_from_slice(&src[s..e]);
         self.attached = true;
-        self.last_cjk = false;
+        self.last_cjk = last_cjk;
+    }
+
+    #[inline]
+    fn push_char(&mut self, c: char) {
+        if c.is_ascii() {
+            self.out.push(c as u8);
+        } else {
+            self.out
+                .extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+        }
     }
 
     /// Write one folded character (not a separator) produced by `s..e`.
@@ -284,19 +366,17 @@ impl Emit<'_> {
         if cls & MARK != 0 {
             if self.attached {
                 self.map(s, e, c.len_utf8(), linear);
-                self.text.push(c);
+                self.push_char(c);
                 self.last_cjk = false;
                 return true;
             }
-            if let Some(p) = &mut self.pending {
-                p.1 = p.1.max(e);
-            }
+            self.absorb(e);
             return false;
         }
         let cjk = is_cjk(c);
         self.space_before(cjk);
         self.map(s, e, c.len_utf8(), linear);
-        self.text.push(c);
+        self.push_char(c);
         self.attached = true;
         self.last_cjk = cjk;
         true
@@ -319,12 +399,25 @@ impl Emit<'_> {
                 self.sep(s, e);
                 based = false;
             } else if cls & JOINS != 0 && !based {
-                if let Some(p) = &mut self.pending {
-                    p.1 = p.1.max(e);
-                }
+                self.absorb(e);
             } else {
                 based = self.char(d, cls, s, e, linear);
             }
+        }
+    }
+
+    /// Write `c` (source `s..e`), a segment on its own that NFKC leaves alone
+    /// or turns into separators ([`fold::SEPK`]).
+    #[inline]
+    fn one(&mut self, c: char, cls: u8, s: usize, e: usize, buf: &mut Vec<char>) {
+        if cls & SEPK != 0 {
+            self.sep(s, e);
+        } else if cls & KEEP != 0 {
+            self.char(c, cls, s, e, true);
+        } else {
+            buf.clear();
+            fold_into(c, buf);
+            self.chars(buf, s, e);
         }
     }
 
@@ -332,18 +425,7 @@ impl Emit<'_> {
     fn flush(&mut self, seg: &mut Vec<char>, buf: &mut Vec<char>, s: usize, e: usize) {
         match seg[..] {
             [] => return,
-            [c] if class(c) & STABLE != 0 => {
-                let cls = class(c);
-                if cls & SEP != 0 {
-                    self.sep(s, e);
-                } else if cls & KEEP != 0 {
-                    self.char(c, cls, s, e, true);
-                } else {
-                    buf.clear();
-                    fold_into(c, buf);
-                    self.chars(buf, s, e);
-                }
-            }
+            [c] if class(c) & STABLE != 0 => self.one(c, class(c), s, e, buf),
             _ => {
                 buf.clear();
                 let mut changed = false;
@@ -386,7 +468,7 @@ fn ascii_run_end(b: &[u8], mut i: usize) -> usize {
 }
 
 /// Decode the char starting at byte `i` of valid UTF-8 `b`; returns it and its length.
-#[inline]
+#[inline(always)]
 fn decode(b: &[u8], i: usize) -> (char, usize) {
     let b0 = b[i] as u32;
     let (cp, len) = if b0 < 0x80 {
@@ -410,8 +492,19 @@ fn decode(b: &[u8], i: usize) -> (char, usize) {
     (char::from_u32(cp).expect("valid UTF-8"), len)
 }
 
-/// Normalise `src` into `out`; `fast` enables the ASCII fast path (the
-/// result is the same either way, see the tests).
+/// True if nothing at byte `j` of `b` can combine with what precedes it.
+#[inline]
+fn safe_at(b: &[u8], j: usize) -> bool {
+    j >= b.len() || b[j] < 0x80 || class(decode(b, j).0) & BOUNDARY != 0
+}
+
+/// A character NFKC and folding leave alone, neither separator nor mark.
+const PLAIN: u8 = BOUNDARY | STABLE | KEEP;
+const PLAIN_MASK: u8 = PLAIN | SEP | MARK | DROP;
+
+/// Normalise `src` into `out`; `fast` enables the fast paths for ASCII runs
+/// and characters that need no NFKC (the result is the same either way,
+/// see the tests).
 fn run(src: &str, out: &mut Normalized, fast: bool) {
     let Normalized {
         text,
@@ -419,12 +512,13 @@ fn run(src: &str, out: &mut Normalized, fast: bool) {
         seg,
         buf,
     } = out;
-    text.clear();
+    let mut bytes = std::mem::take(text).into_bytes();
+    bytes.clear();
+    bytes.reserve(src.len());
     map.clear();
     seg.clear();
-    text.reserve(src.len());
     let mut st = Emit {
-        text,
+        out: bytes,
         map,
         pending: None,
         attached: false,
@@ -439,26 +533,14 @@ fn run(src: &str, out: &mut Normalized, fast: bool) {
         if fast && b[i] < 0x80 {
             let run_end = ascii_run_end(b, i);
             // The last ASCII char before a non-ASCII one may get combining marks.
-            let fast_end = if run_end < n { run_end - 1 } else { run_end };
+            let fast_end = if run_end < n && !safe_at(b, run_end) {
+                run_end - 1
+            } else {
+                run_end
+            };
             if fast_end > i {
                 st.flush(seg, buf, ss, se);
-                let mut j = i;
-                while j < fast_end {
-                    let ws = j;
-                    while j < fast_end && fold::ascii_word(b[j]) {
-                        j += 1;
-                    }
-                    if j > ws {
-                        st.ascii_word(src, ws, j);
-                    }
-                    let sp = j;
-                    while j < fast_end && !fold::ascii_word(b[j]) {
-                        j += 1;
-                    }
-                    if j > sp {
-                        st.sep(sp, j);
-                    }
-                }
+                st.ascii(b, i, fast_end);
                 i = fast_end;
                 if i == n {
                     break;
@@ -467,19 +549,81 @@ fn run(src: &str, out: &mut Normalized, fast: bool) {
         }
         let (c, len) = decode(b, i);
         let cls = class(c);
-        if cls & DROP == 0 {
-            if cls & BOUNDARY != 0 {
-                st.flush(seg, buf, ss, se);
-                ss = i;
-            } else if seg.is_empty() {
+        if cls & DROP != 0 {
+            i += len;
+            continue;
+        }
+        if cls & BOUNDARY == 0 {
+            if seg.is_empty() {
                 ss = i;
             }
             seg.push(c);
-            se = i + len;
+            i += len;
+            se = i;
+            continue;
         }
+        st.flush(seg, buf, ss, se);
+        if fast && cls & PLAIN_MASK == PLAIN && c as u32 >= 0x80 {
+            // A run of characters copied as they are.
+            let start = i;
+            let mut j = i + len;
+            let (mut prev, mut last) = (c, c);
+            let mut hold = false;
+            while j < n && b[j] >= 0x80 {
+                let (d, dl) = decode(b, j);
+                let dc = class(d);
+                if dc & PLAIN_MASK == PLAIN {
+                    (prev, last) = (last, d);
+                    j += dl;
+                } else {
+                    hold = dc & BOUNDARY == 0;
+                    break;
+                }
+            }
+            if hold {
+                // `last` gets marks: it starts a segment.
+                let end = j - last.len_utf8();
+                if end > start {
+                    st.plain(b, start, end, is_cjk(c), is_cjk(prev));
+                }
+                ss = end;
+                se = j;
+                seg.push(last);
+            } else {
+                st.plain(b, start, j, is_cjk(c), is_cjk(last));
+            }
+            i = j;
+            continue;
+        }
+        if fast && cls & (STABLE | SEPK) != 0 && safe_at(b, i + len) {
+            st.one(c, cls, i, i + len, buf);
+            i += len;
+            continue;
+        }
+        if fast && ('\u{FF01}'..='\u{FF5E}').contains(&c) && safe_at(b, i + len) {
+            // Full-width ASCII: NFKC is the ASCII character.
+            let a = (c as u32 - 0xFEE0) as u8;
+            let l = ASCII_LOWER[a as usize];
+            if l == 0 {
+                st.sep(i, i + len);
+            } else {
+                st.char(char::from(l), KEEP, i, i + len, false);
+            }
+            i += len;
+            continue;
+        }
+        ss = i;
+        seg.push(c);
         i += len;
+        se = i;
     }
     st.flush(seg, buf, ss, se);
+    st.finish();
+    debug_assert!(std::str::from_utf8(&st.out).is_ok());
+    // SAFETY: `out` only ever receives ASCII bytes, whole characters copied
+    // from `src` (a `&str`) at char boundaries, and `char::encode_utf8`
+    // output, so it is valid UTF-8 (checked in debug builds above).
+    *text = unsafe { String::from_utf8_unchecked(st.out) };
 }
 
 /// Normalise `src` into `out`, reusing its buffers.
