@@ -371,6 +371,7 @@ fn read_and_score(
             continue;
         }
         meta.apply(&mut call);
+        call.infer_channel();
         score_one(pack, opts, scan, &call, &mut out.calls);
     }
     out

@@ -215,6 +215,22 @@ impl Call {
         self.times_estimated = !self.turns.is_empty();
     }
 
+    /// When the source and the side metadata do not say the channel, infer it from the
+    /// format: speech-to-text outputs (Transcribe, Contact Lens, Whisper, WebVTT, SRT)
+    /// are voice, chat CSV exports are chat; other formats stay unknown. Rules such as
+    /// "recording disclosure on voice calls" depend on it. Call after side metadata.
+    pub fn infer_channel(&mut self) {
+        if self.metadata.channel.is_some() {
+            return;
+        }
+        let inferred = match self.format {
+            Format::AwsTranscribe | Format::ContactLens | Format::Whisper | Format::Webvtt | Format::Srt => "voice",
+            Format::ChatCsv => "chat",
+            _ => return,
+        };
+        self.metadata.channel = Some(inferred.to_string());
+    }
+
     /// Language of the call: the metadata's if given, else guessed from the script of
     /// its text (Han → `zh`, Arabic script → `fa`, otherwise `en`).
     pub fn language(&self) -> String {
