@@ -6,6 +6,7 @@
 //! - `score`: conditions → record, per call (after a scan);
 //! - `format`: record → JSON line + CSV row;
 //! - `compile`: building a pack of 100 and 10 000 phrases.
+//!
 //! Throughput is in input bytes. End-to-end numbers (with I/O, threads, ripgrep as the
 //! baseline) come from `benches/throughput.sh`.
 

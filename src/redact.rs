@@ -39,6 +39,17 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     out
 }
 
+/// Digits in `text` (ASCII, Arabic-Indic, Persian, full-width), counted without Unicode
+/// table look-ups: this runs on every evidence snippet.
+fn digit_count(text: &str) -> usize {
+    if text.is_ascii() {
+        return text.bytes().filter(u8::is_ascii_digit).count();
+    }
+    text.chars()
+        .filter(|&c| matches!(c, '0'..='9' | '\u{0660}'..='\u{0669}' | '\u{06F0}'..='\u{06F9}' | '\u{FF10}'..='\u{FF19}'))
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::redact;
@@ -63,15 +74,4 @@ mod tests {
         );
         assert!(matches!(redact("hello"), std::borrow::Cow::Borrowed(_)));
     }
-}
-
-/// Digits in `text` (ASCII, Arabic-Indic, Persian, full-width), counted without Unicode
-/// table look-ups: this runs on every evidence snippet.
-fn digit_count(text: &str) -> usize {
-    if text.is_ascii() {
-        return text.bytes().filter(u8::is_ascii_digit).count();
-    }
-    text.chars()
-        .filter(|&c| matches!(c, '0'..='9' | '\u{0660}'..='\u{0669}' | '\u{06F0}'..='\u{06F9}' | '\u{FF10}'..='\u{FF19}'))
-        .count()
 }
