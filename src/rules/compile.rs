@@ -428,7 +428,15 @@ impl Compiler<'_> {
             right_open,
         };
         let uses = &mut self.patterns[pid as usize].1;
-        if !uses.contains(&use_) {
+        // A term listed twice (in the pack's own terms and an external VADER file, or in
+        // two lexicons) counts once, with the weight seen first: own terms override.
+        let term_again = matches!(target, Target::Term(_))
+            && uses.iter().any(|u| {
+                matches!(u.target, Target::Term(_))
+                    && u.left_open == left_open
+                    && u.right_open == right_open
+            });
+        if !term_again && !uses.contains(&use_) {
             uses.push(use_);
         }
     }

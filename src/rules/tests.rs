@@ -212,3 +212,52 @@ fn warnings_alone_do_not_block() {
     assert_eq!(c.diagnostics.len(), 1);
     assert!(c.pack.is_some());
 }
+
+#[test]
+fn external_vader_lexicon_is_read_relative_to_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("sentiment")).unwrap();
+    std::fs::write(
+        dir.path().join("sentiment/en.toml"),
+        "[lexicon]\nlanguage = \"en\"\nexternal = [{ path = \"vader_lexicon.txt\", format = \"vader\" }]\n[lexicon.terms]\nawesome = 3.0\n",
+    )
+    .unwrap();
+    // VADER's format: term, mean, std-dev, ten ratings; one malformed line.
+    std::fs::write(
+        dir.path().join("sentiment/vader_lexicon.txt"),
+        "awesome\t-4.0\t0.1\t[]\nhorrible\t-2.5\t0.67082\t[-3, -2, -3, -2, -3, -2, -2, -3, -3, -2]\n:)\t2.0\t1.18322\t[2, 2, 1, 1, 1, 2, 3, 4, 2, 2]\nbroken line without tabs\n",
+    )
+    .unwrap();
+    let c = super::load_pack(dir.path()).unwrap();
+    let d: Vec<String> = c
+        .diagnostics
+        .iter()
+        .map(|d| d.render_concise(&c.sources))
+        .collect();
+    assert_eq!(d.len(), 2, "{d:?}");
+    assert!(
+        d[0].contains("warning[bad-lexicon-line]") && d[0].contains("first at line 4"),
+        "{}",
+        d[0]
+    );
+    assert!(
+        d[1].contains("warning[unmatchable-terms]: 1 term(s)"),
+        "{}",
+        d[1]
+    );
+    let pack = c.pack.expect("warnings do not block");
+    let call = crate::score::tests::call(&[(
+        crate::transcript::Speaker::Customer,
+        "this is horrible",
+        0.0,
+        1.0,
+    )]);
+    let mut scan = crate::matcher::Scan::new(&pack);
+    crate::matcher::scan_call(&pack, &call, &mut scan);
+    assert!(scan.sentiment[0].compound < -0.3, "{:?}", scan.sentiment[0]);
+    // The pack's own weight for "awesome" (+3) overrides the external file's (-4).
+    let call =
+        crate::score::tests::call(&[(crate::transcript::Speaker::Customer, "awesome", 0.0, 1.0)]);
+    crate::matcher::scan_call(&pack, &call, &mut scan);
+    assert!(scan.sentiment[0].compound > 0.5, "{:?}", scan.sentiment[0]);
+}

@@ -9,7 +9,7 @@ mod describe;
 pub mod eval;
 pub mod metrics;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use crate::matcher::{Hit, Scan};
 use crate::record::*;

@@ -638,6 +638,7 @@ fn read_lexicon(
 fn read_vader(ctx: &mut Ctx, path: &Located<String>, text: &str, lex: &mut RawLexicon) {
     let mut bad = 0usize;
     let mut first_bad = None;
+    let mut symbols_only = 0usize;
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
@@ -650,6 +651,12 @@ fn read_vader(ctx: &mut Ctx, path: &Located<String>, text: &str, lex: &mut RawLe
             .and_then(|w| w.parse::<f64>().ok())
         {
             Some(w) if !term.is_empty() && w.is_finite() => {
+                // VADER lists emoticons (":)", "<3"); punctuation is folded away when
+                // matching, so they can never match: skip them with one warning.
+                if crate::normalize::normalize_phrase(term).is_empty() {
+                    symbols_only += 1;
+                    continue;
+                }
                 lex.terms.push((
                     Located {
                         value: term.to_string(),
@@ -663,6 +670,16 @@ fn read_vader(ctx: &mut Ctx, path: &Located<String>, text: &str, lex: &mut RawLe
                 first_bad.get_or_insert(n + 1);
             }
         }
+    }
+    if symbols_only > 0 {
+        ctx.push(
+            Diagnostic::warning(
+                "unmatchable-terms",
+                path.loc.clone(),
+                format!("{symbols_only} term(s) of {} are only punctuation or symbols (emoticons) and can never match; skipped", path.value),
+            )
+            .with_help("callscore matches words; punctuation and symbols are ignored in transcripts"),
+        );
     }
     if let Some(line) = first_bad {
         ctx.push(
