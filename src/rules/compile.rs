@@ -121,6 +121,7 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
             cond,
             applies_when,
             examples: it.examples.clone(),
+            summary: String::new(),
         });
     }
     let item_order = c.item_order(raw, &items);
@@ -157,7 +158,7 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
         return None;
     }
     let automaton = automaton.ok()?;
-    Some(Pack {
+    let mut pack = Pack {
         info: raw.info.clone(),
         hash: loaded.hash.clone(),
         pattern_count: c.patterns.len(),
@@ -177,7 +178,16 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
         sections,
         drivers,
         departments,
-    })
+    };
+    let summaries: Vec<String> = pack
+        .items
+        .iter()
+        .map(|i| super::describe::describe(&pack, &i.cond))
+        .collect();
+    for (item, summary) in pack.items.iter_mut().zip(summaries) {
+        item.summary = summary;
+    }
+    Some(pack)
 }
 
 /// Order diagnostics by file, then position, so output is stable.

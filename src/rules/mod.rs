@@ -3,6 +3,7 @@
 //! for QA leads in `rules/README.md`.
 
 pub mod compile;
+pub mod describe;
 pub mod load;
 pub mod model;
 pub mod pack;

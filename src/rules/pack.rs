@@ -97,6 +97,8 @@ pub struct Item {
     pub applies_when: Option<Cond>,
     /// Examples.
     pub examples: Vec<Example>,
+    /// The condition in plain words (for reasons), computed once per pack.
+    pub summary: String,
 }
 
 /// A department.

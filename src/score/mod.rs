@@ -5,7 +5,6 @@
 //! Order matters and is fixed: drivers first (items may apply only to some drivers),
 //! then items in the pack's dependency order (an item may apply only when another passed).
 
-mod describe;
 pub mod eval;
 pub mod metrics;
 #[cfg(test)]
@@ -117,10 +116,7 @@ pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
                 }
                 (Mode::Require, false) => {
                     let closest = ev.closest(&ctx, &item.cond);
-                    let mut reason = format!(
-                        "required but not found: {}",
-                        describe::describe(pack, &item.cond)
-                    );
+                    let mut reason = format!("required but not found: {}", item.summary);
                     if let Some((e, why)) = closest.first() {
                         reason.push_str(&format!("; closest: {} ({why})", ev.quote(e)));
                     }
@@ -134,10 +130,7 @@ pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
                 (Mode::Forbid, true) => {
                     let reason = match evidence.first() {
                         Some(e) => format!("forbidden: {}", ev.quote(e)),
-                        None => format!(
-                            "forbidden condition holds: {}",
-                            describe::describe(pack, &item.cond)
-                        ),
+                        None => format!("forbidden condition holds: {}", item.summary),
                     };
                     (Outcome::Fail, reason, evidence, Vec::new())
                 }

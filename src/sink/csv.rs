@@ -126,9 +126,34 @@ pub fn row(pack: &Pack, r: &CallRecord) -> Vec<u8> {
     write_row(&cols)
 }
 
+/// The bytes a reused CSV writer writes into (shared with the code that takes them).
+#[derive(Clone, Default)]
+struct RowBuf(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl std::io::Write for RowBuf {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn write_row(cols: &[String]) -> Vec<u8> {
-    let mut w = ::csv::WriterBuilder::new().from_writer(Vec::with_capacity(512));
-    // Writing to a Vec cannot fail.
-    let _ = w.write_record(cols);
-    w.into_inner().unwrap_or_default()
+    thread_local! {
+        // One CSV writer per worker thread, reused: building one per row costs an 8 KiB
+        // buffer allocation each time.
+        static WRITER: std::cell::RefCell<(::csv::Writer<RowBuf>, RowBuf)> = {
+            let buf = RowBuf::default();
+            std::cell::RefCell::new((::csv::WriterBuilder::new().from_writer(buf.clone()), buf))
+        };
+    }
+    WRITER.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        // Writing to memory cannot fail; flush moves the row into the buffer.
+        let _ = cell.0.write_record(cols);
+        let _ = cell.0.flush();
+        std::mem::take(&mut *cell.1.0.borrow_mut())
+    })
 }

@@ -1,7 +1,7 @@
 //! Plain-words description of a condition, for reasons ("required but not found: agent
 //! said any of \"thank you for calling\", … in the first 30 s").
 
-use crate::rules::Pack;
+use super::Pack;
 use crate::rules::model::Window;
 use crate::rules::pack::{Cond, LeafId, LeafKind};
 
