@@ -121,8 +121,16 @@ pub(crate) const EN: Bank = Bank {
         ("james.wilson", "James"),
     ],
     customers: &[
-        "John Carter", "Maria Lopez", "Ben Cho", "Rachel Green", "Tariq Hussain", "Anna Novak",
-        "Sam Reyes", "Laura Smith", "Peter Wong", "Grace Miller",
+        "John Carter",
+        "Maria Lopez",
+        "Ben Cho",
+        "Rachel Green",
+        "Tariq Hussain",
+        "Anna Novak",
+        "Sam Reyes",
+        "Laura Smith",
+        "Peter Wong",
+        "Grace Miller",
     ],
     greeting: &[
         "Thank you for calling Acme.",
@@ -134,7 +142,10 @@ pub(crate) const EN: Bank = Bank {
         "By the way, thank you for calling Acme today.",
         "And welcome to Acme, I should have said that earlier.",
     ],
-    intro: &["My name is {a}.", "My name is {a}, and I will be looking after you today."],
+    intro: &[
+        "My name is {a}.",
+        "My name is {a}, and I will be looking after you today.",
+    ],
     intro_late: &["By the way, my name is {a}, in case you need to call back."],
     intro_customer: &["Hi, my name is {c}."],
     recording: &[
@@ -154,7 +165,10 @@ pub(crate) const EN: Bank = Bank {
         "Sure, it's {c}, born March 3rd, 1985.",
         "Yes, {c}, and the last four digits are 4471.",
     ],
-    verify_done: &["Thank you, you are verified.", "Great, you are verified now."],
+    verify_done: &[
+        "Thank you, you are verified.",
+        "Great, you are verified now.",
+    ],
     verify_skip: &[
         "Okay, let me pull up your account.",
         "Alright, I have your account in front of me.",
@@ -196,14 +210,20 @@ pub(crate) const EN: Bank = Bank {
         "I guarantee you won't see that charge again.",
     ],
     guarantee_customer: &["I guarantee you I paid that bill on time."],
-    rude: &["Sir, you need to calm down.", "Please calm down and let me finish."],
+    rude: &[
+        "Sir, you need to calm down.",
+        "Please calm down and let me finish.",
+    ],
     rude_customer: &["Okay, okay, I'll calm down."],
     anything_else: &[
         "Is there anything else I can help you with?",
         "Is there anything else I can help with today?",
     ],
     no_thanks: &["No, that's all, thanks.", "No, that was everything."],
-    mid_more: &["Actually, yes, one more thing.", "Yes, actually, there's something else."],
+    mid_more: &[
+        "Actually, yes, one more thing.",
+        "Yes, actually, there's something else.",
+    ],
     farewell: &[
         "Thank you for choosing Acme, have a great day.",
         "Thank you for choosing Acme. Goodbye.",
@@ -236,18 +256,30 @@ pub(crate) const EN: Bank = Bank {
             "My internet is very slow in the evenings.",
             "The video keeps buffering every few minutes.",
         ],
-        &["My package has not arrived yet.", "My order is late by a week now."],
-        &["The phone arrived damaged.", "The screen is cracked right out of the box."],
+        &[
+            "My package has not arrived yet.",
+            "My order is late by a week now.",
+        ],
+        &[
+            "The phone arrived damaged.",
+            "The screen is cracked right out of the box.",
+        ],
         &[
             "I want to cancel my contract.",
             "Please cancel my subscription at the end of the month.",
         ],
-        &["I'd like to upgrade my plan.", "I'm looking for a faster package."],
+        &[
+            "I'd like to upgrade my plan.",
+            "I'm looking for a faster package.",
+        ],
         &[
             "I need to reset my password.",
             "I'm locked out of my account since yesterday.",
         ],
-        &["I need to change my address.", "I moved to a new apartment last week."],
+        &[
+            "I need to change my address.",
+            "I moved to a new apartment last week.",
+        ],
     ],
     driver_replies: [
         &[
@@ -292,20 +324,56 @@ pub(crate) const EN: Bank = Bank {
         ],
     ],
     filler: &[
-        ("It started a few days ago.", "Thanks, that helps me narrow it down."),
-        ("I already tried restarting everything.", "Good, that saves us a step."),
-        ("Can you check my last invoice as well?", "Sure, your last invoice looks normal."),
-        ("Will this affect my next bill?", "No, your next bill stays the same."),
-        ("I've been a customer for six years.", "Thank you, we appreciate that."),
-        ("Do I need to do anything on my side?", "No, nothing else is needed from you."),
-        ("Can you send me a confirmation by email?", "Yes, I'll send a summary to your email."),
-        ("Is there a reference number for this?", "Yes, your reference is in the confirmation message."),
-        ("My neighbour said the same thing happened to her.", "That's useful to know, thank you."),
-        ("How long will this take?", "It should be done within the hour."),
-        ("I'm on the {p} plan, if that matters.", "Thanks, I can see that on your account."),
+        (
+            "It started a few days ago.",
+            "Thanks, that helps me narrow it down.",
+        ),
+        (
+            "I already tried restarting everything.",
+            "Good, that saves us a step.",
+        ),
+        (
+            "Can you check my last invoice as well?",
+            "Sure, your last invoice looks normal.",
+        ),
+        (
+            "Will this affect my next bill?",
+            "No, your next bill stays the same.",
+        ),
+        (
+            "I've been a customer for six years.",
+            "Thank you, we appreciate that.",
+        ),
+        (
+            "Do I need to do anything on my side?",
+            "No, nothing else is needed from you.",
+        ),
+        (
+            "Can you send me a confirmation by email?",
+            "Yes, I'll send a summary to your email.",
+        ),
+        (
+            "Is there a reference number for this?",
+            "Yes, your reference is in the confirmation message.",
+        ),
+        (
+            "My neighbour said the same thing happened to her.",
+            "That's useful to know, thank you.",
+        ),
+        (
+            "How long will this take?",
+            "It should be done within the hour.",
+        ),
+        (
+            "I'm on the {p} plan, if that matters.",
+            "Thanks, I can see that on your account.",
+        ),
         ("My order number is {n}.", "Got it, I have the order here."),
     ],
-    happy: &["I'm really happy with that, thanks.", "That's great, thanks."],
+    happy: &[
+        "I'm really happy with that, thanks.",
+        "That's great, thanks.",
+    ],
     unhappy: &[
         "I'm not happy with this at all.",
         "Honestly, I'm really frustrated.",
@@ -363,7 +431,10 @@ pub(crate) const ZH: Bank = Bank {
     anything_else: &["请问还有什么可以帮您的吗？"],
     no_thanks: &["没有了，谢谢。", "没别的了。"],
     mid_more: &["其实还有一个问题。"],
-    farewell: &["感谢您选择艾克美，祝您生活愉快。", "感谢您选择艾克美，再见。"],
+    farewell: &[
+        "感谢您选择艾克美，祝您生活愉快。",
+        "感谢您选择艾克美，再见。",
+    ],
     closing_plain: &["祝您生活愉快，再见。"],
     bye: &["再见。", "好的，拜拜。"],
     wrap_customer: &["好的，明白了。", "行，知道了。"],
@@ -381,7 +452,10 @@ pub(crate) const ZH: Bank = Bank {
         &["我想修改地址。", "我搬到新家了，要改一下信息。"],
     ],
     driver_replies: [
-        &["这笔费用我帮您申请退回。", "我看到这笔扣费了，马上帮您处理。"],
+        &[
+            "这笔费用我帮您申请退回。",
+            "我看到这笔扣费了，马上帮您处理。",
+        ],
         &["我看到有两笔相同的扣款，帮您撤销一笔。"],
         &["您所在区域有线路故障，技术人员正在抢修。"],
         &["我帮您做一下线路检测。"],
@@ -400,7 +474,10 @@ pub(crate) const ZH: Bank = Bank {
         ("我需要做什么吗？", "不需要，您这边不用做任何操作。"),
         ("能给我发个确认短信吗？", "可以，稍后会发送短信给您。"),
         ("有没有受理编号？", "有的，编号会在短信里。"),
-        ("我邻居也遇到了同样的问题。", "明白，这个情况我们会一起记录。"),
+        (
+            "我邻居也遇到了同样的问题。",
+            "明白，这个情况我们会一起记录。",
+        ),
         ("我用的是{p}，不知道有没有关系。", "好的，我这边看到了。"),
         ("我的订单号是{n}。", "收到，订单我查到了。"),
     ],
@@ -422,10 +499,21 @@ pub(crate) const FA: Bank = Bank {
         ("amir.sadeghi", "امیر"),
     ],
     customers: &[
-        "مینا کاظمی", "بهرام نوری", "لیلا صالحی", "کاوه مرادی", "شیرین رحیمی", "پرویز قاسمی",
-        "نسرین باقری", "فرهاد زمانی", "الهام یوسفی", "داریوش کریمی",
+        "مینا کاظمی",
+        "بهرام نوری",
+        "لیلا صالحی",
+        "کاوه مرادی",
+        "شیرین رحیمی",
+        "پرویز قاسمی",
+        "نسرین باقری",
+        "فرهاد زمانی",
+        "الهام یوسفی",
+        "داریوش کریمی",
     ],
-    greeting: &["سلام، با تشکر از تماس شما با اکمه.", "سلام، به اکمه خوش آمدید."],
+    greeting: &[
+        "سلام، با تشکر از تماس شما با اکمه.",
+        "سلام، به اکمه خوش آمدید.",
+    ],
     hello: &["سلام.", "سلام، وقت بخیر."],
     greeting_late: &["راستی، به اکمه خوش آمدید."],
     intro: &["اسم من {a} است.", "اسم من {a} است و در خدمت شما هستم."],
@@ -457,7 +545,10 @@ pub(crate) const FA: Bank = Bank {
     refund_vague: &["انجام شد، به زودی به حسابتان واریز می‌شود."],
     refund_customer: &["یعنی بازپرداخت ۳ تا ۵ روز کاری طول می‌کشد؟"],
     refund_confirm: &["بله، دقیقا."],
-    guarantee: &["تضمین می‌کنم تا فردا حل شود.", "تضمین می‌کنم دیگر تکرار نشود."],
+    guarantee: &[
+        "تضمین می‌کنم تا فردا حل شود.",
+        "تضمین می‌کنم دیگر تکرار نشود.",
+    ],
     guarantee_customer: &["تضمین می‌کنم که قبض را به موقع پرداخت کردم."],
     rude: &["لطفا آرام باشید و بگذارید حرفم را بزنم."],
     rude_customer: &[],
@@ -470,10 +561,19 @@ pub(crate) const FA: Bank = Bank {
     wrap_customer: &["بسیار خب، متوجه شدم.", "خوب است، ممنون."],
     agent_wrap: &["بسیار خب، همه چیز از طرف ما انجام شد."],
     driver_sents: [
-        &["لطفا پولم را برگردانید.", "برای این سفارش درخواست استرداد وجه دارم."],
-        &["این ماه مبلغ دو بار کسر شده.", "از حسابم مبلغ اشتباه کسر شده."],
+        &[
+            "لطفا پولم را برگردانید.",
+            "برای این سفارش درخواست استرداد وجه دارم.",
+        ],
+        &[
+            "این ماه مبلغ دو بار کسر شده.",
+            "از حسابم مبلغ اشتباه کسر شده.",
+        ],
         &["از صبح اینترنت قطع است.", "مودم اصلا وصل نمی‌شود."],
-        &["شب‌ها سرعت اینترنت خیلی کم است.", "ویدیو مدام قطع و وصل می‌شود."],
+        &[
+            "شب‌ها سرعت اینترنت خیلی کم است.",
+            "ویدیو مدام قطع و وصل می‌شود.",
+        ],
         &["سفارشم هنوز نرسیده.", "بسته به دستم نرسیده."],
         &["گوشی خراب رسیده.", "جعبه آسیب دیده بود."],
         &["لطفا قراردادم را لغو کنید.", "می‌خواهم اشتراکم را لغو کنید."],
@@ -495,8 +595,14 @@ pub(crate) const FA: Bank = Bank {
     ],
     filler: &[
         ("از سه روز پیش شروع شد.", "ممنون، این اطلاعات کمک می‌کند."),
-        ("مودم را خاموش و روشن کردم.", "خوب است، پس این مرحله لازم نیست."),
-        ("قبض ماه بعد تغییر می‌کند؟", "خیر، قبض ماه بعد تغییری نمی‌کند."),
+        (
+            "مودم را خاموش و روشن کردم.",
+            "خوب است، پس این مرحله لازم نیست.",
+        ),
+        (
+            "قبض ماه بعد تغییر می‌کند؟",
+            "خیر، قبض ماه بعد تغییری نمی‌کند.",
+        ),
         ("شش سال است مشتری شما هستم.", "ممنون از همراهی شما."),
         ("لازم است کاری انجام بدهم؟", "خیر، از طرف شما کاری لازم نیست."),
         ("می‌شود پیامک بفرستید؟", "بله، پیامک برایتان ارسال می‌شود."),
@@ -505,5 +611,9 @@ pub(crate) const FA: Bank = Bank {
         ("شماره سفارشم {n} است.", "بله، سفارش را پیدا کردم."),
     ],
     happy: &["خیلی خوشحالم، ممنون.", "عالی است، ممنون."],
-    unhappy: &["من اصلا راضی نیستم.", "واقعا عصبانی هستم.", "خیلی ناامید شدم."],
+    unhappy: &[
+        "من اصلا راضی نیستم.",
+        "واقعا عصبانی هستم.",
+        "خیلی ناامید شدم.",
+    ],
 };

@@ -230,7 +230,7 @@ struct UnitOut {
 }
 
 /// Calls per parallel batch.
-const BATCH_CALLS: u64 = 4096;
+const BATCH_CALLS: u64 = 8192;
 /// Scaling phrases the filler draws product names from (per language).
 const PRODUCT_RANGE: usize = 200;
 
@@ -260,7 +260,10 @@ pub fn generate(opts: &GenOptions) -> io::Result<GenSummary> {
     };
     let needs_sidecar = opts.formats.iter().any(|f| !f.has_metadata());
     let mut sidecar = if needs_sidecar {
-        let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(opts.out.join("metadata.csv"))?);
+        let mut w = BufWriter::with_capacity(
+            1 << 20,
+            std::fs::File::create(opts.out.join("metadata.csv"))?,
+        );
         w.write_all(write::METADATA_HEADER)?;
         summary.files += 1;
         summary.bytes += write::METADATA_HEADER.len() as u64;
@@ -286,7 +289,38 @@ pub fn generate(opts: &GenOptions) -> io::Result<GenSummary> {
         }
     }
 
-    let mut made_dirs: std::collections::HashSet<PathBuf> = Default::default();
+    // Generate batches of calls in parallel (one task per call); a writer thread writes
+    // the previous batch meanwhile, in unit order.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<UnitOut>>(2);
+    let out_dir = opts.out.clone();
+    let writer = std::thread::spawn(move || -> io::Result<(u64, u64)> {
+        let mut made_dirs: std::collections::HashSet<PathBuf> = Default::default();
+        let (mut files, mut bytes) = (0u64, 0u64);
+        for batch in rx {
+            for o in batch {
+                let path = out_dir.join(&o.path);
+                if let Some(parent) = path.parent()
+                    && !made_dirs.contains(parent)
+                {
+                    std::fs::create_dir_all(parent)?;
+                    made_dirs.insert(parent.to_path_buf());
+                }
+                std::fs::write(&path, &o.data)?;
+                files += 1;
+                bytes += o.data.len() as u64;
+                truth.write_all(&o.truth)?;
+                if let Some(s) = sidecar.as_mut() {
+                    s.write_all(&o.meta)?;
+                    bytes += o.meta.len() as u64;
+                }
+            }
+        }
+        truth.flush()?;
+        if let Some(s) = sidecar.as_mut() {
+            s.flush()?;
+        }
+        Ok((files, bytes))
+    });
     let mut at = 0;
     while at < units.len() {
         let mut end = at;
@@ -295,91 +329,111 @@ pub fn generate(opts: &GenOptions) -> io::Result<GenSummary> {
             calls += units[end].count;
             end += 1;
         }
-        let outs: Vec<UnitOut> = units[at..end]
-            .par_iter()
-            .map(|u| make_unit(opts, *u))
+        let tasks: Vec<(usize, u64)> = (at..end)
+            .flat_map(|u| {
+                let (first, count) = (units[u].first, units[u].count);
+                (0..count).map(move |k| (u, first + k))
+            })
             .collect();
-        for o in outs {
-            let path = opts.out.join(&o.path);
-            if let Some(parent) = path.parent()
-                && !made_dirs.contains(parent)
-            {
-                std::fs::create_dir_all(parent)?;
-                made_dirs.insert(parent.to_path_buf());
+        let parts: Vec<CallOut> = tasks
+            .par_iter()
+            .map(|&(u, j)| make_call(opts, units[u], j))
+            .collect();
+        let mut outs = Vec::with_capacity(end - at);
+        let mut it = parts.into_iter();
+        for u in &units[at..end] {
+            let mut o = UnitOut {
+                path: String::new(),
+                data: Vec::new(),
+                truth: Vec::new(),
+                meta: Vec::new(),
+            };
+            if opts.formats[u.f] == GenFormat::ChatCsv {
+                o.data.extend_from_slice(write::CHAT_CSV_HEADER);
             }
-            std::fs::write(&path, &o.data)?;
-            summary.files += 1;
-            summary.bytes += o.data.len() as u64;
-            truth.write_all(&o.truth)?;
-            if let Some(s) = sidecar.as_mut() {
-                s.write_all(&o.meta)?;
-                summary.bytes += o.meta.len() as u64;
+            for _ in 0..u.count {
+                let Some(c) = it.next() else { break };
+                if o.path.is_empty() {
+                    o.path = c.path;
+                }
+                o.data.extend_from_slice(&c.data);
+                o.truth.extend_from_slice(&c.truth);
+                o.meta.extend_from_slice(&c.meta);
             }
+            outs.push(o);
         }
         summary.calls += calls;
+        if tx.send(outs).is_err() {
+            break; // the writer stopped on an error, reported by join below
+        }
         at = end;
     }
-    truth.flush()?;
-    if let Some(mut s) = sidecar {
-        s.flush()?;
-    }
+    drop(tx);
+    let (files, bytes) = writer
+        .join()
+        .map_err(|_| io::Error::other("writer thread panicked"))??;
+    summary.files += files;
+    summary.bytes += bytes;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
 
-fn make_unit(opts: &GenOptions, u: Unit) -> UnitOut {
+/// One call's bytes.
+struct CallOut {
+    path: String,
+    data: Vec<u8>,
+    truth: Vec<u8>,
+    meta: Vec<u8>,
+}
+
+fn make_call(opts: &GenOptions, u: Unit, j: u64) -> CallOut {
     let nf = opts.formats.len() as u64;
     let nl = opts.languages.len() as u64;
     let format = opts.formats[u.f];
-    let mut out = UnitOut {
+    let i = u.f as u64 + nf * j;
+    let lang = opts.languages[(j % nl) as usize];
+    let c = script::generate_call(opts.seed, i, format, lang, nf * nl, PRODUCT_RANGE);
+    let mut out = CallOut {
         path: String::new(),
-        data: Vec::with_capacity(4096 * u.count as usize),
-        truth: Vec::with_capacity(700 * u.count as usize),
+        data: Vec::with_capacity(4096),
+        truth: Vec::with_capacity(700),
         meta: Vec::new(),
     };
-    if format == GenFormat::ChatCsv {
-        out.data.extend_from_slice(write::CHAT_CSV_HEADER);
+    match format {
+        GenFormat::NativeJsonl => {
+            write::native_line(&mut out.data, &c);
+            out.data.push(b'\n');
+        }
+        GenFormat::NativeJson => write::native_json(&mut out.data, &c),
+        GenFormat::AwsTranscribe => write::aws(&mut out.data, &c),
+        GenFormat::ContactLens => write::contact_lens(&mut out.data, &c),
+        GenFormat::GoogleCcai => write::ccai(&mut out.data, &c),
+        GenFormat::Whisper => write::whisper(&mut out.data, &c),
+        GenFormat::Webvtt => write::webvtt(&mut out.data, &c),
+        GenFormat::Srt => write::srt(&mut out.data, &c),
+        GenFormat::PlainText => write::plain(&mut out.data, &c),
+        GenFormat::ChatCsv => write::chat_csv_rows(&mut out.data, &c),
     }
-    for j in u.first..u.first + u.count {
-        let i = u.f as u64 + nf * j;
-        let lang = opts.languages[(j % nl) as usize];
-        let c = script::generate_call(opts.seed, i, format, lang, nf * nl, PRODUCT_RANGE);
-        match format {
-            GenFormat::NativeJsonl => {
-                write::native_line(&mut out.data, &c);
-                out.data.push(b'\n');
-            }
-            GenFormat::NativeJson => write::native_json(&mut out.data, &c),
-            GenFormat::AwsTranscribe => write::aws(&mut out.data, &c),
-            GenFormat::ContactLens => write::contact_lens(&mut out.data, &c),
-            GenFormat::GoogleCcai => write::ccai(&mut out.data, &c),
-            GenFormat::Whisper => write::whisper(&mut out.data, &c),
-            GenFormat::Webvtt => write::webvtt(&mut out.data, &c),
-            GenFormat::Srt => write::srt(&mut out.data, &c),
-            GenFormat::PlainText => write::plain(&mut out.data, &c),
-            GenFormat::ChatCsv => write::chat_csv_rows(&mut out.data, &c),
-        }
-        if !format.has_metadata() {
-            write::metadata_row(&mut out.meta, &c);
-        }
-        truth::truth_line(&mut out.truth, &c);
-        if out.path.is_empty() {
-            out.path = if format.grouped() {
-                let prefix = if format == GenFormat::ChatCsv {
-                    "chats"
-                } else {
-                    "part"
-                };
-                format!(
-                    "{}/{prefix}-{:05}.{}",
-                    format.name(),
-                    u.first / opts.calls_per_file.max(1),
-                    format.extension()
-                )
+    if !format.has_metadata() {
+        write::metadata_row(&mut out.meta, &c);
+    }
+    truth::truth_line(&mut out.truth, &c);
+    if j == u.first {
+        out.path = if format.grouped() {
+            let prefix = if format == GenFormat::ChatCsv {
+                "chats"
             } else {
-                write::single_path(&c, j)
+                "part"
             };
-        }
+            format!(
+                "{}/{prefix}-{:05}.{}",
+                format.name(),
+                u.first / opts.calls_per_file.max(1),
+                format.extension()
+            )
+        } else {
+            write::single_path(&c, j)
+        };
     }
     out
 }

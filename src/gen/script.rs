@@ -296,7 +296,10 @@ pub(crate) fn generate_call(
     let (agent_id, agent_name) = bank.agents[ak];
     let sk = skill(ak);
     let customer_name = bank.customers[r.below(bank.customers.len() as u64) as usize];
-    let product = scale_phrase(li, r.below(product_range.min(scale_capacity(li)) as u64) as usize);
+    let product = scale_phrase(
+        li,
+        r.below(product_range.min(scale_capacity(li)) as u64) as usize,
+    );
     let order_no = 10_000 + r.below(90_000) as u32;
 
     // Drivers.
@@ -558,7 +561,9 @@ pub(crate) fn generate_call(
         t[k + 1].sents.insert(0, more);
     }
     // Apologies in distinct agent turns (A2, A4, body).
-    let mut cands: Vec<usize> = std::iter::once(2).chain(body_agents.iter().copied()).collect();
+    let mut cands: Vec<usize> = std::iter::once(2)
+        .chain(body_agents.iter().copied())
+        .collect();
     b.rng.shuffle(&mut cands);
     for &k in cands.iter().take(apologies as usize) {
         let s = b.pick(bank.apology);
@@ -621,8 +626,8 @@ pub(crate) fn generate_call(
         }
         let (real, est) = timeline(&t, sep, start0);
         let need = (window_s + 8) * 1000;
-        let k = (1..t.len())
-            .find(|&k| t[k].agent && est[k] >= need && real[k].0 - real[0].0 >= need);
+        let k =
+            (1..t.len()).find(|&k| t[k].agent && est[k] >= need && real[k].0 - real[0].0 >= need);
         match k {
             Some(k) => {
                 let s = b.pick(list);
@@ -650,10 +655,7 @@ pub(crate) fn generate_call(
     let items: [(Res, V); 11] = [
         (req(v_greet), v_greet),
         (req(v_intro), v_intro),
-        (
-            if voice { req(v_rec) } else { Res::Na },
-            v_rec,
-        ),
+        (if voice { req(v_rec) } else { Res::Na }, v_rec),
         (req(v_verify), v_verify),
         (forbid(v_guar), v_guar),
         (
@@ -668,10 +670,7 @@ pub(crate) fn generate_call(
             },
             v_hold,
         ),
-        (
-            if refund { req(v_refund) } else { Res::Na },
-            v_refund,
-        ),
+        (if refund { req(v_refund) } else { Res::Na }, v_refund),
         (forbid(v_rude), v_rude),
         (req(v_else), v_else),
         (req(v_fare), v_fare),
@@ -690,7 +689,11 @@ pub(crate) fn generate_call(
     let csat_f = 1.0 + 4.0 * q - if critical { 1.0 } else { 0.0 } - if unhappy { 0.7 } else { 0.0 }
         + noise(r, 0.9);
     let csat = r.chance(0.7).then(|| csat_f.round().clamp(1.0, 5.0) as u8);
-    let nps = csat.map(|c| ((c as f64 - 1.0) * 2.5 + noise(r, 1.5)).round().clamp(0.0, 10.0) as u8);
+    let nps = csat.map(|c| {
+        ((c as f64 - 1.0) * 2.5 + noise(r, 1.5))
+            .round()
+            .clamp(0.0, 10.0) as u8
+    });
     let human_qa = if critical {
         (10.0 + r.unit() * 30.0) as u8
     } else {

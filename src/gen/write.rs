@@ -350,7 +350,11 @@ pub(crate) fn whisper(out: &mut Vec<u8>, c: &GenCall) {
     json_str(out, &full);
     out.extend_from_slice(b",\n  \"segments\": [\n");
     for (i, t) in c.turns.iter().enumerate() {
-        let _ = write!(out, "    {{\"id\": {i}, \"seek\": {}, \"start\": ", (t.start_ms / 30_000) * 3000);
+        let _ = write!(
+            out,
+            "    {{\"id\": {i}, \"seek\": {}, \"start\": ",
+            (t.start_ms / 30_000) * 3000
+        );
         secs(out, t.start_ms);
         out.extend_from_slice(b", \"end\": ");
         secs(out, t.end_ms);
@@ -388,7 +392,11 @@ fn html_escape(out: &mut Vec<u8>, s: &str) {
 
 /// WebVTT with `<v Agent>` / `<v Customer>` voice tags.
 pub(crate) fn webvtt(out: &mut Vec<u8>, c: &GenCall) {
-    let _ = write!(out, "WEBVTT\nKind: captions\nLanguage: {}\n\n", c.lang.code());
+    let _ = write!(
+        out,
+        "WEBVTT\nKind: captions\nLanguage: {}\n\n",
+        c.lang.code()
+    );
     for (i, t) in c.turns.iter().enumerate() {
         let _ = writeln!(out, "{}", i + 1);
         clock(out, t.start_ms, '.');
