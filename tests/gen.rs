@@ -270,6 +270,9 @@ fn written_packs_check_and_pass_their_examples_at_every_scale() {
     }
 }
 
+/// Call id, core item results, drivers.
+type CoreView = (String, Vec<(String, String)>, Value);
+
 #[test]
 fn scaling_items_do_not_change_core_results() {
     let dir = tempfile::tempdir().unwrap();
@@ -306,7 +309,7 @@ fn scaling_items_do_not_change_core_results() {
             .assert()
             .success();
         let recs = read_jsonl(&out.join("calls.jsonl"));
-        let core_view: Vec<(String, Vec<(String, String)>, Value)> = recs
+        let core_view: Vec<CoreView> = recs
             .iter()
             .map(|r| {
                 (
