@@ -6,11 +6,13 @@
 //! match ([`matcher`]: one Aho-Corasick automaton + one regex set for the whole rule pack,
 //! one pass over each turn) → score ([`score`]: scorecard items, sentiment, drivers, metrics) →
 //! output ([`sink`]: JSON Lines, CSV, errors, summary). [`rules`] loads and checks the pack;
-//! [`run`] drives the batch over a corpus in parallel with deterministic output.
+//! [`run`] drives the batch over a corpus in parallel with deterministic output;
+//! [`r#gen`] writes synthetic corpora with known truth.
 #![deny(missing_docs)]
 
 pub mod cli;
 pub mod diagnostic;
+pub mod r#gen;
 pub mod matcher;
 pub mod normalize;
 pub mod record;

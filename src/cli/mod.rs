@@ -2,6 +2,7 @@
 //! and the documented exit codes.
 
 mod check;
+mod r#gen;
 mod run;
 mod test;
 
@@ -44,6 +45,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Run the examples written beside every item and driver.
     Test(test::TestArgs),
+    /// Write a synthetic corpus with its truth file (and the rule pack it was planted for).
+    Gen(r#gen::GenArgs),
     /// Print a JSON Schema: `record` (a calls.jsonl line).
     Schema {
         /// Which schema.
@@ -74,6 +77,7 @@ pub fn main() -> ExitCode {
         Command::Run(a) => run::run(a),
         Command::Check(a) => check::check(a),
         Command::Test(a) => test::test(a),
+        Command::Gen(a) => r#gen::run_gen(a),
         Command::Schema { .. } => {
             print!("{}", crate::record::record_schema());
             Exit::Ok
