@@ -11,6 +11,8 @@
 
 pub mod cli;
 pub mod diagnostic;
+pub mod diff;
+pub mod explain;
 pub mod matcher;
 pub mod normalize;
 pub mod record;

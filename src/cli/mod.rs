@@ -2,6 +2,8 @@
 //! and the documented exit codes.
 
 mod check;
+mod diff;
+mod explain;
 mod run;
 mod test;
 
@@ -44,6 +46,10 @@ enum Command {
     Check(check::CheckArgs),
     /// Run the examples written beside every item and driver.
     Test(test::TestArgs),
+    /// Explain one call: the transcript with every rule hit, the scorecard and why.
+    Explain(explain::ExplainArgs),
+    /// What shipping a new rule pack would change on a corpus (old vs new, per item).
+    Diff(diff::DiffArgs),
     /// Print a JSON Schema: `record` (a calls.jsonl line).
     Schema {
         /// Which schema.
@@ -74,6 +80,8 @@ pub fn main() -> ExitCode {
         Command::Run(a) => run::run(a),
         Command::Check(a) => check::check(a),
         Command::Test(a) => test::test(a),
+        Command::Explain(a) => explain::explain(a),
+        Command::Diff(a) => diff::diff(a),
         Command::Schema { .. } => {
             print!("{}", crate::record::record_schema());
             Exit::Ok

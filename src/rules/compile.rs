@@ -175,6 +175,7 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
             negation_window: lex_negation_window,
             has_lexicon: !raw.lexicons.is_empty(),
         },
+        leaf_owners: leaf_owners(c.leaves.len(), &items, &drivers),
         leaves: c.leaves,
         items,
         item_order,
