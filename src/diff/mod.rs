@@ -533,8 +533,9 @@ impl Report {
         }
         let _ = writeln!(
             o,
-            "  primary driver changed on {} calls",
-            self.primary_changed
+            "  primary driver changed on {} call{}",
+            self.primary_changed,
+            if self.primary_changed == 1 { "" } else { "s" }
         );
         let mut moves: Vec<(&String, &u64)> = self.primary_moves.iter().collect();
         moves.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));

@@ -463,7 +463,22 @@ pub fn render_text(
     for section in &pack.sections {
         let score = r.qa.sections.get(section).copied().flatten();
         let _ = writeln!(o, "  {}  {}", paint(st.head, section), score_str(score));
-        for it in r.qa.items.iter().filter(|i| &i.section == section) {
+        for (k, it) in r.qa.items.iter().enumerate() {
+            if &it.section != section {
+                continue;
+            }
+            let mut reason = it.reason.clone();
+            if let Some(item) = pack.items.get(k)
+                && item.mode == crate::rules::model::Mode::Require
+                && it.result == Outcome::Fail
+                && it.closest.is_empty()
+            {
+                let mut leaves = Vec::new();
+                item.cond.leaves(&mut leaves);
+                if !leaves.is_empty() {
+                    reason.push_str("; closest: none (not said by anyone, anywhere in the call)");
+                }
+            }
             let (label, style) = match it.result {
                 Outcome::Pass => ("PASS", st.pass),
                 Outcome::Fail => ("FAIL", st.fail),
@@ -476,7 +491,7 @@ pub fn render_text(
                 it.id,
                 format!("{}", it.weight),
                 if it.critical { "critical" } else { "" },
-                it.reason
+                reason
             );
         }
     }
@@ -487,7 +502,7 @@ pub fn render_text(
     for (who, sp) in [("customer", &s.customer), ("agent", &s.agent)] {
         let _ = writeln!(
             o,
-            "  {who:<8}  overall {}  start {} → end {}  ({} turns with sentiment terms)",
+            "  {who:<8}  overall {}  start {} → end {}  (turns with sentiment terms: {})",
             signed(sp.overall),
             signed(sp.start),
             signed(sp.end),

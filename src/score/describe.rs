@@ -88,6 +88,8 @@ fn leaf_said(pack: &Pack, id: LeafId, said: bool) -> String {
         None => String::new(),
         Some(Window::FirstSeconds(s)) => format!(" in the first {s} s"),
         Some(Window::LastSeconds(s)) => format!(" in the last {s} s"),
+        Some(Window::FirstTurns(1)) => " in the first turn".to_string(),
+        Some(Window::LastTurns(1)) => " in the last turn".to_string(),
         Some(Window::FirstTurns(n)) => format!(" in the first {n} turns"),
         Some(Window::LastTurns(n)) => format!(" in the last {n} turns"),
         Some(Window::FirstPercent(p)) => format!(" in the first {p} % of the call"),
