@@ -179,11 +179,10 @@ pub(crate) fn explain(args: ExplainArgs) -> Exit {
     if let Err(e) = stdout
         .write_all(out.as_bytes())
         .and_then(|_| stdout.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("callscore: cannot write output: {e}");
-            return Exit::Fatal;
-        }
+        eprintln!("callscore: cannot write output: {e}");
+        return Exit::Fatal;
     }
     Exit::Ok
 }
