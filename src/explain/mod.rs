@@ -93,7 +93,20 @@ pub fn explain_call(pack: &Pack, call: &Call, opts: ScoreOptions) -> Explained {
     let mut scan = Scan::new(pack);
     scan_call(pack, call, &mut scan);
     let record = score_call(pack, call, &scan, opts);
-    let turns = turn_views(pack, call, &scan, opts);
+    let mut turns = turn_views(pack, call, &scan, opts);
+    // A hit that fed an item which turned out not applicable says so.
+    for v in &mut turns {
+        for tag in &mut v.tags {
+            if record
+                .qa
+                .items
+                .iter()
+                .any(|i| i.id == *tag && i.result == Outcome::Na)
+            {
+                tag.push_str(" (n/a)");
+            }
+        }
+    }
     Explained {
         kind: "explain",
         record,
