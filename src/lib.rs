@@ -12,6 +12,8 @@
 
 pub mod cli;
 pub mod diagnostic;
+pub mod diff;
+pub mod explain;
 pub mod r#gen;
 pub mod matcher;
 pub mod normalize;

@@ -50,9 +50,40 @@ fn digit_count(text: &str) -> usize {
         .count()
 }
 
+/// Byte ranges of `text` that [`redact`] replaces (sorted, merged), so that callers who
+/// mark up a text (highlights) can keep each redacted run in one piece.
+pub fn spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    if text.contains('@') {
+        out.extend(email().find_iter(text).map(|m| m.range()));
+    }
+    if text.chars().any(|c| c.is_numeric()) {
+        out.extend(long_number().find_iter(text).map(|m| m.range()));
+    }
+    out.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(out.len());
+    for r in out {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::{redact, spans};
+
+    #[test]
+    fn spans_cover_what_redact_replaces() {
+        let t = "card 4111 1111 1111 1111, mail a@b.com";
+        let s = spans(t);
+        assert_eq!(s.len(), 2);
+        assert_eq!(&t[s[0].clone()], "4111 1111 1111 1111");
+        assert_eq!(&t[s[1].clone()], "a@b.com");
+        assert!(spans("order 12345").is_empty());
+    }
 
     #[test]
     fn redacts_cards_phones_ids_and_emails() {

@@ -16,7 +16,7 @@
 use crate::matcher::{Scan, scan_call};
 use crate::rules::Pack;
 use crate::score::{ScoreOptions, score_call};
-use crate::sink::{Formatted, Output, format_error, format_record};
+use crate::sink::{Output, format_error, format_record};
 use crate::transcript::Call;
 use crate::transcript::read::{self, MetadataTable, ReadError, ReadOptions};
 use rayon::prelude::*;
@@ -131,102 +131,168 @@ enum Unit {
     Error(ReadError),
 }
 
-/// What one unit produced.
-struct UnitOut {
-    calls: Vec<Formatted>,
-    errors: Vec<(Vec<u8>, String)>,
-    bytes: u64,
+/// What one input (a file, or one JSON Lines record) produced, for a [`Batch::for_each`]
+/// sink: one `T` per call the worker function handled, and the read errors.
+pub struct UnitOut<T> {
+    /// One result per call, in the order of the calls in the input.
+    pub calls: Vec<T>,
+    /// Parts of the input that could not be read (or a caught panic).
+    pub errors: Vec<ReadError>,
+    /// Bytes read.
+    pub bytes: u64,
+}
+
+/// A prepared batch: inputs checked, side metadata loaded, worker threads started.
+///
+/// [`Batch::for_each`] is the one loop every corpus command shares (`run` writes records,
+/// `diff` compares two packs): inputs are produced lazily in a fixed order, taken in
+/// chunks, each call is handed to a worker function on the rayon pool (with per-worker
+/// state, e.g. scan buffers), and the per-input results come back to the caller's sink
+/// in input order. Memory stays flat: one chunk in flight.
+pub struct Batch<'o> {
+    opts: &'o RunOptions,
+    meta: MetadataTable,
+    pool: rayon::ThreadPool,
+    /// Counts so far (metadata counts are filled by [`Batch::new`]).
+    pub summary: Summary,
+}
+
+impl<'o> Batch<'o> {
+    /// Check the inputs exist, load side metadata, start the worker pool.
+    pub fn new(opts: &'o RunOptions) -> Result<Self, RunError> {
+        for p in &opts.inputs {
+            if p != Path::new("-") && !p.exists() {
+                return Err(RunError::MissingInput(p.clone()));
+            }
+        }
+        let mut summary = Summary::default();
+        let mut meta = MetadataTable::default();
+        for p in &opts.metadata {
+            let t = MetadataTable::load(p).map_err(RunError::Metadata)?;
+            summary.metadata_rows += t.len() as u64;
+            summary.metadata_files.push(p.display().to_string());
+            meta.extend(t);
+        }
+        for p in discover_metadata(&opts.inputs) {
+            match MetadataTable::load(&p) {
+                Ok(t) => {
+                    summary.metadata_rows += t.len() as u64;
+                    summary.metadata_files.push(p.display().to_string());
+                    meta.extend(t);
+                }
+                Err(e) => eprintln!("callscore: {}: {}", p.display(), e.reason),
+            }
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(opts.threads)
+            .build()
+            .map_err(|e| RunError::Threads(e.to_string()))?;
+        Ok(Batch {
+            opts,
+            meta,
+            pool,
+            summary,
+        })
+    }
+
+    /// Number of worker threads.
+    pub fn threads(&self) -> usize {
+        self.pool.current_num_threads()
+    }
+
+    /// Read every input, call `work(state, call)` on a worker for every readable call
+    /// (metadata joined, empty calls turned into errors), and give each input's
+    /// [`UnitOut`] to `sink` in input order. `init` makes a worker's state; it is also
+    /// called to reset the state after a panic, which is caught and reported as an
+    /// error of that input. Updates [`Batch::summary`] (inputs, calls, errors, bytes,
+    /// skipped files); `sink` errors stop the loop.
+    pub fn for_each<S, T, E>(
+        &mut self,
+        init: impl Fn() -> S + Sync + Send,
+        work: impl Fn(&mut S, &Call) -> T + Sync + Send,
+        mut sink: impl FnMut(&mut Summary, UnitOut<T>) -> Result<(), E>,
+    ) -> Result<(), E>
+    where
+        T: Send,
+    {
+        let mut units = UnitIter::new(self.opts.inputs.clone());
+        let (opts, meta) = (self.opts, &self.meta);
+        loop {
+            let mut chunk = Vec::with_capacity(CHUNK_UNITS);
+            let mut bytes = 0usize;
+            while chunk.len() < CHUNK_UNITS && bytes < CHUNK_BYTES {
+                match units.next() {
+                    Some(u) => {
+                        if let Unit::Line { text, .. } = &u {
+                            bytes += text.len();
+                        }
+                        chunk.push(u);
+                    }
+                    None => break,
+                }
+            }
+            if chunk.is_empty() {
+                break;
+            }
+            let outs: Vec<UnitOut<T>> = self.pool.install(|| {
+                chunk
+                    .into_par_iter()
+                    .map_init(&init, |state, unit| {
+                        process_unit(opts, meta, state, &init, &work, unit)
+                    })
+                    .collect()
+            });
+            for o in outs {
+                let s = &mut self.summary;
+                s.inputs_found += 1;
+                s.bytes_read += o.bytes;
+                if o.errors.is_empty() {
+                    s.inputs_scored += 1;
+                } else {
+                    s.inputs_errored += 1;
+                }
+                s.calls_scored += o.calls.len() as u64;
+                s.errors += o.errors.len() as u64;
+                sink(s, o)?;
+            }
+        }
+        self.summary.files_skipped += units.skipped;
+        self.summary
+            .skipped_examples
+            .extend(std::mem::take(&mut units.skipped_examples));
+        Ok(())
+    }
 }
 
 /// Run the batch and write outputs. Returns the summary (also written to summary.json).
 pub fn run(pack: &Pack, opts: &RunOptions) -> Result<Summary, RunError> {
     let started = Instant::now();
-    for p in &opts.inputs {
-        if p != Path::new("-") && !p.exists() {
-            return Err(RunError::MissingInput(p.clone()));
-        }
-    }
-    let mut summary = Summary::default();
-    let mut meta = MetadataTable::default();
-    for p in &opts.metadata {
-        let t = MetadataTable::load(p).map_err(RunError::Metadata)?;
-        summary.metadata_rows += t.len() as u64;
-        summary.metadata_files.push(p.display().to_string());
-        meta.extend(t);
-    }
-    for p in discover_metadata(&opts.inputs) {
-        match MetadataTable::load(&p) {
-            Ok(t) => {
-                summary.metadata_rows += t.len() as u64;
-                summary.metadata_files.push(p.display().to_string());
-                meta.extend(t);
-            }
-            Err(e) => eprintln!("callscore: {}: {}", p.display(), e.reason),
-        }
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads)
-        .build()
-        .map_err(|e| RunError::Threads(e.to_string()))?;
+    let mut batch = Batch::new(opts)?;
     let mut output = Output::open(&opts.out, pack).map_err(|e| RunError::Output {
         path: opts.out.clone(),
         source: e,
     })?;
     let progress = progress_bar(opts.progress);
-    let mut units = UnitIter::new(opts.inputs.clone());
     let mut stderr_errors = 0usize;
-    let mut found = 0u64;
-    let mut scored_inputs = 0u64;
-    let mut errored_inputs = 0u64;
-    loop {
-        let mut chunk = Vec::with_capacity(CHUNK_UNITS);
-        let mut bytes = 0usize;
-        while chunk.len() < CHUNK_UNITS && bytes < CHUNK_BYTES {
-            match units.next() {
-                Some(u) => {
-                    if let Unit::Line { text, .. } = &u {
-                        bytes += text.len();
-                    }
-                    chunk.push(u);
-                }
-                None => break,
-            }
-        }
-        if chunk.is_empty() {
-            break;
-        }
-        let outs: Vec<UnitOut> = pool.install(|| {
-            chunk
-                .into_par_iter()
-                .map_init(
-                    || Scan::new(pack),
-                    |scan, unit| process_unit(pack, opts, &meta, scan, unit),
-                )
-                .collect()
-        });
-        for o in outs {
-            found += 1;
-            summary.bytes_read += o.bytes;
-            if o.errors.is_empty() {
-                scored_inputs += 1;
-            } else {
-                errored_inputs += 1;
-            }
+    let out_err = |e| RunError::Output {
+        path: opts.out.clone(),
+        source: e,
+    };
+    batch.for_each(
+        || Scan::new(pack),
+        |scan, call| {
+            scan_call(pack, call, scan);
+            let record = score_call(pack, call, scan, opts.score);
+            format_record(pack, &record)
+        },
+        |summary, o| {
             for f in &o.calls {
-                output.call(f).map_err(|e| RunError::Output {
-                    path: opts.out.clone(),
-                    source: e,
-                })?;
+                output.call(f).map_err(out_err)?;
             }
-            summary.calls_scored += o.calls.len() as u64;
-            for (line, msg) in &o.errors {
-                output.error(line).map_err(|e| RunError::Output {
-                    path: opts.out.clone(),
-                    source: e,
-                })?;
-                summary.errors += 1;
+            for e in &o.errors {
+                output.error(&format_error(e)).map_err(out_err)?;
                 if stderr_errors < opts.max_stderr_errors {
-                    progress.suspend(|| eprintln!("callscore: {msg}"));
+                    progress.suspend(|| eprintln!("callscore: {}", error_message(e)));
                 } else if stderr_errors == opts.max_stderr_errors {
                     progress.suspend(|| {
                         eprintln!("callscore: more errors follow; all are listed in errors.jsonl")
@@ -234,16 +300,13 @@ pub fn run(pack: &Pack, opts: &RunOptions) -> Result<Summary, RunError> {
                 }
                 stderr_errors += 1;
             }
-        }
-        progress.set_position(summary.calls_scored);
-    }
-    summary.files_skipped = units.skipped;
-    summary.skipped_examples = std::mem::take(&mut units.skipped_examples);
-    drop(units);
+            progress.set_position(summary.calls_scored);
+            Ok::<(), RunError>(())
+        },
+    )?;
     progress.finish_and_clear();
-    summary.inputs_found = found;
-    summary.inputs_scored = scored_inputs;
-    summary.inputs_errored = errored_inputs;
+    let threads = batch.threads();
+    let summary = batch.summary;
     let elapsed = started.elapsed();
     let doc = serde_json::json!({
         "type": "summary",
@@ -256,7 +319,7 @@ pub fn run(pack: &Pack, opts: &RunOptions) -> Result<Summary, RunError> {
             "regexes": pack.tables.regexes.len(),
             "automaton_bytes": pack.automaton_bytes,
         },
-        "threads": pool.current_num_threads(),
+        "threads": threads,
         "elapsed_ms": elapsed.as_millis() as u64,
         "mb_per_s": if elapsed.as_secs_f64() > 0.0 { crate::score::round(summary.bytes_read as f64 / 1e6 / elapsed.as_secs_f64(), 1) } else { 0.0 },
         "calls_per_s": if elapsed.as_secs_f64() > 0.0 { crate::score::round(summary.calls_scored as f64 / elapsed.as_secs_f64(), 1) } else { 0.0 },
@@ -283,21 +346,23 @@ fn progress_bar(wanted: bool) -> indicatif::ProgressBar {
     pb
 }
 
-/// Score one unit (on a worker thread). Panics are caught and reported as errors.
-fn process_unit(
-    pack: &Pack,
+/// Read one unit and run `work` on its calls (on a worker thread). Panics are caught and
+/// reported as errors; the worker state is then rebuilt with `init`.
+fn process_unit<S, T>(
     opts: &RunOptions,
     meta: &MetadataTable,
-    scan: &mut Scan,
+    state: &mut S,
+    init: &(impl Fn() -> S + Sync),
+    work: &(impl Fn(&mut S, &Call) -> T + Sync),
     unit: Unit,
-) -> UnitOut {
+) -> UnitOut<T> {
     let label = match &unit {
         Unit::File(p) => p.display().to_string(),
         Unit::Line { source, line, .. } => format!("{source}:{line}"),
         Unit::Error(e) => e.source.clone(),
     };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_and_score(pack, opts, meta, scan, unit)
+        read_and_work(opts, meta, state, work, unit)
     }));
     match result {
         Ok(o) => o,
@@ -307,7 +372,7 @@ fn process_unit(
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            *scan = Scan::new(pack);
+            *state = init();
             let e = ReadError {
                 source: label,
                 line: None,
@@ -317,14 +382,15 @@ fn process_unit(
             };
             UnitOut {
                 calls: vec![],
-                errors: vec![error_pair(&e)],
+                errors: vec![e],
                 bytes: 0,
             }
         }
     }
 }
 
-fn error_pair(e: &ReadError) -> (Vec<u8>, String) {
+/// `source[:line]: reason; hint` for the console.
+fn error_message(e: &ReadError) -> String {
     let mut msg = e.source.clone();
     if let Some(l) = e.line {
         msg.push_str(&format!(":{l}"));
@@ -333,16 +399,16 @@ fn error_pair(e: &ReadError) -> (Vec<u8>, String) {
     if let Some(h) = &e.hint {
         msg.push_str(&format!("; {h}"));
     }
-    (format_error(e), msg)
+    msg
 }
 
-fn read_and_score(
-    pack: &Pack,
+fn read_and_work<S, T>(
     opts: &RunOptions,
     meta: &MetadataTable,
-    scan: &mut Scan,
+    state: &mut S,
+    work: &impl Fn(&mut S, &Call) -> T,
     unit: Unit,
-) -> UnitOut {
+) -> UnitOut<T> {
     let (calls, errors, bytes) = match unit {
         Unit::Error(e) => (vec![], vec![e], 0),
         Unit::Line { source, line, text } => {
@@ -352,44 +418,44 @@ fn read_and_score(
                 Err(e) => (vec![], vec![e], n),
             }
         }
-        Unit::File(path) => read_file(&path, opts),
+        Unit::File(path) => read_file(&path, &opts.read, opts.max_file_bytes),
     };
     let mut out = UnitOut {
         calls: Vec::with_capacity(calls.len()),
-        errors: errors.iter().map(error_pair).collect(),
+        errors,
         bytes,
     };
     for mut call in calls {
         if call.turns.is_empty() {
-            out.errors.push(error_pair(&ReadError {
-                source: call.source.clone(),
-                line: call.source_line,
-                call_id: Some(call.call_id.clone()),
-                reason: "empty call: no turns with text".into(),
-                hint: Some("check the export; a call needs at least one turn".into()),
-            }));
+            out.errors.push(empty_call_error(&call));
             continue;
         }
         meta.apply(&mut call);
         call.infer_channel();
-        score_one(pack, opts, scan, &call, &mut out.calls);
+        out.calls.push(work(state, &call));
     }
     out
 }
 
-fn score_one(
-    pack: &Pack,
-    opts: &RunOptions,
-    scan: &mut Scan,
-    call: &Call,
-    out: &mut Vec<Formatted>,
-) {
-    scan_call(pack, call, scan);
-    let record = score_call(pack, call, scan, opts.score);
-    out.push(format_record(pack, &record));
+/// The error for a call without turns.
+pub fn empty_call_error(call: &Call) -> ReadError {
+    ReadError {
+        source: call.source.clone(),
+        line: call.source_line,
+        call_id: Some(call.call_id.clone()),
+        reason: "empty call: no turns with text".into(),
+        hint: Some("check the export; a call needs at least one turn".into()),
+    }
 }
 
-fn read_file(path: &Path, opts: &RunOptions) -> (Vec<Call>, Vec<ReadError>, u64) {
+/// Read one transcript file whole (any format, JSON Lines included): its calls, the
+/// errors of the parts that could not be read, and the bytes read. Files larger than
+/// `max_file_bytes` are an error.
+pub fn read_file(
+    path: &Path,
+    read_opts: &ReadOptions,
+    max_file_bytes: u64,
+) -> (Vec<Call>, Vec<ReadError>, u64) {
     let source = path.display().to_string();
     let err = |reason: String, hint: &str| ReadError {
         source: source.clone(),
@@ -399,14 +465,14 @@ fn read_file(path: &Path, opts: &RunOptions) -> (Vec<Call>, Vec<ReadError>, u64)
         hint: Some(hint.to_string()),
     };
     let bytes = match std::fs::metadata(path) {
-        Ok(m) if m.len() > opts.max_file_bytes => {
+        Ok(m) if m.len() > max_file_bytes => {
             return (
                 vec![],
                 vec![err(
                     format!(
                         "file is {} bytes, more than the limit of {}",
                         m.len(),
-                        opts.max_file_bytes
+                        max_file_bytes
                     ),
                     "split it, export it as JSON Lines (streamed without limit), or raise --max-file-size",
                 )],
@@ -428,11 +494,11 @@ fn read_file(path: &Path, opts: &RunOptions) -> (Vec<Call>, Vec<ReadError>, u64)
         },
     };
     let n = bytes.len() as u64;
-    let text = match read::decode(&bytes, &source, &opts.read) {
+    let text = match read::decode(&bytes, &source, read_opts) {
         Ok(t) => t,
         Err(e) => return (vec![], vec![e], n),
     };
-    let (calls, errors) = read::read_document(&source, path, &text, &opts.read);
+    let (calls, errors) = read::read_document(&source, path, &text, read_opts);
     (calls, errors, n)
 }
 

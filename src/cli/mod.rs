@@ -2,6 +2,8 @@
 //! and the documented exit codes.
 
 mod check;
+mod diff;
+mod explain;
 mod r#gen;
 mod run;
 mod test;
@@ -47,6 +49,10 @@ enum Command {
     Test(test::TestArgs),
     /// Write a synthetic corpus with its truth file (and the rule pack it was planted for).
     Gen(r#gen::GenArgs),
+    /// Explain one call: the transcript with every rule hit, the scorecard and why.
+    Explain(explain::ExplainArgs),
+    /// What shipping a new rule pack would change on a corpus (old vs new, per item).
+    Diff(diff::DiffArgs),
     /// Print a JSON Schema: `record` (a calls.jsonl line).
     Schema {
         /// Which schema.
@@ -78,6 +84,8 @@ pub fn main() -> ExitCode {
         Command::Check(a) => check::check(a),
         Command::Test(a) => test::test(a),
         Command::Gen(a) => r#gen::run_gen(a),
+        Command::Explain(a) => explain::explain(a),
+        Command::Diff(a) => diff::diff(a),
         Command::Schema { .. } => {
             print!("{}", crate::record::record_schema());
             Exit::Ok

@@ -172,6 +172,7 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
             negation_window: lex_negation_window,
             has_lexicon: !raw.lexicons.is_empty(),
         },
+        leaf_owners: leaf_owners(c.leaves.len(), &items, &drivers),
         leaves: c.leaves,
         items,
         item_order,
@@ -182,7 +183,7 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
     let summaries: Vec<String> = pack
         .items
         .iter()
-        .map(|i| super::describe::describe(&pack, &i.cond))
+        .map(|i| super::describe::missing(&pack, &i.cond))
         .collect();
     for (item, summary) in pack.items.iter_mut().zip(summaries) {
         item.summary = summary;

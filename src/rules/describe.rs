@@ -1,5 +1,5 @@
-//! Plain-words description of a condition, for reasons ("required but not found: agent
-//! said any of \"thank you for calling\", … in the first 30 s").
+//! Plain-words description of a condition, for reasons ("required: agent did not say
+//! any of \"thank you for calling\", … in the first 30 s").
 
 use super::Pack;
 use crate::rules::model::Window;
@@ -44,9 +44,30 @@ pub fn describe(pack: &Pack, c: &Cond) -> String {
     }
 }
 
+/// What is missing when a required condition does not hold: "agent did not say any of
+/// …" for a phrase or regex condition, "not found: …" for a combination.
+pub fn missing(pack: &Pack, c: &Cond) -> String {
+    match c {
+        Cond::Leaf(l) => leaf_said(pack, *l, false),
+        _ => format!("not found: {}", describe(pack, c)),
+    }
+}
+
 fn leaf(pack: &Pack, id: LeafId) -> String {
+    leaf_said(pack, id, true)
+}
+
+fn leaf_said(pack: &Pack, id: LeafId, said: bool) -> String {
     let l = &pack.leaves[id as usize];
-    let who = l.speaker.map_or("anyone", |s| s.as_str());
+    let who = match (l.speaker, said) {
+        (Some(s), _) => s.as_str(),
+        (None, true) => "anyone",
+        (None, false) => "nobody",
+    };
+    let verb = match (l.speaker, said) {
+        (_, true) | (None, false) => "said",
+        (Some(_), false) => "did not say",
+    };
     let shown: Vec<String> = l.terms.iter().take(3).map(|t| format!("\"{t}\"")).collect();
     let more = if l.terms.len() > 3 {
         format!(", … ({} in all)", l.terms.len())
@@ -67,10 +88,12 @@ fn leaf(pack: &Pack, id: LeafId) -> String {
         None => String::new(),
         Some(Window::FirstSeconds(s)) => format!(" in the first {s} s"),
         Some(Window::LastSeconds(s)) => format!(" in the last {s} s"),
+        Some(Window::FirstTurns(1)) => " in the first turn".to_string(),
+        Some(Window::LastTurns(1)) => " in the last turn".to_string(),
         Some(Window::FirstTurns(n)) => format!(" in the first {n} turns"),
         Some(Window::LastTurns(n)) => format!(" in the last {n} turns"),
         Some(Window::FirstPercent(p)) => format!(" in the first {p} % of the call"),
         Some(Window::LastPercent(p)) => format!(" in the last {p} % of the call"),
     };
-    format!("{who} said {what}{times}{window}")
+    format!("{who} {verb} {what}{times}{window}")
 }

@@ -97,7 +97,8 @@ pub struct Item {
     pub applies_when: Option<Cond>,
     /// Examples.
     pub examples: Vec<Example>,
-    /// The condition in plain words (for reasons), computed once per pack.
+    /// What a failed requirement missed, in plain words (`describe::missing`), computed
+    /// once per pack for reasons.
     pub summary: String,
 }
 
@@ -191,6 +192,8 @@ pub struct Pack {
     pub hash: String,
     /// Condition leaves.
     pub leaves: Vec<Leaf>,
+    /// For each leaf, the items / drivers it feeds (see [`leaf_owners`]).
+    pub leaf_owners: Vec<Vec<LeafOwner>>,
     /// Scorecard items in pack order.
     pub items: Vec<Item>,
     /// Item indexes in evaluation order (an item comes after any item it refers to).
@@ -214,4 +217,60 @@ impl Pack {
     pub fn label(&self) -> String {
         format!("{}@{}", self.info.name, self.info.version)
     }
+}
+
+/// What a condition leaf feeds: the key to tag a hit with the rules it counts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LeafOwner {
+    /// The condition (`require` / `forbid`) of item `n` (index into [`Pack::items`]).
+    Item(u32),
+    /// The `applies_when` of item `n`.
+    Applies(u32),
+    /// The `when` of driver `n` (index into [`Pack::drivers`]).
+    Driver(u32),
+}
+
+impl Cond {
+    /// Every leaf this condition reads (operands of `near` / `before` included), in
+    /// tree order; `not` sub-trees included.
+    pub fn leaves(&self, out: &mut Vec<LeafId>) {
+        match self {
+            Cond::Leaf(l) => out.push(*l),
+            Cond::Near { a, b, .. } => out.extend([*a, *b]),
+            Cond::Before { first, then } => out.extend([*first, *then]),
+            Cond::And(s) | Cond::Or(s) => s.iter().for_each(|c| c.leaves(out)),
+            Cond::Not(s) => s.leaves(out),
+            Cond::Meta(_) | Cond::Driver(_) | Cond::ItemPassed(_) => {}
+        }
+    }
+}
+
+/// For each of `n_leaves` leaves, the items and drivers it feeds (sorted, no repeats).
+pub fn leaf_owners(n_leaves: usize, items: &[Item], drivers: &[Driver]) -> Vec<Vec<LeafOwner>> {
+    let mut owners = vec![Vec::new(); n_leaves];
+    let mut buf = Vec::new();
+    let mut add = |c: &Cond, o: LeafOwner, owners: &mut Vec<Vec<LeafOwner>>| {
+        buf.clear();
+        c.leaves(&mut buf);
+        for &l in &buf {
+            if let Some(v) = owners.get_mut(l as usize)
+                && !v.contains(&o)
+            {
+                v.push(o);
+            }
+        }
+    };
+    for (i, d) in drivers.iter().enumerate() {
+        add(&d.when, LeafOwner::Driver(i as u32), &mut owners);
+    }
+    for (i, it) in items.iter().enumerate() {
+        add(&it.cond, LeafOwner::Item(i as u32), &mut owners);
+        if let Some(a) = &it.applies_when {
+            add(a, LeafOwner::Applies(i as u32), &mut owners);
+        }
+    }
+    for v in &mut owners {
+        v.sort();
+    }
+    owners
 }

@@ -15,7 +15,7 @@ use crate::record::*;
 use crate::redact::redact;
 use crate::rules::Pack;
 use crate::rules::model::Mode;
-use crate::rules::pack::{Cond, LeafId};
+use crate::rules::pack::{Cond, LeafId, LeafKind};
 use crate::transcript::{Call, Speaker};
 use eval::{EvalCtx, HitRef};
 use std::collections::BTreeMap;
@@ -116,9 +116,9 @@ pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
                 }
                 (Mode::Require, false) => {
                     let closest = ev.closest(&ctx, &item.cond);
-                    let mut reason = format!("required but not found: {}", item.summary);
+                    let mut reason = format!("required: {}", item.summary);
                     if let Some((e, why)) = closest.first() {
-                        reason.push_str(&format!("; closest: {} ({why})", ev.quote(e)));
+                        reason.push_str(&format!("; closest: {}, {why}", ev.quote_at(e)));
                     }
                     (
                         Outcome::Fail,
@@ -310,6 +310,15 @@ impl Ev<'_> {
         format!("\"{}\" ({}, {})", e.matched, e.speaker.as_str(), time)
     }
 
+    /// `"matched" at 00:42` (or `at turn 3` without times).
+    fn quote_at(&self, e: &Evidence) -> String {
+        let at = e
+            .start_ms
+            .map(fmt_time)
+            .unwrap_or_else(|| format!("turn {}", e.turn + 1));
+        format!("\"{}\" at {at}", e.matched)
+    }
+
     /// For a failed `require`: hits of its leaves that were out of scope, with why.
     fn closest(&self, ctx: &EvalCtx, cond: &Cond) -> Vec<(Evidence, String)> {
         let mut leaves = Vec::new();
@@ -328,10 +337,12 @@ impl Ev<'_> {
                 } else if l.window.is_some_and(|w| !ctx.in_window(w, h.turn as usize)) {
                     "outside the window".to_string()
                 } else {
-                    format!(
-                        "found, but the condition needs more (min_count = {}, or other parts)",
-                        l.min_count
-                    )
+                    let n = ctx.scoped_hits(leaf).count();
+                    if l.kind != LeafKind::All && (n as u32) < l.min_count {
+                        format!("said {n} time(s), {} needed", l.min_count)
+                    } else {
+                        "found, but the rest of the condition did not hold".to_string()
+                    }
                 };
                 let r = HitRef {
                     leaf,

@@ -570,3 +570,26 @@ terrible = -3.0
     );
     assert_eq!(score("nothing here"), 0.0);
 }
+
+#[test]
+fn failed_require_reason_says_who_did_not_say_what_and_why_the_closest_did_not_count() {
+    let p = item_pack(
+        r#"{ any = ["may be recorded"], speaker = "agent", window = { first_turns = 1 } }"#,
+    );
+    let c = call(&[(A, "hello", 0.0, 2.0), (C, "may be recorded?", 3.0, 4.0)]);
+    let mut scan = Scan::new(&p);
+    scan_call(&p, &c, &mut scan);
+    let r = score_call(&p, &c, &scan, ScoreOptions::default());
+    assert_eq!(
+        r.qa.items[0].reason,
+        "required: agent did not say any of \"may be recorded\" in the first turn; closest: \"may be recorded\" at 00:03, said by the customer, not the agent"
+    );
+    let p = item_pack(r#"{ any = ["sorry"], min_count = 2 }"#);
+    let c = call(&[(A, "sorry", 0.0, 2.0)]);
+    scan_call(&p, &c, &mut scan);
+    let r = score_call(&p, &c, &scan, ScoreOptions::default());
+    assert_eq!(
+        r.qa.items[0].reason,
+        "required: nobody said any of \"sorry\" at least 2 times; closest: \"sorry\" at 00:00, said 1 time(s), 2 needed"
+    );
+}
