@@ -215,52 +215,78 @@ impl<'o> Batch<'o> {
     where
         T: Send,
     {
-        let mut units = UnitIter::new(self.opts.inputs.clone());
-        let (opts, meta) = (self.opts, &self.meta);
-        loop {
-            let mut chunk = Vec::with_capacity(CHUNK_UNITS);
-            let mut bytes = 0usize;
-            while chunk.len() < CHUNK_UNITS && bytes < CHUNK_BYTES {
-                match units.next() {
-                    Some(u) => {
-                        if let Unit::Line { text, .. } = &u {
-                            bytes += text.len();
+        // Three stages overlap: a reader thread cuts the inputs into chunks, a scoring
+        // thread runs each chunk on the pool, and this thread hands results to `sink`
+        // (the writer) in order. Bounded channels keep at most a few chunks in memory.
+        let (opts, meta, pool) = (self.opts, &self.meta, &self.pool);
+        let inputs = self.opts.inputs.clone();
+        let (chunk_tx, chunk_rx) = std::sync::mpsc::sync_channel::<Vec<Unit>>(1);
+        let (out_tx, out_rx) = std::sync::mpsc::sync_channel::<Vec<UnitOut<T>>>(1);
+        let (init, work) = (&init, &work);
+        let summary = &mut self.summary;
+        std::thread::scope(|scope| {
+            let reader = scope.spawn(move || {
+                let mut units = UnitIter::new(inputs);
+                loop {
+                    let mut chunk = Vec::with_capacity(CHUNK_UNITS);
+                    let mut bytes = 0usize;
+                    while chunk.len() < CHUNK_UNITS && bytes < CHUNK_BYTES {
+                        match units.next() {
+                            Some(u) => {
+                                if let Unit::Line { text, .. } = &u {
+                                    bytes += text.len();
+                                }
+                                chunk.push(u);
+                            }
+                            None => break,
                         }
-                        chunk.push(u);
                     }
-                    None => break,
+                    if chunk.is_empty() || chunk_tx.send(chunk).is_err() {
+                        break;
+                    }
                 }
-            }
-            if chunk.is_empty() {
-                break;
-            }
-            let outs: Vec<UnitOut<T>> = self.pool.install(|| {
-                chunk
-                    .into_par_iter()
-                    .map_init(&init, |state, unit| {
-                        process_unit(opts, meta, state, &init, &work, unit)
-                    })
-                    .collect()
+                (units.skipped, std::mem::take(&mut units.skipped_examples))
             });
-            for o in outs {
-                let s = &mut self.summary;
-                s.inputs_found += 1;
-                s.bytes_read += o.bytes;
-                if o.errors.is_empty() {
-                    s.inputs_scored += 1;
-                } else {
-                    s.inputs_errored += 1;
+            scope.spawn(move || {
+                for chunk in chunk_rx {
+                    let outs: Vec<UnitOut<T>> = pool.install(|| {
+                        chunk
+                            .into_par_iter()
+                            .map_init(init, |state, unit| {
+                                process_unit(opts, meta, state, init, work, unit)
+                            })
+                            .collect()
+                    });
+                    if out_tx.send(outs).is_err() {
+                        break;
+                    }
                 }
-                s.calls_scored += o.calls.len() as u64;
-                s.errors += o.errors.len() as u64;
-                sink(s, o)?;
+            });
+            let mut result = Ok(());
+            'chunks: for outs in out_rx.iter() {
+                for o in outs {
+                    summary.inputs_found += 1;
+                    summary.bytes_read += o.bytes;
+                    if o.errors.is_empty() {
+                        summary.inputs_scored += 1;
+                    } else {
+                        summary.inputs_errored += 1;
+                    }
+                    summary.calls_scored += o.calls.len() as u64;
+                    summary.errors += o.errors.len() as u64;
+                    if let Err(e) = sink(summary, o) {
+                        result = Err(e);
+                        break 'chunks;
+                    }
+                }
             }
-        }
-        self.summary.files_skipped += units.skipped;
-        self.summary
-            .skipped_examples
-            .extend(std::mem::take(&mut units.skipped_examples));
-        Ok(())
+            drop(out_rx);
+            if let Ok((skipped, examples)) = reader.join() {
+                summary.files_skipped += skipped;
+                summary.skipped_examples.extend(examples);
+            }
+            result
+        })
     }
 }
 
@@ -548,7 +574,7 @@ fn is_jsonl(p: &Path) -> bool {
 struct UnitIter {
     inputs: std::vec::IntoIter<PathBuf>,
     walk: Option<walkdir::IntoIter>,
-    lines: Option<(Arc<str>, Box<dyn BufRead>, u64)>,
+    lines: Option<(Arc<str>, Box<dyn BufRead + Send>, u64)>,
     skipped: u64,
     skipped_examples: Vec<String>,
 }

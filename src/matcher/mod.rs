@@ -149,7 +149,13 @@ pub fn scan_call(pack: &Pack, call: &Call, scan: &mut Scan) {
             dedupe_turn_hits(&mut scan.leaf_hits[leaf as usize], turn_idx, kind);
         }
         let s = if tables.has_lexicon {
-            sentiment::score_turn(text, &mut scan.lex_hits, tables.negation_window, norm)
+            sentiment::score_turn(
+                &turn.text,
+                text,
+                &mut scan.lex_hits,
+                tables.negation_window,
+                norm,
+            )
         } else {
             TurnSentiment::default()
         };

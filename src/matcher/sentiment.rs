@@ -31,6 +31,7 @@ pub struct TurnSentiment {
 
 /// Score a turn. `hits` holds the turn's lexicon-related hits (normalised ranges).
 pub(crate) fn score_turn(
+    orig: &str,
     text: &str,
     hits: &mut [(Range<u32>, Target)],
     negation_window: u32,
@@ -67,6 +68,7 @@ pub(crate) fn score_turn(
                 && r.end <= range.start
                 && words_between(text, r.end as usize, range.start as usize)
                     < negation_window.max(1)
+                && !clause_break(orig, norm, r.end, range.start)
         });
         if negated {
             w *= NEGATION_SCALAR;
@@ -100,4 +102,37 @@ pub(crate) fn score_turn(
         out.compound = sum / (sum * sum + ALPHA).sqrt();
     }
     out
+}
+
+/// True when the original text between two normalised positions holds clause
+/// punctuation: a negator does not reach across it ("No, thanks" is not a negated
+/// "thanks"; "没有了，谢谢" is not a negated "谢谢"). Normalisation folds punctuation into
+/// spaces, so this looks at the original.
+fn clause_break(orig: &str, norm: &Normalized, from: u32, to: u32) -> bool {
+    let a = norm.orig_range(from as usize..from as usize + 1).start;
+    let b = norm.orig_range(to as usize..to as usize + 1).start;
+    let (a, b) = (a.min(b), a.max(b));
+    orig.get(a..b).is_some_and(|gap| {
+        gap.chars().any(|c| {
+            matches!(
+                c,
+                ',' | '.'
+                    | ';'
+                    | ':'
+                    | '!'
+                    | '?'
+                    | '，'
+                    | '。'
+                    | '；'
+                    | '：'
+                    | '！'
+                    | '？'
+                    | '、'
+                    | '،'
+                    | '؛'
+                    | '؟'
+                    | '…'
+            )
+        })
+    })
 }

@@ -539,7 +539,7 @@ fn sentiment_negation_contrast_and_cjk() {
     let p = pack(
         r#"
 [lexicon]
-negators = ["not", "不", "别"]
+negators = ["not", "no", "不", "别", "没有"]
 contrast = ["but", "但是"]
 intensifiers = { very = 1.5, "特别" = 1.5 }
 [lexicon.terms]
@@ -557,6 +557,14 @@ terrible = -3.0
     };
     assert!(score("I am happy") > 0.3);
     assert!(score("I am not happy") < 0.0);
+    assert!(
+        score("No, happy now.") > 0.0,
+        "a negator does not reach across a comma"
+    );
+    assert!(
+        score("没有了，满意") > 0.0,
+        "nor across Chinese punctuation"
+    );
     assert!(score("very happy") > score("happy"));
     assert!(score("happy but terrible") < 0.0);
     assert!(
