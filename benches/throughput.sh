@@ -23,9 +23,9 @@ command -v rg >/dev/null 2>&1 || cargo install ripgrep --locked
 cargo build --release --locked
 BIN=target/release/callscore
 
-# Calls average ~7 KB as native JSON Lines; generate about SIZE_MB of them.
+# Generated calls average ~2.8 KB as native JSON Lines; generate about SIZE_MB of them.
 gen_corpus() { # $1 = MB, $2 = dir, $3 = phrases
-  local calls=$(( $1 * 1000 / 7 ))
+  local calls=$(( $1 * 1000 * 10 / 28 ))
   rm -rf "$2" "$2.rules"
   "$BIN" gen --calls "$calls" --out "$2" --formats native_jsonl --seed 7 \
     --rules-out "$2.rules" --phrases "$3" --truth "$2.truth.jsonl" >/dev/null
@@ -53,7 +53,7 @@ CORPUS="$WORK/corpus"
 echo "generating ~${SIZE_MB} MB corpus in $CORPUS" >&2
 gen_corpus "$SIZE_MB" "$CORPUS" 1000
 BYTES=$(du -sb "$CORPUS" | awk '{print $1}')
-CALLS=$(cat "$CORPUS"/*.jsonl | wc -l)
+CALLS=$(find "$CORPUS" -name "*.jsonl" -exec cat {} + | wc -l)
 # The same phrases for ripgrep: every phrase of the generated pack, one per line.
 python3 - "$CORPUS.rules" > "$WORK/phrases.txt" <<'EOF'
 import sys, pathlib, tomllib

@@ -496,8 +496,9 @@ pub fn core_phrase_count() -> usize {
     items + drivers
 }
 
-/// Phrases per scaling item.
-const SCALE_ITEM_PHRASES: usize = 60;
+/// Scaling items at most: the phrases (and regexes) are shared among this many items,
+/// so a 10 000-phrase pack measures the automaton, not a record with 170 more items.
+const SCALE_ITEMS: usize = 8;
 
 /// The regex of scaling regex item `i`: an order or ticket number with a fixed prefix.
 pub(crate) fn scale_regex(i: usize) -> String {
@@ -906,11 +907,12 @@ fn scale_items(extra_phrases: usize, regexes: usize) -> String {
     let mut o = String::from(
         "# Section: scale — load-testing items written by `callscore gen --phrases/--regexes`.\n# Require-only, referenced by nothing; not part of the truth file.\n",
     );
-    let items = extra_phrases.div_ceil(SCALE_ITEM_PHRASES);
+    let per_item = extra_phrases.div_ceil(SCALE_ITEMS).max(1);
+    let items = extra_phrases.div_ceil(per_item);
     let mut next = [0usize; 3];
     let mut left = extra_phrases;
     for i in 0..items {
-        let n = left.min(SCALE_ITEM_PHRASES);
+        let n = left.min(per_item);
         left -= n;
         let mut phrases = Vec::with_capacity(n);
         for k in 0..n {
@@ -935,11 +937,15 @@ fn scale_items(extra_phrases: usize, regexes: usize) -> String {
             phrases.join(", ")
         );
     }
-    for i in 0..regexes {
+    let per_item = regexes.div_ceil(SCALE_ITEMS).max(1);
+    for (i, start) in (0..regexes).step_by(per_item).enumerate() {
+        let list: Vec<String> = (start..(start + per_item).min(regexes))
+            .map(|r| format!("'{}'", scale_regex(r)))
+            .collect();
         let _ = writeln!(
             o,
-            "\n[[item]]\nid = \"scale/r{i:05}\"\nname = \"Quotes a reference of range {i}\"\nsection = \"scale\"\nweight = 1\n\n[item.require]\nregex = '{}'",
-            scale_regex(i)
+            "\n[[item]]\nid = \"scale/r{i:05}\"\nname = \"Quotes a reference of range {i}\"\nsection = \"scale\"\nweight = 1\n\n[item.require]\nregex = [{}]",
+            list.join(", ")
         );
     }
     o
