@@ -3,12 +3,15 @@
 //! for QA leads in `rules/README.md`.
 
 pub mod compile;
+mod lint;
 pub mod load;
 pub mod model;
 pub mod pack;
 
 pub use pack::Pack;
 
+#[cfg(test)]
+mod schema_tests;
 #[cfg(test)]
 mod tests;
 
