@@ -8,6 +8,7 @@
 use serde::Serialize;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use unicode_width::UnicodeWidthStr;
 
 /// How bad a diagnostic is. Any `Error` stops a run before transcripts are read;
 /// `Warning`s are printed and the run goes on.
@@ -143,12 +144,15 @@ impl Diagnostic {
         let mut out = self.render_concise(sources);
         let text = sources.text(self.loc.file);
         let start = floor_char_boundary(text, self.loc.span.start.min(text.len()));
-        let (line, col) = sources.line_col(self.loc.file, start);
+        let (line, _) = sources.line_col(self.loc.file, start);
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let src_line = text[line_start..line_end].trim_end_matches('\r');
         let end = floor_char_boundary(text, self.loc.span.end.clamp(start, line_end));
-        let width = text[start..end].chars().count().max(1);
+        // Pad and underline by display width, so the caret stays under the span when the
+        // line has wide (CJK) characters before or inside it.
+        let width = text[start..end].width().max(1);
+        let pad = text[line_start..start].width();
         let gutter = line.to_string().len();
         out.push('\n');
         out.push_str(&format!("{:gutter$} |\n", ""));
@@ -156,7 +160,7 @@ impl Diagnostic {
         out.push_str(&format!(
             "{:gutter$} | {}{}",
             "",
-            " ".repeat(col - 1),
+            " ".repeat(pad),
             "^".repeat(width)
         ));
         if let Some(help) = &self.help {
@@ -213,5 +217,24 @@ mod tests {
             text,
             "r.toml:2:1: error[unknown-key]: unknown key 'windw'\n  |\n2 | windw = 3\n  | ^^^^^\n  = help: did you mean 'window'?"
         );
+    }
+
+    #[test]
+    fn caret_is_aligned_by_display_width_after_wide_characters() {
+        let mut sm = SourceMap::default();
+        let f = sm.add("r.toml".into(), "a = [\"感谢\"], windw = 1\n".into());
+        let off = sm.text(f).find("windw").unwrap();
+        let d = Diagnostic::error(
+            "unknown-key",
+            Loc {
+                file: f,
+                span: off..off + 5,
+            },
+            "x",
+        );
+        let text = d.render_full(&sm);
+        // "感谢" is 2 characters but 4 columns wide: the caret moves 2 further right.
+        assert!(text.starts_with("r.toml:1:13:"), "{text}");
+        assert!(text.ends_with("\n  |               ^^^^^"), "{text:?}");
     }
 }

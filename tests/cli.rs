@@ -374,3 +374,119 @@ fn every_malformed_fixture_is_reported_and_nothing_panics() {
         assert!(!reason.contains("internal error"), "a reader panicked: {e}");
     }
 }
+
+#[test]
+fn test_command_passes_on_the_shipped_pack_and_runs_the_markdown_tests() {
+    let o = callscore()
+        .args(["test", "--rules", "rules"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}");
+    let md_lines = stdout
+        .lines()
+        .filter(|l| l.starts_with("PASS rules/tests/") && l.contains(".md "))
+        .count();
+    assert!(md_lines >= 8, "{stdout}");
+    assert!(stdout.trim_end().ends_with(" passed; 0 failed"), "{stdout}");
+}
+
+#[test]
+fn shipped_markdown_tests_cover_every_item_and_driver_in_all_languages() {
+    let pack = callscore::rules::load_pack(&root().join("rules"))
+        .unwrap()
+        .pack
+        .unwrap();
+    let files = callscore::ruletest::mdtest::test_files(&root().join("rules/tests"));
+    let mut mentioned = std::collections::BTreeSet::new();
+    let mut langs = std::collections::BTreeSet::new();
+    for f in &files {
+        let r = callscore::ruletest::mdtest::run_file(&pack, f);
+        let t = r.test.expect("parses");
+        mentioned.extend(t.only.iter().flatten().cloned());
+        mentioned.extend(t.turns.iter().flat_map(|x| x.hits.clone()));
+        mentioned.extend(t.expect.iter().map(|e| e.key.clone()));
+        for e in &t.expect {
+            if let callscore::ruletest::mdtest::ExpectValue::List(ids) = &e.value {
+                mentioned.extend(ids.iter().cloned());
+            }
+        }
+        langs.insert(r.record.unwrap().language);
+    }
+    let ids = pack
+        .items
+        .iter()
+        .map(|i| &i.id)
+        .chain(pack.drivers.iter().map(|d| &d.id));
+    let uncovered: Vec<&String> = ids.filter(|id| !mentioned.contains(*id)).collect();
+    assert!(
+        uncovered.is_empty(),
+        "not covered by rules/tests: {uncovered:?}"
+    );
+    for l in ["en", "zh", "fa"] {
+        assert!(langs.contains(l), "no {l} test: {langs:?}");
+    }
+}
+
+#[test]
+fn test_command_reports_missing_noisy_and_wrong_and_exits_4_then_update_fixes_outcomes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("tests")).unwrap();
+    std::fs::write(
+        dir.path().join("pack.toml"),
+        "[[item]]\nid = \"greeting\"\nsection = \"opening\"\nrequire = { any = [\"thank you for calling acme\"], speaker = \"agent\", window = { first_seconds = 30 } }\n\
+         [[item]]\nid = \"no_guarantee\"\nsection = \"compliance\"\ncritical = true\nforbid = { any = [\"i guarantee\"], speaker = \"agent\" }\n",
+    )
+    .unwrap();
+    let test_file = dir.path().join("tests/call.md");
+    std::fs::write(
+        &test_file,
+        "# Late greeting\n\n```transcript\nagent 00:40 | Thank you for calling Acme.  # hit: [greeting]\nagent 00:50 | I guarantee it works.\n```\n\n```expect\ngreeting = pass\nno_guarantee = pass\nauto_fail = false\n```\n",
+    )
+    .unwrap();
+    let o = callscore()
+        .arg("test")
+        .arg("--rules")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(4), "{stdout}");
+    assert!(stdout.contains("FAIL "), "{stdout}");
+    assert!(stdout.contains("call.md MNXXX"), "{stdout}");
+    assert!(
+        stdout.contains("call.md:4: missing: greeting has no evidence in turn 1 (agent 00:40)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("closest: \"Thank you for calling Acme\" (turn 1, agent 00:40, line 4)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("call.md:5: noisy: no_guarantee has evidence in turn 2 (agent 00:50) without `# hit: [no_guarantee]`: \"I guarantee\""), "{stdout}");
+    assert!(
+        stdout.contains("call.md:9: wrong outcome: greeting: expected pass, got fail"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.trim_end().ends_with("0 passed; 1 failed"),
+        "{stdout}"
+    );
+
+    let o = callscore()
+        .arg("test")
+        .arg("--rules")
+        .arg(dir.path())
+        .arg("--update")
+        .output()
+        .unwrap();
+    let updated = std::fs::read_to_string(&test_file).unwrap();
+    assert!(
+        updated
+            .ends_with("```expect\ngreeting = fail\nno_guarantee = fail\nauto_fail = true\n```\n"),
+        "{updated}"
+    );
+    // The outcomes are fixed; the annotations are the QA lead's to fix.
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(4), "{stdout}");
+    assert!(stdout.contains("call.md MN..."), "{stdout}");
+}

@@ -71,20 +71,18 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
     for d in &raw.drivers {
         let when = c.cond(&d.when, None, None);
         let Some(&dept) = dept_ids.get(d.department.value.as_str()) else {
-            let mut diag = Diagnostic::error(
-                "unknown-id",
-                d.department.loc.clone(),
-                format!(
-                    "driver \"{}\" names department \"{}\", which does not exist",
-                    d.id.value, d.department.value
-                ),
-            );
             let known: Vec<&str> = dept_ids.keys().copied().collect();
-            diag = match closest(&d.department.value, &known) {
-                Some(s) => diag.with_help(format!("did you mean \"{s}\"?")),
-                None => diag.with_help("add a [[department]] with that id"),
-            };
-            c.diags.push(diag);
+            let mut message = format!(
+                "driver \"{}\" names department \"{}\", which does not exist",
+                d.id.value, d.department.value
+            );
+            if let Some(s) = closest(&d.department.value, &known) {
+                message.push_str(&format!("; did you mean \"{s}\"?"));
+            }
+            c.diags.push(
+                Diagnostic::error("unknown-id", d.department.loc.clone(), message)
+                    .with_help("add a [[department]] with that id, or fix the name"),
+            );
             continue;
         };
         drivers.push(Driver {
@@ -142,6 +140,8 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
             c.phrase_use(w, Target::Contrast, "contrast word");
         }
     }
+
+    super::lint::never_holds(raw, c.sources, &mut c.diags);
 
     let regex_prefilter = regex_prefilter(&c.regexes);
     let automaton = AhoCorasick::builder()
@@ -225,10 +225,13 @@ impl Compiler<'_> {
             Diagnostic::error(
                 "duplicate-id",
                 id.loc.clone(),
-                format!("{what} id \"{}\" is already used", id.value),
+                format!(
+                    "{what} id \"{}\" is already used (first defined at {at})",
+                    id.value
+                ),
             )
             .with_help(format!(
-                "first defined at {at}; ids must be unique in the pack"
+                "ids of {what}s must be unique in the pack; rename one of them"
             )),
         );
     }
@@ -273,6 +276,16 @@ impl Compiler<'_> {
                     .collect(),
             ),
             RawKind::Driver(ids) => {
+                if ids.is_empty() {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "empty-list",
+                            raw.loc.clone(),
+                            "`driver = []` names no driver, so it can never hold",
+                        )
+                        .with_help("name at least one driver id"),
+                    );
+                }
                 let mut out = Vec::new();
                 for id in ids {
                     match self.driver_ids.get(&id.value) {
@@ -307,18 +320,18 @@ impl Compiler<'_> {
 
     fn unknown_ref(&mut self, what: &str, id: &Located<String>, known: Vec<String>) {
         let known_refs: Vec<&str> = known.iter().map(String::as_str).collect();
-        let mut d = Diagnostic::error(
-            "unknown-id",
-            id.loc.clone(),
-            format!("no {what} has the id \"{}\"", id.value),
-        );
-        d = match closest(&id.value, &known_refs) {
-            Some(s) => d.with_help(format!("did you mean \"{s}\"?")),
-            None => d.with_help(format!(
+        let message = match closest(&id.value, &known_refs) {
+            Some(s) => format!(
+                "no {what} has the id \"{}\"; did you mean \"{s}\"?",
+                id.value
+            ),
+            None => format!("no {what} has the id \"{}\"", id.value),
+        };
+        self.diags.push(
+            Diagnostic::error("unknown-id", id.loc.clone(), message).with_help(format!(
                 "define a {what} with that id, or fix the reference"
             )),
-        };
-        self.diags.push(d);
+        );
     }
 
     /// An operand of `near` / `before` must produce hits with positions.

@@ -4,12 +4,15 @@
 
 pub mod compile;
 pub mod describe;
+mod lint;
 pub mod load;
 pub mod model;
 pub mod pack;
 
 pub use pack::Pack;
 
+#[cfg(test)]
+mod schema_tests;
 #[cfg(test)]
 mod tests;
 

@@ -26,11 +26,15 @@ fn unknown_key_with_suggestion() {
         .collect();
     assert_eq!(
         d,
-        ["p.toml:4:27: error[unknown-key]: unknown key 'windw' in 'require' of item \"greeting\""]
+        [
+            "p.toml:4:27: error[unknown-key]: unknown key 'windw' in 'require' of item \"greeting\"; did you mean 'window'?"
+        ]
     );
     assert_eq!(
         c.diagnostics[0].help.as_deref(),
-        Some("did you mean 'window'?")
+        Some(
+            "allowed keys here: any, all, regex, near, before, and, or, not, meta, driver, item_passed, speaker, window, min_count"
+        )
     );
     assert!(c.pack.is_none());
 }
@@ -42,8 +46,8 @@ fn unknown_top_level_and_item_keys() {
             "{ITEM}wieght = 3\nrequire = {{ any = [\"hi\"] }}\n[[itme]]\n"
         )),
         [
-            "p.toml:4:1: error[unknown-key]: unknown key 'wieght' in item \"greeting\"",
-            "p.toml:6:3: error[unknown-key]: unknown key 'itme' in the file",
+            "p.toml:4:1: error[unknown-key]: unknown key 'wieght' in item \"greeting\"; did you mean 'weight'?",
+            "p.toml:6:3: error[unknown-key]: unknown key 'itme' in the file; did you mean 'item'?",
         ]
     );
 }
@@ -72,11 +76,13 @@ fn duplicate_id_points_at_second_and_names_first() {
         .collect();
     assert_eq!(
         d,
-        ["p.toml:6:6: error[duplicate-id]: item id \"greeting\" is already used"]
+        [
+            "p.toml:6:6: error[duplicate-id]: item id \"greeting\" is already used (first defined at p.toml:2:6)"
+        ]
     );
     assert_eq!(
         c.diagnostics[0].help.as_deref(),
-        Some("first defined at p.toml:2:6; ids must be unique in the pack")
+        Some("ids of items must be unique in the pack; rename one of them")
     );
 }
 
@@ -99,9 +105,9 @@ fn unknown_references() {
              [[item]]\nid = \"b\"\nsection = \"s\"\napplies_when = {{ item_passed = \"greting\" }}\nrequire = {{ any = [\"x\"] }}\n"
         )),
         [
-            "p.toml:5:27: error[unknown-id]: no driver has the id \"billing/refnd\"",
-            "p.toml:10:14: error[unknown-id]: driver \"billing/refund\" names department \"biling\", which does not exist",
-            "p.toml:15:32: error[unknown-id]: no item has the id \"greting\"",
+            "p.toml:5:27: error[unknown-id]: no driver has the id \"billing/refnd\"; did you mean \"billing/refund\"?",
+            "p.toml:10:14: error[unknown-id]: driver \"billing/refund\" names department \"biling\", which does not exist; did you mean \"billing\"?",
+            "p.toml:15:32: error[unknown-id]: no item has the id \"greting\"; did you mean \"greeting\"?",
         ]
     );
 }

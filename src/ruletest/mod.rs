@@ -1,9 +1,12 @@
-//! Rule tests: the `examples` written beside each item and driver.
+//! Rule tests: the `examples` written beside each item and driver, and whole-call
+//! tests in Markdown ([`mdtest`], `rules/tests/*.md`).
 //!
 //! Each example is one turn (text, speaker, start time) in a call of 600 s; the item's
 //! `require`/`forbid` condition (or the driver's `when`) must hold for `expect = "hit"`
 //! and must not hold for `expect = "no-hit"`. Drivers are found first, as in a real run,
 //! so examples of items that depend on a driver can say what triggers it.
+
+pub mod mdtest;
 
 use crate::matcher::{Scan, scan_call};
 use crate::rules::Pack;

@@ -7,7 +7,7 @@ use crate::transcript::Speaker;
 use toml::de::DeValue;
 
 /// Keys that say what a condition tests; exactly one per condition.
-pub const KIND_KEYS: &[&str] = &[
+pub(crate) const KIND_KEYS: &[&str] = &[
     "any",
     "all",
     "regex",
@@ -21,8 +21,15 @@ pub const KIND_KEYS: &[&str] = &[
     "item_passed",
 ];
 /// Keys that narrow where a condition looks.
-pub const SCOPE_KEYS: &[&str] = &["speaker", "window", "min_count"];
-const WINDOW_KEYS: &[&str] = &[
+pub(crate) const SCOPE_KEYS: &[&str] = &["speaker", "window", "min_count"];
+/// Keys of `near = { … }`.
+pub(crate) const NEAR_KEYS: &[&str] = &["a", "b", "within"];
+/// Keys of `before = { … }`.
+pub(crate) const BEFORE_KEYS: &[&str] = &["first", "then"];
+/// Values of `speaker`.
+pub(crate) const SPEAKERS: &[&str] = &["agent", "customer", "other", "any"];
+/// Keys of `window = { … }`; exactly one per window.
+pub(crate) const WINDOW_KEYS: &[&str] = &[
     "first_seconds",
     "last_seconds",
     "first_turns",
@@ -98,7 +105,7 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
         "regex" => RawKind::Regex(as_str_list(ctx, kv, &inner)?),
         "near" => {
             let nt = table_or_error(ctx, kv, &inner)?;
-            nt.check_keys(ctx, &["a", "b", "within"]);
+            nt.check_keys(ctx, NEAR_KEYS);
             let (av, bv) = (nt.required(ctx, "a"), nt.required(ctx, "b"));
             let a = read_cond(ctx, av?, &format!("'a' of {inner}"), true);
             let b = read_cond(ctx, bv?, &format!("'b' of {inner}"), true);
@@ -111,7 +118,7 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
         }
         "before" => {
             let bt = table_or_error(ctx, kv, &inner)?;
-            bt.check_keys(ctx, &["first", "then"]);
+            bt.check_keys(ctx, BEFORE_KEYS);
             let (fv, tv) = (bt.required(ctx, "first"), bt.required(ctx, "then"));
             let first = read_cond(ctx, fv?, &format!("'first' of {inner}"), true);
             let then = read_cond(ctx, tv?, &format!("'then' of {inner}"), true);
@@ -197,7 +204,7 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
                         s.loc.clone(),
                         format!("unknown speaker '{other}'"),
                     )
-                    .with_help("use \"agent\", \"customer\", \"other\" or \"any\""),
+                    .with_help(format!("use one of: {}", SPEAKERS.join(", "))),
                 );
                 None
             }

@@ -12,8 +12,21 @@ use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 use value::{Ctx, Table, Value, as_f64, type_error};
 
-const TOP_KEYS: &[&str] = &["pack", "scoring", "item", "department", "driver", "lexicon"];
-const ITEM_KEYS: &[&str] = &[
+// Allowed keys of every table of a rule file. `schemas/rules.schema.json` lists the same
+// keys; a test (`src/rules/schema_tests.rs`) keeps the two in step.
+
+#[cfg(test)]
+pub(crate) use cond::{BEFORE_KEYS, KIND_KEYS, NEAR_KEYS, SCOPE_KEYS, SPEAKERS, WINDOW_KEYS};
+
+/// Top-level keys of a rule file.
+pub(crate) const TOP_KEYS: &[&str] =
+    &["pack", "scoring", "item", "department", "driver", "lexicon"];
+/// Keys of `[pack]`.
+pub(crate) const PACK_KEYS: &[&str] = &["name", "version", "description"];
+/// Keys of `[scoring]`.
+pub(crate) const SCORING_KEYS: &[&str] = &["auto_fail_score"];
+/// Keys of `[[item]]`.
+pub(crate) const ITEM_KEYS: &[&str] = &[
     "id",
     "name",
     "section",
@@ -25,7 +38,8 @@ const ITEM_KEYS: &[&str] = &[
     "applies_when",
     "examples",
 ];
-const DRIVER_KEYS: &[&str] = &[
+/// Keys of `[[driver]]`.
+pub(crate) const DRIVER_KEYS: &[&str] = &[
     "id",
     "name",
     "department",
@@ -34,8 +48,10 @@ const DRIVER_KEYS: &[&str] = &[
     "description",
     "examples",
 ];
-const DEPARTMENT_KEYS: &[&str] = &["id", "name", "cost_per_hour"];
-const LEXICON_KEYS: &[&str] = &[
+/// Keys of `[[department]]`.
+pub(crate) const DEPARTMENT_KEYS: &[&str] = &["id", "name", "cost_per_hour"];
+/// Keys of `[lexicon]`.
+pub(crate) const LEXICON_KEYS: &[&str] = &[
     "language",
     "terms",
     "negators",
@@ -44,7 +60,12 @@ const LEXICON_KEYS: &[&str] = &[
     "contrast",
     "external",
 ];
-const EXAMPLE_KEYS: &[&str] = &["text", "speaker", "at", "channel", "expect"];
+/// Keys of one entry of `examples`.
+pub(crate) const EXAMPLE_KEYS: &[&str] = &["text", "speaker", "at", "channel", "expect"];
+/// Values of an example's `expect`.
+pub(crate) const EXPECTS: &[&str] = &["hit", "no-hit"];
+/// Keys of one entry of `[lexicon] external`.
+pub(crate) const EXTERNAL_KEYS: &[&str] = &["path", "format"];
 
 /// The result of reading a pack folder (before compilation).
 #[derive(Debug, Default)]
@@ -164,7 +185,7 @@ fn read_file(loaded: &mut Loaded, file: u32, text: &str, dir: &Path, hasher: &mu
     let pack = &mut loaded.pack;
     if let Some(v) = root.get("pack") {
         if let Some(t) = Table::new(v, "[pack]") {
-            t.check_keys(&mut ctx, &["name", "version", "description"]);
+            t.check_keys(&mut ctx, PACK_KEYS);
             if let Some(s) = t.str(&mut ctx, "name", false) {
                 pack.info.name = s.value;
             }
@@ -178,7 +199,7 @@ fn read_file(loaded: &mut Loaded, file: u32, text: &str, dir: &Path, hasher: &mu
     }
     if let Some(v) = root.get("scoring") {
         if let Some(t) = Table::new(v, "[scoring]") {
-            t.check_keys(&mut ctx, &["auto_fail_score"]);
+            t.check_keys(&mut ctx, SCORING_KEYS);
             if let Some(n) = t.f64(&mut ctx, "auto_fail_score") {
                 if !(0.0..=100.0).contains(&n.value) {
                     ctx.error(
@@ -443,7 +464,7 @@ fn read_examples(ctx: &mut Ctx, t: &Table) -> Vec<Example> {
                             e.loc.clone(),
                             format!("expect = \"{other}\" is not an outcome"),
                         )
-                        .with_help("use \"hit\" or \"no-hit\""),
+                        .with_help(format!("use one of: {}", EXPECTS.join(", "))),
                     );
                     None
                 }
@@ -594,7 +615,7 @@ fn read_lexicon(
                 );
                 continue;
             };
-            et.check_keys(ctx, &["path", "format"]);
+            et.check_keys(ctx, EXTERNAL_KEYS);
             let (Some(path), Some(format)) =
                 (et.str(ctx, "path", true), et.str(ctx, "format", true))
             else {

@@ -66,16 +66,14 @@ impl<'a, 'i> Table<'a, 'i> {
             if allowed.contains(&key) {
                 continue;
             }
-            let mut d = Diagnostic::error(
-                "unknown-key",
-                ctx.loc(k.span()),
-                format!("unknown key '{key}' in {}", self.what),
-            );
-            d = match did_you_mean(key, allowed) {
-                Some(s) => d.with_help(format!("did you mean '{s}'?")),
-                None => d.with_help(format!("allowed keys here: {}", allowed.join(", "))),
+            let message = match did_you_mean(key, allowed) {
+                Some(s) => format!("unknown key '{key}' in {}; did you mean '{s}'?", self.what),
+                None => format!("unknown key '{key}' in {}", self.what),
             };
-            ctx.push(d);
+            ctx.push(
+                Diagnostic::error("unknown-key", ctx.loc(k.span()), message)
+                    .with_help(format!("allowed keys here: {}", allowed.join(", "))),
+            );
         }
     }
 

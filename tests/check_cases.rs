@@ -1,0 +1,79 @@
+//! `callscore check` on one broken pack per error kind, as data:
+//! `tests/check/<case>/rules/*.toml` is the pack, `expected.txt` the exact stdout of
+//! `callscore check --rules tests/check/<case>/rules --format concise`, and
+//! `expected-full.txt` (where present) the stdout of `--format full`.
+//! The exit code must be 2 when the expectation has an error, 0 when only warnings.
+//!
+//! To accept new output after a deliberate change: `BLESS=1 cargo test --test check_cases`
+//! and review the git diff.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run_check(case: &str, format: &str) -> (String, i32) {
+    let o = Command::cargo_bin("callscore")
+        .unwrap()
+        .current_dir(root())
+        .args(["check", "--rules"])
+        .arg(format!("tests/check/{case}/rules"))
+        .args(["--format", format])
+        .output()
+        .unwrap();
+    (
+        String::from_utf8(o.stdout).expect("UTF-8 output"),
+        o.status.code().unwrap_or(-1),
+    )
+}
+
+fn compare(path: &Path, actual: &str, failures: &mut Vec<String>) {
+    let bless = std::env::var_os("BLESS").is_some();
+    let expected = std::fs::read_to_string(path).unwrap_or_default();
+    if expected == actual {
+        return;
+    }
+    if bless {
+        std::fs::write(path, actual).unwrap();
+        return;
+    }
+    failures.push(format!(
+        "{}:\n--- expected\n{expected}--- actual\n{actual}",
+        path.display()
+    ));
+}
+
+#[test]
+fn every_check_case_prints_exactly_its_expectation() {
+    let dir = root().join("tests/check");
+    let mut cases: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| dir.join(n).join("rules").is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 15, "only {} cases", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let (out, code) = run_check(case, "concise");
+        compare(&dir.join(case).join("expected.txt"), &out, &mut failures);
+        let want_code = if out.contains(": error[") { 2 } else { 0 };
+        if code != want_code {
+            failures.push(format!("{case}: exit code {code}, expected {want_code}"));
+        }
+        let full = dir.join(case).join("expected-full.txt");
+        if full.exists() {
+            let (out, _) = run_check(case, "full");
+            compare(&full, &out, &mut failures);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn warnings_only_exit_zero_and_errors_exit_two() {
+    assert_eq!(run_check("shared-driver-phrase", "concise").1, 0);
+    assert_eq!(run_check("unknown-key", "json").1, 2);
+}
