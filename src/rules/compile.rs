@@ -123,6 +123,7 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
         });
     }
     let item_order = c.item_order(raw, &items);
+    let driver_order = c.driver_order(raw, &drivers);
 
     let mut lex_negation_window = 0;
     for lex in &raw.lexicons {
@@ -178,6 +179,7 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
         item_order,
         sections,
         drivers,
+        driver_order,
         departments,
     };
     let summaries: Vec<String> = pack
@@ -526,6 +528,77 @@ impl Compiler<'_> {
                 }
             }
         }
+    }
+
+    /// Evaluation order for drivers: a driver referred to by another driver's `when`
+    /// comes first. A driver that refers to itself, or a circle of drivers, is an error.
+    fn driver_order(&mut self, raw: &RawPack, drivers: &[Driver]) -> Vec<u32> {
+        fn refs(c: &Cond, out: &mut Vec<u32>) {
+            match c {
+                Cond::Driver(ds) => out.extend(ds.iter().copied()),
+                Cond::And(s) | Cond::Or(s) => s.iter().for_each(|c| refs(c, out)),
+                Cond::Not(s) => refs(s, out),
+                _ => {}
+            }
+        }
+        let n = drivers.len();
+        let mut state = vec![0u8; n]; // 0 new, 1 on the path, 2 done
+        let mut order = Vec::with_capacity(n);
+        for start in 0..n {
+            // Iterative DFS: (driver, next dependency to visit).
+            let mut stack: Vec<(usize, usize, Vec<u32>)> = Vec::new();
+            if state[start] != 0 {
+                continue;
+            }
+            let mut deps = Vec::new();
+            refs(&drivers[start].when, &mut deps);
+            state[start] = 1;
+            stack.push((start, 0, deps));
+            while let Some((d, next, deps)) = stack.last_mut() {
+                if *next < deps.len() {
+                    let dep = deps[*next] as usize;
+                    *next += 1;
+                    match state[dep] {
+                        0 => {
+                            let mut dd = Vec::new();
+                            refs(&drivers[dep].when, &mut dd);
+                            state[dep] = 1;
+                            stack.push((dep, 0, dd));
+                        }
+                        1 => {
+                            let pos = stack.iter().position(|(x, _, _)| *x == dep).unwrap_or(0);
+                            let mut names: Vec<&str> = stack[pos..]
+                                .iter()
+                                .map(|(x, _, _)| drivers[*x].id.as_str())
+                                .collect();
+                            names.push(drivers[dep].id.as_str());
+                            let first = stack[pos].0;
+                            self.diags.push(
+                                Diagnostic::error(
+                                    "reference-cycle",
+                                    raw.drivers[first].id.loc.clone(),
+                                    format!(
+                                        "drivers refer to each other in a circle: {}",
+                                        names.join(" → ")
+                                    ),
+                                )
+                                .with_help(
+                                    "a driver's `when` must not lead back to the driver itself",
+                                ),
+                            );
+                            return (0..n as u32).collect();
+                        }
+                        _ => {}
+                    }
+                } else {
+                    let d = *d;
+                    state[d] = 2;
+                    order.push(d as u32);
+                    stack.pop();
+                }
+            }
+        }
+        order
     }
 
     /// Evaluation order for items: an item referred to by `item_passed` first. Cycles are errors.

@@ -5,8 +5,9 @@
 //!   (`channel = "voice"` and `channel = "chat"`): a field has one value per call.
 //! - `near` whose two sides only look at turns of two different speakers: both hits
 //!   must be in the same turn, and a turn has one speaker.
-//! - a driver's `when` that names a driver defined at or after it: drivers are
-//!   found in pack order, so that driver is never known to be found yet.
+//!
+//! (A driver whose `when` names another driver is fine in any order: drivers are found
+//! in dependency order; a circle of drivers is a `reference-cycle` error of the compiler.)
 
 use super::model::*;
 use crate::diagnostic::{Diagnostic, Loc, SourceMap};
@@ -15,22 +16,10 @@ use std::collections::HashMap;
 
 /// Append an error for every condition of the pack that can never hold.
 pub(crate) fn never_holds(raw: &RawPack, sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
-    let mut l = Lint {
-        sources,
-        diags,
-        driver_index: raw
-            .drivers
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.id.value.as_str(), i))
-            .collect(),
-        current_driver: None,
-    };
-    for (i, d) in raw.drivers.iter().enumerate() {
-        l.current_driver = Some(i);
+    let mut l = Lint { sources, diags };
+    for d in &raw.drivers {
         l.cond(&d.when, None);
     }
-    l.current_driver = None;
     for it in &raw.items {
         l.cond(&it.cond, None);
         if let Some(a) = &it.applies_when {
@@ -42,8 +31,6 @@ pub(crate) fn never_holds(raw: &RawPack, sources: &SourceMap, diags: &mut Vec<Di
 struct Lint<'a, 'd> {
     sources: &'a SourceMap,
     diags: &'d mut Vec<Diagnostic>,
-    driver_index: HashMap<&'a str, usize>,
-    current_driver: Option<usize>,
 }
 
 impl Lint<'_, '_> {
@@ -82,33 +69,6 @@ impl Lint<'_, '_> {
                         )
                         .with_help("to find one after the other across turns use `before`; to find both anywhere use `and`"),
                     );
-                }
-            }
-            RawKind::Driver(ids) => {
-                let Some(me) = self.current_driver else {
-                    return;
-                };
-                for id in ids {
-                    if let Some(&j) = self.driver_index.get(id.value.as_str())
-                        && j >= me
-                    {
-                        let msg = if j == me {
-                            format!(
-                                "driver \"{}\" refers to itself, which is never found yet while its own `when` is checked",
-                                id.value
-                            )
-                        } else {
-                            format!(
-                                "driver \"{}\" is defined later in the pack, so it is never found yet when this driver is checked",
-                                id.value
-                            )
-                        };
-                        self.diags.push(
-                            Diagnostic::error("never-holds", id.loc.clone(), msg).with_help(
-                                "drivers are found in pack order; move the driver it refers to above this one",
-                            ),
-                        );
-                    }
                 }
             }
             _ => {}

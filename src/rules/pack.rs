@@ -202,6 +202,9 @@ pub struct Pack {
     pub sections: Vec<String>,
     /// Drivers in pack order.
     pub drivers: Vec<Driver>,
+    /// Driver indexes in evaluation order (a driver comes after any driver its `when`
+    /// refers to).
+    pub driver_order: Vec<u32>,
     /// Departments in pack order.
     pub departments: Vec<Department>,
     /// Scanning tables.

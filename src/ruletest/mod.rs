@@ -83,8 +83,8 @@ pub fn run_examples(pack: &Pack) -> Vec<ExampleResult> {
     let eval = |call: &Call, scan: &mut Scan, target: &dyn Fn(&EvalCtx) -> bool| {
         scan_call(pack, call, scan);
         let mut ctx = EvalCtx::new(pack, call, scan);
-        for (di, d) in pack.drivers.iter().enumerate() {
-            ctx.drivers[di] = ctx.eval(&d.when).holds;
+        for &di in &pack.driver_order {
+            ctx.drivers[di as usize] = ctx.eval(&pack.drivers[di as usize].when).holds;
         }
         target(&ctx)
     };

@@ -51,12 +51,17 @@ pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
     // Drivers.
     let mut drivers = Drivers::default();
     let mut best: Option<(usize, u32, (u32, u32))> = None; // (driver, hits, first position)
+    // Evaluate in dependency order (a driver may require another), report in pack order.
+    let mut outcomes: Vec<Option<eval::Outcome>> = vec![None; pack.drivers.len()];
+    for &di in &pack.driver_order {
+        let o = ctx.eval(&pack.drivers[di as usize].when);
+        ctx.drivers[di as usize] = o.holds;
+        outcomes[di as usize] = Some(o);
+    }
     for (di, d) in pack.drivers.iter().enumerate() {
-        let o = ctx.eval(&d.when);
-        if !o.holds {
+        let Some(o) = outcomes[di].take().filter(|o| o.holds) else {
             continue;
-        }
-        ctx.drivers[di] = true;
+        };
         let hits = o.evidence.len().max(1) as u32;
         let first = o
             .evidence

@@ -601,3 +601,31 @@ fn failed_require_reason_says_who_did_not_say_what_and_why_the_closest_did_not_c
         "required: nobody said any of \"sorry\" at least 2 times; closest: \"sorry\" at 00:00, said 1 time(s), 2 needed"
     );
 }
+
+#[test]
+fn a_driver_may_depend_on_a_driver_defined_after_it() {
+    let p = pack(
+        r#"
+[[department]]
+id = "billing"
+[[driver]]
+id = "billing/refund-followup"
+department = "billing"
+when = { and = [{ driver = "billing/refund" }, { any = ["again"], speaker = "customer" }] }
+[[driver]]
+id = "billing/refund"
+department = "billing"
+when = { any = ["refund*"], speaker = "customer" }
+"#,
+    );
+    let c = call(&[(C, "I asked for a refund again", 0.0, 2.0)]);
+    let mut scan = Scan::new(&p);
+    scan_call(&p, &c, &mut scan);
+    let r = score_call(&p, &c, &scan, ScoreOptions::default());
+    let ids: Vec<&str> = r.drivers.matched.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["billing/refund-followup", "billing/refund"],
+        "reported in pack order"
+    );
+}
