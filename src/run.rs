@@ -456,8 +456,7 @@ fn read_and_work<S, T>(
             out.errors.push(empty_call_error(&call));
             continue;
         }
-        meta.apply(&mut call);
-        call.infer_channel();
+        prepare_call(meta, &mut call);
         out.calls.push(work(state, &call));
     }
     out
@@ -472,6 +471,39 @@ pub fn empty_call_error(call: &Call) -> ReadError {
         reason: "empty call: no turns with text".into(),
         hint: Some("check the export; a call needs at least one turn".into()),
     }
+}
+
+/// What every command does to a call after reading it and before scoring it, so that
+/// `run`, `diff` and `explain` score the same call the same way: join side metadata
+/// (fills only what the file lacks), then infer the channel from the format.
+pub fn prepare_call(meta: &MetadataTable, call: &mut Call) {
+    meta.apply(call);
+    call.infer_channel();
+}
+
+/// Side metadata CSVs that `explain` uses for a single file: those in the file's own
+/// folder and in up to two folders above it (a corpus keeps `metadata.csv` at its top,
+/// e.g. `corpus/metadata.csv` for `corpus/whisper/x.json`).
+pub fn metadata_near(file: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for dir in file.parent().into_iter().flat_map(Path::ancestors).take(3) {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        let mut csvs: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && is_csv(p) && csv_is_metadata(p))
+            .collect();
+        csvs.sort();
+        out.extend(csvs);
+    }
+    out
 }
 
 /// Read one transcript file whole (any format, JSON Lines included): its calls, the

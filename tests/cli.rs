@@ -490,3 +490,58 @@ fn test_command_reports_missing_noisy_and_wrong_and_exits_4_then_update_fixes_ou
     assert_eq!(o.status.code(), Some(4), "{stdout}");
     assert!(stdout.contains("call.md MN..."), "{stdout}");
 }
+
+/// `explain` must score a call exactly as `run` does (same metadata join, same channel
+/// inference), for every single-call sample file of every format.
+#[test]
+fn explain_and_run_agree_on_every_sample_file() {
+    let out = tempfile::tempdir().unwrap();
+    let o = callscore()
+        .args(["run", "corpus", "--quiet", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let records = read_jsonl(&out.path().join("calls.jsonl"));
+    let calls = by_id(&records);
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(root().join("corpus")).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let p = entry.path();
+        let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !entry.file_type().is_file() || !["json", "vtt", "srt", "txt"].contains(&ext) {
+            continue;
+        }
+        let o = callscore()
+            .arg("explain")
+            .arg(p)
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}: {}",
+            p.display(),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        for line in String::from_utf8(o.stdout).unwrap().lines() {
+            let ex: Value = serde_json::from_str(line).unwrap();
+            let rec = &ex["record"];
+            let id = rec["call_id"].as_str().unwrap();
+            let ran = calls
+                .get(id)
+                .unwrap_or_else(|| panic!("{id} not in run output"));
+            assert_eq!(
+                rec["qa"],
+                ran["qa"],
+                "{}: explain and run disagree on {id}",
+                p.display()
+            );
+            assert_eq!(rec["drivers"], ran["drivers"], "{id}");
+            assert_eq!(rec["metadata"], ran["metadata"], "{id}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 40, "only {checked} calls compared");
+}

@@ -83,7 +83,9 @@ pub(crate) fn explain(args: ExplainArgs) -> Exit {
         return Exit::Fatal;
     };
     let mut meta = MetadataTable::default();
-    for p in &args.metadata {
+    // Explicit --metadata first (its rows win), then metadata CSVs near the file.
+    let near = crate::run::metadata_near(&args.file);
+    for p in args.metadata.iter().chain(near.iter()) {
         match MetadataTable::load(p) {
             Ok(t) => meta.extend(t),
             Err(e) => {
@@ -160,7 +162,7 @@ pub(crate) fn explain(args: ExplainArgs) -> Exit {
             eprintln!("callscore: {}", crate::run::empty_call_error(&call));
             continue;
         }
-        meta.apply(&mut call);
+        crate::run::prepare_call(&meta, &mut call);
         let ex = explain_call(&pack, &call, opts);
         match args.format {
             TextOrJson::Json => {
