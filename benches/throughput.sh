@@ -96,7 +96,7 @@ T1=$(med_wall cs-t1); T2=$(med_wall cs-t2); RG=$(med_wall rg-count-matches); RGL
   echo
   echo "Command: \`benches/throughput.sh $SIZE_MB $RUNS\` (SCALE_MB=${SCALE_MB:-unset}); medians of $RUNS runs."
   echo "Corpus: $CALLS calls, $BYTES bytes of native JSON Lines (\`callscore gen --seed 7\`), $PHRASES phrases."
-  echo "Machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; $(rg --version | head -1); callscore $($BIN --version)."
+  echo "Machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; $(rg --version | head -1); $($BIN --version)."
   echo
   echo "| measure | wall s | MB/s | calls/s | peak RSS MB | ratio |"
   echo "|---|---|---|---|---|---|"
