@@ -60,70 +60,71 @@ pub fn header(pack: &Pack) -> Vec<u8> {
     write_row(&cols)
 }
 
-fn opt<T: ToString>(v: &Option<T>) -> String {
-    v.as_ref().map_or_else(String::new, T::to_string)
-}
-
 /// One call's row.
+///
+/// Fields go straight into the reused CSV writer: numbers are formatted into
+/// one scratch string, text fields are passed by reference. (Building a
+/// `Vec<String>` of every cell first cost two allocations per cell.)
 pub fn row(pack: &Pack, r: &CallRecord) -> Vec<u8> {
-    let m = &r.metadata;
-    let mut cols = vec![
-        r.call_id.clone(),
-        r.source.clone(),
-        r.format.to_string(),
-        r.language.clone(),
-        opt(&m.agent),
-        opt(&m.team),
-        opt(&m.queue),
-        opt(&m.channel),
-        opt(&m.started_at),
-        opt(&m.customer_id),
-        opt(&m.csat),
-        opt(&m.nps),
-        opt(&m.human_qa_score),
-        opt(&m.self_score),
-        opt(&r.qa.score),
-        opt(&r.qa.raw_score),
-        r.qa.auto_fail.to_string(),
-    ];
-    for s in &pack.sections {
-        cols.push(
-            r.qa.sections
-                .get(s)
-                .and_then(|v| *v)
-                .map_or_else(String::new, |v| v.to_string()),
-        );
-    }
-    for it in &r.qa.items {
-        cols.push(it.result.as_str().to_string());
-    }
-    let met = &r.metrics;
-    cols.extend([
-        r.sentiment.customer.overall.to_string(),
-        r.sentiment.customer.start.to_string(),
-        r.sentiment.customer.end.to_string(),
-        r.sentiment.agent.overall.to_string(),
-        opt(&r.drivers.primary),
-        opt(&r.drivers.department),
-        r.drivers
-            .matched
-            .iter()
-            .map(|d| d.id.as_str())
-            .collect::<Vec<_>>()
-            .join(";"),
-        opt(&r.drivers.cost),
-        opt(&met.handle_time_ms),
-        opt(&met.agent_talk_ms),
-        opt(&met.customer_talk_ms),
-        opt(&met.silence_ms),
-        opt(&met.longest_silence_ms),
-        opt(&met.overtalk_ms),
-        met.turns.to_string(),
-        met.times_estimated.to_string(),
-        r.rules.version.clone(),
-        r.rules.hash.clone(),
-    ]);
-    write_row(&cols)
+    with_writer(|w| {
+        let m = &r.metadata;
+        w.text(&r.call_id);
+        w.text(&r.source);
+        w.text(r.format);
+        w.text(&r.language);
+        for v in [
+            &m.agent,
+            &m.team,
+            &m.queue,
+            &m.channel,
+            &m.started_at,
+            &m.customer_id,
+        ] {
+            w.text(v.as_deref().unwrap_or(""));
+        }
+        for v in [m.csat, m.nps, m.human_qa_score, m.self_score] {
+            w.opt(v);
+        }
+        w.opt(r.qa.score);
+        w.opt(r.qa.raw_score);
+        w.num(r.qa.auto_fail);
+        for s in &pack.sections {
+            w.opt(r.qa.sections.get(s).and_then(|v| *v));
+        }
+        for it in &r.qa.items {
+            w.text(it.result.as_str());
+        }
+        let met = &r.metrics;
+        w.num(r.sentiment.customer.overall);
+        w.num(r.sentiment.customer.start);
+        w.num(r.sentiment.customer.end);
+        w.num(r.sentiment.agent.overall);
+        w.text(r.drivers.primary.as_deref().unwrap_or(""));
+        w.text(r.drivers.department.as_deref().unwrap_or(""));
+        w.scratch.clear();
+        for (i, d) in r.drivers.matched.iter().enumerate() {
+            if i > 0 {
+                w.scratch.push(';');
+            }
+            w.scratch.push_str(&d.id);
+        }
+        w.field_from_scratch();
+        w.opt(r.drivers.cost);
+        for v in [
+            met.handle_time_ms,
+            met.agent_talk_ms,
+            met.customer_talk_ms,
+            met.silence_ms,
+            met.longest_silence_ms,
+            met.overtalk_ms,
+        ] {
+            w.opt(v);
+        }
+        w.num(met.turns);
+        w.num(met.times_estimated);
+        w.text(&r.rules.version);
+        w.text(&r.rules.hash);
+    })
 }
 
 /// The bytes a reused CSV writer writes into (shared with the code that takes them).
@@ -140,20 +141,70 @@ impl std::io::Write for RowBuf {
     }
 }
 
-fn write_row(cols: &[String]) -> Vec<u8> {
+/// A worker thread's reusable CSV writer, its output buffer and a scratch
+/// string for formatting numbers.
+struct RowWriter {
+    csv: ::csv::Writer<RowBuf>,
+    buf: RowBuf,
+    scratch: String,
+}
+
+impl RowWriter {
+    /// A text cell. Writing to memory cannot fail.
+    fn text(&mut self, s: &str) {
+        let _ = self.csv.write_field(s);
+    }
+
+    /// A cell holding `v` as `Display` writes it (`to_string`).
+    fn num(&mut self, v: impl std::fmt::Display) {
+        use std::fmt::Write;
+        self.scratch.clear();
+        let _ = write!(self.scratch, "{v}");
+        self.field_from_scratch();
+    }
+
+    /// A cell holding `v`, or empty for `None`.
+    fn opt(&mut self, v: Option<impl std::fmt::Display>) {
+        match v {
+            Some(v) => self.num(v),
+            None => self.text(""),
+        }
+    }
+
+    fn field_from_scratch(&mut self) {
+        let _ = self.csv.write_field(&self.scratch);
+    }
+}
+
+/// Run `f` on this thread's [`RowWriter`], end the record and return its bytes.
+fn with_writer(f: impl FnOnce(&mut RowWriter)) -> Vec<u8> {
     thread_local! {
         // One CSV writer per worker thread, reused: building one per row costs an 8 KiB
         // buffer allocation each time.
-        static WRITER: std::cell::RefCell<(::csv::Writer<RowBuf>, RowBuf)> = {
+        static WRITER: std::cell::RefCell<RowWriter> = {
             let buf = RowBuf::default();
-            std::cell::RefCell::new((::csv::WriterBuilder::new().from_writer(buf.clone()), buf))
+            std::cell::RefCell::new(RowWriter {
+                csv: ::csv::WriterBuilder::new().from_writer(buf.clone()),
+                buf,
+                scratch: String::new(),
+            })
         };
     }
     WRITER.with(|cell| {
-        let mut cell = cell.borrow_mut();
-        // Writing to memory cannot fail; flush moves the row into the buffer.
-        let _ = cell.0.write_record(cols);
-        let _ = cell.0.flush();
-        std::mem::take(&mut *cell.1.0.borrow_mut())
+        let mut w = cell.borrow_mut();
+        f(&mut w);
+        // Writing to memory cannot fail; an empty record ends the row, flush
+        // moves it into the buffer.
+        let _ = w.csv.write_record(None::<&[u8]>);
+        let _ = w.csv.flush();
+        std::mem::take(&mut *w.buf.0.borrow_mut())
+    })
+}
+
+fn write_row(cols: &[String]) -> Vec<u8> {
+    with_writer(|w| {
+        for c in cols {
+            w.text(c);
+        }
     })
 }
