@@ -114,16 +114,21 @@ pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
             match (item.mode, o.holds) {
                 (Mode::Require, true) => {
                     let reason = match evidence.first() {
-                        Some(e) => format!("found: {}", ev.quote(e)),
+                        Some(e) => ev.quote("found: ", e),
                         None => "condition holds".to_string(),
                     };
                     (Outcome::Pass, reason, evidence, Vec::new())
                 }
                 (Mode::Require, false) => {
                     let closest = ev.closest(&ctx, &item.cond);
-                    let mut reason = format!("required: {}", item.summary);
+                    let mut reason = String::with_capacity(REASON_CAPACITY);
+                    reason.push_str("required: ");
+                    reason.push_str(&item.summary);
                     if let Some((e, why)) = closest.first() {
-                        reason.push_str(&format!("; closest: {}, {why}", ev.quote_at(e)));
+                        reason.push_str("; closest: ");
+                        ev.push_quote_at(&mut reason, e);
+                        reason.push_str(", ");
+                        reason.push_str(why);
                     }
                     (
                         Outcome::Fail,
@@ -134,7 +139,7 @@ pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
                 }
                 (Mode::Forbid, true) => {
                     let reason = match evidence.first() {
-                        Some(e) => format!("forbidden: {}", ev.quote(e)),
+                        Some(e) => ev.quote("forbidden: ", e),
                         None => format!("forbidden condition holds: {}", item.summary),
                     };
                     (Outcome::Fail, reason, evidence, Vec::new())
@@ -307,21 +312,27 @@ impl Ev<'_> {
         }
     }
 
-    fn quote(&self, e: &Evidence) -> String {
-        let time = e
-            .start_ms
-            .map(fmt_time)
-            .unwrap_or_else(|| format!("turn {}", e.turn + 1));
-        format!("\"{}\" ({}, {})", e.matched, e.speaker.as_str(), time)
+    /// `prefix` then `"matched" (speaker, 00:42)` (or `turn 3` without times),
+    /// built in one string (this runs for most items of every call).
+    fn quote(&self, prefix: &str, e: &Evidence) -> String {
+        let mut out = String::with_capacity(REASON_CAPACITY);
+        out.push_str(prefix);
+        out.push('"');
+        out.push_str(&e.matched);
+        out.push_str("\" (");
+        out.push_str(e.speaker.as_str());
+        out.push_str(", ");
+        push_when(&mut out, e);
+        out.push(')');
+        out
     }
 
-    /// `"matched" at 00:42` (or `at turn 3` without times).
-    fn quote_at(&self, e: &Evidence) -> String {
-        let at = e
-            .start_ms
-            .map(fmt_time)
-            .unwrap_or_else(|| format!("turn {}", e.turn + 1));
-        format!("\"{}\" at {at}", e.matched)
+    /// Append `"matched" at 00:42` (or `at turn 3` without times).
+    fn push_quote_at(&self, out: &mut String, e: &Evidence) {
+        out.push('"');
+        out.push_str(&e.matched);
+        out.push_str("\" at ");
+        push_when(out, e);
     }
 
     /// For a failed `require`: hits of its leaves that were out of scope, with why.
@@ -434,14 +445,44 @@ fn collect_leaves(c: &Cond, out: &mut Vec<LeafId>) {
     }
 }
 
+/// Capacity reserved for an item's reason: most fit, so they are not regrown.
+const REASON_CAPACITY: usize = 160;
+
+/// Append when `e` was said: its start time (`mm:ss`), or `turn N` without times.
+fn push_when(out: &mut String, e: &Evidence) {
+    match e.start_ms {
+        Some(ms) => push_time(out, ms),
+        None => {
+            out.push_str("turn ");
+            out.push_str(itoa::Buffer::new().format(e.turn + 1));
+        }
+    }
+}
+
 /// `mm:ss` (or `h:mm:ss`) of a time in ms.
 pub fn fmt_time(ms: u64) -> String {
+    let mut out = String::with_capacity(8);
+    push_time(&mut out, ms);
+    out
+}
+
+/// Append [`fmt_time`] of `ms` (digits pushed directly: no `format!`).
+fn push_time(out: &mut String, ms: u64) {
     let s = ms / 1000;
+    let two = |out: &mut String, v: u64| {
+        out.push(char::from(b'0' + (v / 10) as u8));
+        out.push(char::from(b'0' + (v % 10) as u8));
+    };
     if s >= 3600 {
-        format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+        out.push_str(itoa::Buffer::new().format(s / 3600));
+        out.push(':');
+        two(out, (s / 60) % 60);
     } else {
-        format!("{:02}:{:02}", s / 60, s % 60)
+        // Minutes below 60 here, so always two digits.
+        two(out, s / 60);
     }
+    out.push(':');
+    two(out, s % 60);
 }
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {

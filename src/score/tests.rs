@@ -629,3 +629,29 @@ when = { any = ["refund*"], speaker = "customer" }
         "reported in pack order"
     );
 }
+
+#[test]
+fn fmt_time_matches_format() {
+    let slow = |ms: u64| {
+        let s = ms / 1000;
+        if s >= 3600 {
+            format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+        } else {
+            format!("{:02}:{:02}", s / 60, s % 60)
+        }
+    };
+    for ms in [
+        0,
+        999,
+        1000,
+        59_999,
+        60_000,
+        3_599_999,
+        3_600_000,
+        36_000_000,
+        360_000_000,
+        u64::MAX,
+    ] {
+        assert_eq!(fmt_time(ms), slow(ms), "{ms}");
+    }
+}
