@@ -122,12 +122,23 @@ fn tables() -> &'static Tables {
     })
 }
 
+/// Class bits of a CJK ideograph: a plain letter NFKC and folding leave alone.
+const IDEOGRAPH: u8 = BOUNDARY | STABLE | KEEP;
+
+/// CJK Unified Ideographs (U+4E00–U+9FFF): 80 whole blocks whose characters all
+/// have class [`IDEOGRAPH`] (checked by a test against [`compute`]). Chinese
+/// text touches dozens of them, so they are filled without computing.
+const CJK_BLOCKS: std::ops::RangeInclusive<u32> = 0x4E00..=0x9F00;
+
 /// Class bits of a BMP character, computing its block on first use.
 #[inline]
 fn bmp_class(cp: u32) -> u8 {
     let t = tables();
     let block = t.bmp[(cp / BLOCK) as usize].get_or_init(|| {
         let base = cp - cp % BLOCK;
+        if CJK_BLOCKS.contains(&base) {
+            return [IDEOGRAPH; BLOCK as usize];
+        }
         std::array::from_fn(|i| char::from_u32(base + i as u32).map_or(0, |c| compute(t, c)))
     });
     block[(cp % BLOCK) as usize]
@@ -293,6 +304,11 @@ mod tests {
         for b in 0u8..128 {
             let c = char::from(b);
             assert_eq!(ASCII[b as usize], compute(tables(), c), "{c:?}");
+        }
+        // The CJK blocks filled without computing hold what compute gives.
+        for cp in 0x4E00..=0x9FFFu32 {
+            let c = char::from_u32(cp).unwrap();
+            assert_eq!(compute(tables(), c), IDEOGRAPH, "U+{cp:04X}");
         }
         // The lazily built BMP blocks agree with the direct computation.
         for cp in (0x80..0x10000u32).step_by(7) {
