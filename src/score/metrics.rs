@@ -26,15 +26,17 @@ pub fn metrics(call: &Call) -> Metrics {
         return m;
     }
     let spans = |who: Option<Speaker>| -> Vec<(u64, u64)> {
-        let v: Vec<(u64, u64)> = call
-            .turns
-            .iter()
-            .filter(|t| who.is_none_or(|w| t.speaker == w))
-            .filter_map(|t| {
-                let s = t.start_ms?;
-                Some((s, t.end_ms.unwrap_or(s).max(s)))
-            })
-            .collect();
+        // Sized up front: collecting from a filter grows the vector step by step.
+        let mut v = Vec::with_capacity(call.turns.len());
+        v.extend(
+            call.turns
+                .iter()
+                .filter(|t| who.is_none_or(|w| t.speaker == w))
+                .filter_map(|t| {
+                    let s = t.start_ms?;
+                    Some((s, t.end_ms.unwrap_or(s).max(s)))
+                }),
+        );
         merge(v)
     };
     let all = spans(None);
@@ -53,17 +55,17 @@ pub fn metrics(call: &Call) -> Metrics {
     m
 }
 
-/// Sort and merge overlapping or touching intervals.
+/// Sort and merge overlapping or touching intervals (in place: no second vector).
 fn merge(mut v: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
     v.sort_unstable();
-    let mut out: Vec<(u64, u64)> = Vec::with_capacity(v.len());
-    for (s, e) in v {
-        match out.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => out.push((s, e)),
+    v.dedup_by(|next, last| {
+        let overlaps = next.0 <= last.1;
+        if overlaps {
+            last.1 = last.1.max(next.1);
         }
-    }
-    out
+        overlaps
+    });
+    v
 }
 
 fn total(v: &[(u64, u64)]) -> u64 {
