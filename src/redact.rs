@@ -23,14 +23,13 @@ fn long_number() -> &'static Regex {
 
 /// Replace personal data in `text` (see the module docs).
 pub fn redact(text: &str) -> Cow<'_, str> {
-    if !text.contains('@') && digit_count(text) < 7 {
+    let has_at = text.contains('@');
+    let has_digit_run = digit_count(text) >= 7;
+    if !has_at && !has_digit_run {
         return Cow::Borrowed(text);
     }
-    let has_digit_run = digit_count(text) >= 7;
     let mut out = Cow::Borrowed(text);
-    if text.contains('@')
-        && let Cow::Owned(s) = email().replace_all(&out, "[EMAIL]")
-    {
+    if has_at && let Cow::Owned(s) = email().replace_all(&out, "[EMAIL]") {
         out = Cow::Owned(s);
     }
     if has_digit_run && let Cow::Owned(s) = long_number().replace_all(&out, "[NUMBER]") {
@@ -39,11 +38,24 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     out
 }
 
+/// [`redact`] for an owned string: returns `text` itself, without a copy, when
+/// nothing is replaced (the usual case for evidence snippets).
+pub fn redact_owned(text: String) -> String {
+    match redact(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(s) => s,
+    }
+}
+
 /// Digits in `text` (ASCII, Arabic-Indic, Persian, full-width), counted without Unicode
 /// table look-ups: this runs on every evidence snippet.
 fn digit_count(text: &str) -> usize {
     if text.is_ascii() {
-        return text.bytes().filter(u8::is_ascii_digit).count();
+        // A branch-free sum (unlike `filter().count()`) that the compiler vectorises.
+        return text
+            .bytes()
+            .map(|c| usize::from(c.wrapping_sub(b'0') < 10))
+            .sum();
     }
     text.chars()
         .filter(|&c| matches!(c, '0'..='9' | '\u{0660}'..='\u{0669}' | '\u{06F0}'..='\u{06F9}' | '\u{FF10}'..='\u{FF19}'))
@@ -95,6 +107,30 @@ mod tests {
             "身份证 [NUMBER] 谢谢"
         );
         assert_eq!(redact("کد ملی ۰۰۱۲۳۴۵۶۷۸"), "کد ملی [NUMBER]");
+    }
+
+    #[test]
+    fn digit_count_matches_char_classes() {
+        let slow = |t: &str| {
+            t.chars()
+                .filter(|&c| matches!(c, '0'..='9' | '\u{0660}'..='\u{0669}' | '\u{06F0}'..='\u{06F9}' | '\u{FF10}'..='\u{FF19}'))
+                .count()
+        };
+        for t in [
+            "",
+            "order 12345",
+            "کد ملی ۰۰۱۲۳۴۵۶۷۸ ٠١٢٣٤٥٦٧٨٩",
+            "电话１２３４５６７８９０ ＡＢＣ ｜ ｝ \u{FF1A}\u{FF0F}",
+            "\u{065A}\u{06FA}\u{06EF}\u{0659} ټ ۺ 好",
+        ] {
+            assert_eq!(super::digit_count(t), slow(t), "{t}");
+        }
+        for cp in 0x80..0x11000u32 {
+            if let Some(c) = char::from_u32(cp) {
+                let t = format!("a{c}{c}b");
+                assert_eq!(super::digit_count(&t), slow(&t), "U+{cp:04X}");
+            }
+        }
     }
 
     #[test]

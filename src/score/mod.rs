@@ -12,7 +12,7 @@ pub(crate) mod tests;
 
 use crate::matcher::{Hit, Scan};
 use crate::record::*;
-use crate::redact::redact;
+use crate::redact::{redact, redact_owned};
 use crate::rules::Pack;
 use crate::rules::model::Mode;
 use crate::rules::pack::{Cond, LeafId, LeafKind};
@@ -277,25 +277,30 @@ impl Ev<'_> {
         let e = floor_boundary(text, e);
         let matched = &text[s..e];
         // Snippet: up to SNIPPET_CONTEXT characters either side, whitespace runs folded.
-        let from = text[..s]
-            .char_indices()
-            .rev()
-            .nth(SNIPPET_CONTEXT - 1)
-            .map_or(0, |(i, _)| i);
-        let to = text[e..]
-            .char_indices()
-            .nth(SNIPPET_CONTEXT)
-            .map_or(text.len(), |(i, _)| e + i);
-        let raw = &text[from..to];
-        let mut snippet = String::with_capacity(raw.len());
-        for (i, w) in raw.split_whitespace().enumerate() {
-            if i > 0 {
-                snippet.push(' ');
-            }
-            snippet.push_str(w);
-        }
+        // When the bytes either side are ASCII, characters are bytes and no
+        // decoding is needed (most evidence; the loops below are the general case).
+        let before = &text.as_bytes()[s.saturating_sub(SNIPPET_CONTEXT)..s];
+        let from = if before.is_ascii() {
+            s - before.len()
+        } else {
+            text[..s]
+                .char_indices()
+                .rev()
+                .nth(SNIPPET_CONTEXT - 1)
+                .map_or(0, |(i, _)| i)
+        };
+        let after = &text.as_bytes()[e..(e + SNIPPET_CONTEXT).min(text.len())];
+        let to = if after.is_ascii() {
+            e + after.len()
+        } else {
+            text[e..]
+                .char_indices()
+                .nth(SNIPPET_CONTEXT)
+                .map_or(text.len(), |(i, _)| e + i)
+        };
+        let snippet = fold_whitespace(&text[from..to]);
         let (matched, snippet) = if self.opts.redact {
-            (redact(matched).into_owned(), redact(&snippet).into_owned())
+            (redact(matched).into_owned(), redact_owned(snippet))
         } else {
             (matched.to_string(), snippet)
         };
@@ -483,6 +488,60 @@ fn push_time(out: &mut String, ms: u64) {
     }
     out.push(':');
     two(out, s % 60);
+}
+
+/// `raw` with whitespace runs folded to one space and trimmed (the words of
+/// `split_whitespace` joined by spaces), copying runs of non-space bytes whole.
+///
+/// Only ASCII whitespace and characters starting with one of the lead bytes of
+/// a non-ASCII `White_Space` character (U+0085 and U+00A0 start with `C2`,
+/// U+1680 with `E1`, U+2000–U+205F with `E2`, U+3000 with `E3`) are decoded and
+/// tested; `SplitWhitespace` decodes and tests every character.
+fn fold_whitespace(raw: &str) -> String {
+    let b = raw.as_bytes();
+    // Usual case: nothing to fold.
+    let special = b.iter().fold(false, |acc, &c| {
+        acc | (c.wrapping_sub(b'\t') < 5) | (c == 0xC2) | (c.wrapping_sub(0xE1) < 3)
+    });
+    let double_space = b
+        .iter()
+        .zip(b.iter().skip(1))
+        .fold(false, |acc, (&x, &y)| acc | ((x == b' ') & (y == b' ')));
+    if !special && !double_space && b.first() != Some(&b' ') && b.last() != Some(&b' ') {
+        return raw.to_string();
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut push_word = |word: &str| {
+        if !word.is_empty() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+    };
+    let (mut i, mut word_start) = (0, 0);
+    while i < b.len() {
+        let c = b[i];
+        let space_len = match c {
+            b' ' | b'\t'..=b'\r' => 1,
+            // A lead byte, so `i` is a character boundary.
+            0xC2 | 0xE1..=0xE3 => raw[i..]
+                .chars()
+                .next()
+                .filter(|ch| ch.is_whitespace())
+                .map_or(0, char::len_utf8),
+            _ => 0,
+        };
+        if space_len > 0 {
+            push_word(&raw[word_start..i]);
+            i += space_len;
+            word_start = i;
+        } else {
+            i += 1;
+        }
+    }
+    push_word(&raw[word_start..]);
+    out
 }
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {

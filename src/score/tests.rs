@@ -653,5 +653,36 @@ fn fmt_time_matches_format() {
         u64::MAX,
     ] {
         assert_eq!(fmt_time(ms), slow(ms), "{ms}");
+
+fn fold_whitespace_is_split_whitespace_joined() {
+    let slow = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut cases: Vec<String> = [
+        "",
+        " ",
+        "plain words here",
+        " leading",
+        "trailing ",
+        "double  space",
+        "tab\there",
+        "line\r\nbreak",
+        "vt\u{0B}ff\u{0C}",
+        "好的，谢谢。 再见",
+        "سلام  خوبی",
+        "nbsp\u{00A0}here",
+        "ideographic\u{3000}space",
+        "£ sign ℃ degree",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for ws in [
+        '\u{85}', '\u{A0}', '\u{1680}', '\u{2000}', '\u{200A}', '\u{2028}', '\u{2029}', '\u{202F}',
+        '\u{205F}', '\u{3000}', '\u{1C}', '\u{1F}',
+    ] {
+        cases.push(format!("a{ws}b"));
+        cases.push(format!("{ws}a b{ws}"));
+    }
+    for t in &cases {
+        assert_eq!(fold_whitespace(t), slow(t), "{t:?}");
     }
 }
