@@ -653,7 +653,10 @@ fn fmt_time_matches_format() {
         u64::MAX,
     ] {
         assert_eq!(fmt_time(ms), slow(ms), "{ms}");
+    }
+}
 
+#[test]
 fn fold_whitespace_is_split_whitespace_joined() {
     let slow = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut cases: Vec<String> = [
