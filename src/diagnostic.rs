@@ -64,19 +64,12 @@ impl SourceMap {
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
         let text = self.text(file);
-        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let offset = text.floor_char_boundary(offset);
         let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
         let line = text[..offset].matches('\n').count() + 1;
         let col = text[line_start..offset].chars().count() + 1;
         (line, col)
     }
-}
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// Something wrong (or suspicious) in a user's file.
@@ -143,12 +136,12 @@ impl Diagnostic {
     pub fn render_full(&self, sources: &SourceMap) -> String {
         let mut out = self.render_concise(sources);
         let text = sources.text(self.loc.file);
-        let start = floor_char_boundary(text, self.loc.span.start.min(text.len()));
+        let start = text.floor_char_boundary(self.loc.span.start);
         let (line, _) = sources.line_col(self.loc.file, start);
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let src_line = text[line_start..line_end].trim_end_matches('\r');
-        let end = floor_char_boundary(text, self.loc.span.end.clamp(start, line_end));
+        let end = text.floor_char_boundary(self.loc.span.end.clamp(start, line_end));
         // Pad and underline by display width, so the caret stays under the span when the
         // line has wide (CJK) characters before or inside it.
         let width = text[start..end].width().max(1);

@@ -23,8 +23,7 @@ fn long_number() -> &'static Regex {
 
 /// Replace personal data in `text` (see the module docs).
 pub fn redact(text: &str) -> Cow<'_, str> {
-    let has_at = text.contains('@');
-    let has_digit_run = digit_count(text) >= 7;
+    let (has_at, has_digit_run) = candidates(text);
     if !has_at && !has_digit_run {
         return Cow::Borrowed(text);
     }
@@ -62,14 +61,22 @@ fn digit_count(text: &str) -> usize {
         .count()
 }
 
+/// Which of the two patterns can match at all: an `@` for e-mails, 7 digits for long
+/// numbers. Cheap tests that let most snippets skip the regexes; [`redact`] and
+/// [`spans`] share them so they always agree.
+fn candidates(text: &str) -> (bool, bool) {
+    (text.contains('@'), digit_count(text) >= 7)
+}
+
 /// Byte ranges of `text` that [`redact`] replaces (sorted, merged), so that callers who
 /// mark up a text (highlights) can keep each redacted run in one piece.
 pub fn spans(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut out: Vec<std::ops::Range<usize>> = Vec::new();
-    if text.contains('@') {
+    let (has_at, has_digit_run) = candidates(text);
+    if has_at {
         out.extend(email().find_iter(text).map(|m| m.range()));
     }
-    if text.chars().any(|c| c.is_numeric()) {
+    if has_digit_run {
         out.extend(long_number().find_iter(text).map(|m| m.range()));
     }
     out.sort_by_key(|r| (r.start, r.end));

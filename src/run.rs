@@ -152,6 +152,9 @@ pub struct UnitOut<T> {
 pub struct Batch<'o> {
     opts: &'o RunOptions,
     meta: MetadataTable,
+    /// The side metadata CSVs found among the inputs: the walk skips them (their
+    /// header was read once, by the discovery).
+    metadata_csvs: std::collections::HashSet<PathBuf>,
     pool: rayon::ThreadPool,
     /// Counts so far (metadata counts are filled by [`Batch::new`]).
     pub summary: Summary,
@@ -173,8 +176,9 @@ impl<'o> Batch<'o> {
             summary.metadata_files.push(p.display().to_string());
             meta.extend(t);
         }
-        for p in discover_metadata(&opts.inputs) {
-            match MetadataTable::load(&p) {
+        let discovered = discover_metadata(&opts.inputs);
+        for p in &discovered {
+            match MetadataTable::load(p) {
                 Ok(t) => {
                     summary.metadata_rows += t.len() as u64;
                     summary.metadata_files.push(p.display().to_string());
@@ -190,6 +194,7 @@ impl<'o> Batch<'o> {
         Ok(Batch {
             opts,
             meta,
+            metadata_csvs: discovered.into_iter().collect(),
             pool,
             summary,
         })
@@ -220,13 +225,14 @@ impl<'o> Batch<'o> {
         // (the writer) in order. Bounded channels keep at most a few chunks in memory.
         let (opts, meta, pool) = (self.opts, &self.meta, &self.pool);
         let inputs = self.opts.inputs.clone();
+        let metadata_csvs = &self.metadata_csvs;
         let (chunk_tx, chunk_rx) = std::sync::mpsc::sync_channel::<Vec<Unit>>(1);
         let (out_tx, out_rx) = std::sync::mpsc::sync_channel::<Vec<UnitOut<T>>>(1);
         let (init, work) = (&init, &work);
         let summary = &mut self.summary;
         std::thread::scope(|scope| {
             let reader = scope.spawn(move || {
-                let mut units = UnitIter::new(inputs);
+                let mut units = UnitIter::new(inputs, metadata_csvs);
                 loop {
                     let mut chunk = Vec::with_capacity(CHUNK_UNITS);
                     let mut bytes = 0usize;
@@ -603,18 +609,20 @@ fn is_jsonl(p: &Path) -> bool {
 }
 
 /// Lazily yields units: files in sorted walk order, JSON Lines records one by one.
-struct UnitIter {
+struct UnitIter<'m> {
     inputs: std::vec::IntoIter<PathBuf>,
+    metadata_csvs: &'m std::collections::HashSet<PathBuf>,
     walk: Option<walkdir::IntoIter>,
     lines: Option<(Arc<str>, Box<dyn BufRead + Send>, u64)>,
     skipped: u64,
     skipped_examples: Vec<String>,
 }
 
-impl UnitIter {
-    fn new(inputs: Vec<PathBuf>) -> Self {
+impl<'m> UnitIter<'m> {
+    fn new(inputs: Vec<PathBuf>, metadata_csvs: &'m std::collections::HashSet<PathBuf>) -> Self {
         UnitIter {
             inputs: inputs.into_iter(),
+            metadata_csvs,
             walk: None,
             lines: None,
             skipped: 0,
@@ -715,7 +723,7 @@ impl UnitIter {
     }
 }
 
-impl Iterator for UnitIter {
+impl Iterator for UnitIter<'_> {
     type Item = Unit;
 
     fn next(&mut self) -> Option<Unit> {
@@ -749,7 +757,7 @@ impl Iterator for UnitIter {
                             }
                             continue;
                         }
-                        if is_csv(p) && csv_is_metadata(p) {
+                        if self.metadata_csvs.contains(p) {
                             continue; // side metadata, loaded before the run
                         }
                         if let Some(u) = self.take_file(p.to_path_buf()) {

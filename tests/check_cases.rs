@@ -8,11 +8,9 @@
 //! and review the git diff.
 
 use assert_cmd::Command;
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use std::path::Path;
+mod common;
+use common::root;
 
 fn run_check(case: &str, format: &str) -> (String, i32) {
     let o = Command::cargo_bin("callscore")

@@ -4,32 +4,11 @@
 //! back as JSON. Fixtures live in `tests/fixtures/` (a small pack whose per-item results
 //! are known exactly, calls in several formats, broken inputs).
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fixture(p: &str) -> PathBuf {
-    root().join("tests/fixtures").join(p)
-}
-
-fn callscore() -> Command {
-    let mut c = Command::cargo_bin("callscore").expect("binary builds");
-    c.current_dir(root());
-    c
-}
-
-fn read_jsonl(p: &Path) -> Vec<Value> {
-    std::fs::read_to_string(p)
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
-        .collect()
-}
+mod common;
+use common::{callscore, fixture, read_jsonl, root};
 
 fn by_id(records: &[Value]) -> BTreeMap<String, &Value> {
     records

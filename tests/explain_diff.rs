@@ -7,21 +7,8 @@
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fixture(p: &str) -> PathBuf {
-    root().join("tests/fixtures").join(p)
-}
-
-fn callscore() -> Command {
-    let mut c = Command::cargo_bin("callscore").expect("binary builds");
-    c.current_dir(root());
-    c.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
-    c
-}
+mod common;
+use common::{callscore, fixture};
 
 /// Run; returns (exit code, stdout, stderr).
 fn output(c: &mut Command) -> (i32, String, String) {

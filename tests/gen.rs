@@ -2,28 +2,11 @@
 //! the generator's truth on every core item, driver and primary driver of every call;
 //! output is deterministic for a seed; the written packs (also scaled) check and test.
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn callscore() -> Command {
-    let mut c = Command::cargo_bin("callscore").expect("binary builds");
-    c.current_dir(root());
-    c
-}
-
-fn read_jsonl(p: &Path) -> Vec<Value> {
-    std::fs::read_to_string(p)
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
-        .collect()
-}
+mod common;
+use common::{callscore, read_jsonl};
 
 const ALL_FORMATS: &str = "native_jsonl,native_json,aws_transcribe,contact_lens,google_ccai,whisper,webvtt,srt,plain_text,chat_csv";
 

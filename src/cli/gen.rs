@@ -2,7 +2,8 @@
 //! pack the truth refers to. See [`crate::r#gen`].
 
 use super::Exit;
-use crate::r#gen::{GenFormat, GenOptions, Lang, default_truth_path, generate};
+use crate::r#gen::{GenOptions, Lang, default_truth_path, generate};
+use crate::transcript::Format;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -23,7 +24,7 @@ pub(crate) struct GenArgs {
     /// Formats, comma-separated: native_jsonl, native_json, aws_transcribe, contact_lens,
     /// google_ccai, whisper, webvtt, srt, plain_text, chat_csv.
     #[arg(long, default_value = "native_jsonl,native_json,aws_transcribe,contact_lens,google_ccai,whisper,webvtt,srt,plain_text,chat_csv", value_delimiter = ',', value_parser = parse_format)]
-    formats: Vec<GenFormat>,
+    formats: Vec<Format>,
     /// Also write the generator's rule pack (the truth is computed against it) here.
     #[arg(long)]
     rules_out: Option<PathBuf>,
@@ -45,9 +46,9 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
     Lang::parse(s).ok_or_else(|| format!("unknown language '{s}'; use en, zh or fa"))
 }
 
-fn parse_format(s: &str) -> Result<GenFormat, String> {
-    GenFormat::parse(s).ok_or_else(|| {
-        let names: Vec<&str> = GenFormat::ALL.iter().map(|f| f.name()).collect();
+fn parse_format(s: &str) -> Result<Format, String> {
+    Format::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
         format!("unknown format '{s}'; use one of {}", names.join(", "))
     })
 }

@@ -160,16 +160,8 @@ pub fn turn_views(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
     for (turn, range, leaf, phrase) in all {
         let t = turn as usize;
         let l = &pack.leaves[leaf as usize];
-        let counted = ctx.in_scope(l, t);
-        let why = (!counted).then(|| {
-            let sp = call.turns[t].speaker;
-            match l.speaker {
-                Some(s) if s != sp => {
-                    format!("said by the {}, not the {}", sp.as_str(), s.as_str())
-                }
-                _ => "outside the window".to_string(),
-            }
-        });
+        let why = ctx.out_of_scope(l, t);
+        let counted = why.is_none();
         let view = &mut views[t];
         let text = &call.turns[t].text;
         let idx = match view

@@ -29,6 +29,7 @@ pub mod script;
 pub mod truth;
 pub mod write;
 
+use crate::transcript::Format;
 use rayon::prelude::*;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -64,103 +65,52 @@ impl Lang {
     }
 }
 
-/// An output format of the generator (the input formats of callscore).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GenFormat {
-    /// Native JSON Lines, `--calls-per-file` calls per file.
-    NativeJsonl,
-    /// Native JSON, one call per file.
-    NativeJson,
-    /// Amazon Transcribe Call Analytics.
-    AwsTranscribe,
-    /// Amazon Connect Contact Lens.
-    ContactLens,
-    /// Google CCAI Insights.
-    GoogleCcai,
-    /// Whisper / WhisperX JSON.
-    Whisper,
-    /// WebVTT.
-    Webvtt,
-    /// SubRip.
-    Srt,
-    /// Plain text.
-    PlainText,
-    /// Chat CSV export, `--calls-per-file` conversations per file.
-    ChatCsv,
+/// What the generator needs to know about each input format it writes
+/// ([`Format`] itself is the reader's enum; the names are [`Format::as_str`]).
+pub(crate) trait GenFormat {
+    /// Short prefix of call ids.
+    fn short(self) -> &'static str;
+    /// File extension.
+    fn extension(self) -> &'static str;
+    /// Several calls per file.
+    fn grouped(self) -> bool;
+    /// Carries its own metadata (no sidecar row needed).
+    fn has_metadata(self) -> bool;
 }
 
-impl GenFormat {
-    /// All formats.
-    pub const ALL: [GenFormat; 10] = [
-        GenFormat::NativeJsonl,
-        GenFormat::NativeJson,
-        GenFormat::AwsTranscribe,
-        GenFormat::ContactLens,
-        GenFormat::GoogleCcai,
-        GenFormat::Whisper,
-        GenFormat::Webvtt,
-        GenFormat::Srt,
-        GenFormat::PlainText,
-        GenFormat::ChatCsv,
-    ];
-
-    /// Name as on the command line (and as `format` in calls.jsonl).
-    pub fn name(self) -> &'static str {
+impl GenFormat for Format {
+    fn short(self) -> &'static str {
         match self {
-            GenFormat::NativeJsonl => "native_jsonl",
-            GenFormat::NativeJson => "native_json",
-            GenFormat::AwsTranscribe => "aws_transcribe",
-            GenFormat::ContactLens => "contact_lens",
-            GenFormat::GoogleCcai => "google_ccai",
-            GenFormat::Whisper => "whisper",
-            GenFormat::Webvtt => "webvtt",
-            GenFormat::Srt => "srt",
-            GenFormat::PlainText => "plain_text",
-            GenFormat::ChatCsv => "chat_csv",
+            Format::NativeJsonl => "nl",
+            Format::NativeJson => "nj",
+            Format::AwsTranscribe => "aws",
+            Format::ContactLens => "cl",
+            Format::GoogleCcai => "ccai",
+            Format::Whisper => "wx",
+            Format::Webvtt => "vtt",
+            Format::Srt => "srt",
+            Format::PlainText => "txt",
+            Format::ChatCsv => "csv",
         }
     }
 
-    /// Short prefix of call ids.
-    pub(crate) fn short(self) -> &'static str {
+    fn extension(self) -> &'static str {
         match self {
-            GenFormat::NativeJsonl => "nl",
-            GenFormat::NativeJson => "nj",
-            GenFormat::AwsTranscribe => "aws",
-            GenFormat::ContactLens => "cl",
-            GenFormat::GoogleCcai => "ccai",
-            GenFormat::Whisper => "wx",
-            GenFormat::Webvtt => "vtt",
-            GenFormat::Srt => "srt",
-            GenFormat::PlainText => "txt",
-            GenFormat::ChatCsv => "csv",
-        }
-    }
-
-    /// File extension.
-    pub(crate) fn extension(self) -> &'static str {
-        match self {
-            GenFormat::NativeJsonl => "jsonl",
-            GenFormat::Webvtt => "vtt",
-            GenFormat::Srt => "srt",
-            GenFormat::PlainText => "txt",
-            GenFormat::ChatCsv => "csv",
+            Format::NativeJsonl => "jsonl",
+            Format::Webvtt => "vtt",
+            Format::Srt => "srt",
+            Format::PlainText => "txt",
+            Format::ChatCsv => "csv",
             _ => "json",
         }
     }
 
-    /// Several calls per file.
     fn grouped(self) -> bool {
-        matches!(self, GenFormat::NativeJsonl | GenFormat::ChatCsv)
+        matches!(self, Format::NativeJsonl | Format::ChatCsv)
     }
 
-    /// Carries its own metadata (no sidecar row needed).
     fn has_metadata(self) -> bool {
-        matches!(self, GenFormat::NativeJsonl | GenFormat::NativeJson)
-    }
-
-    /// Parse a format name.
-    pub fn parse(s: &str) -> Option<GenFormat> {
-        GenFormat::ALL.into_iter().find(|f| f.name() == s.trim())
+        matches!(self, Format::NativeJsonl | Format::NativeJson)
     }
 }
 
@@ -176,7 +126,7 @@ pub struct GenOptions {
     /// Languages (calls cycle through them).
     pub languages: Vec<Lang>,
     /// Formats (calls cycle through them).
-    pub formats: Vec<GenFormat>,
+    pub formats: Vec<Format>,
     /// Write the rule pack here.
     pub rules_out: Option<PathBuf>,
     /// Target number of phrases in the written pack.
@@ -348,7 +298,7 @@ pub fn generate(opts: &GenOptions) -> io::Result<GenSummary> {
                 truth: Vec::new(),
                 meta: Vec::new(),
             };
-            if opts.formats[u.f] == GenFormat::ChatCsv {
+            if opts.formats[u.f] == Format::ChatCsv {
                 o.data.extend_from_slice(write::CHAT_CSV_HEADER);
             }
             for _ in 0..u.count {
@@ -400,19 +350,19 @@ fn make_call(opts: &GenOptions, u: Unit, j: u64) -> CallOut {
         meta: Vec::new(),
     };
     match format {
-        GenFormat::NativeJsonl => {
+        Format::NativeJsonl => {
             write::native_line(&mut out.data, &c);
             out.data.push(b'\n');
         }
-        GenFormat::NativeJson => write::native_json(&mut out.data, &c),
-        GenFormat::AwsTranscribe => write::aws(&mut out.data, &c),
-        GenFormat::ContactLens => write::contact_lens(&mut out.data, &c),
-        GenFormat::GoogleCcai => write::ccai(&mut out.data, &c),
-        GenFormat::Whisper => write::whisper(&mut out.data, &c),
-        GenFormat::Webvtt => write::webvtt(&mut out.data, &c),
-        GenFormat::Srt => write::srt(&mut out.data, &c),
-        GenFormat::PlainText => write::plain(&mut out.data, &c),
-        GenFormat::ChatCsv => write::chat_csv_rows(&mut out.data, &c),
+        Format::NativeJson => write::native_json(&mut out.data, &c),
+        Format::AwsTranscribe => write::aws(&mut out.data, &c),
+        Format::ContactLens => write::contact_lens(&mut out.data, &c),
+        Format::GoogleCcai => write::ccai(&mut out.data, &c),
+        Format::Whisper => write::whisper(&mut out.data, &c),
+        Format::Webvtt => write::webvtt(&mut out.data, &c),
+        Format::Srt => write::srt(&mut out.data, &c),
+        Format::PlainText => write::plain(&mut out.data, &c),
+        Format::ChatCsv => write::chat_csv_rows(&mut out.data, &c),
     }
     if !format.has_metadata() {
         write::metadata_row(&mut out.meta, &c);
@@ -420,14 +370,14 @@ fn make_call(opts: &GenOptions, u: Unit, j: u64) -> CallOut {
     truth::truth_line(&mut out.truth, &c);
     if j == u.first {
         out.path = if format.grouped() {
-            let prefix = if format == GenFormat::ChatCsv {
+            let prefix = if format == Format::ChatCsv {
                 "chats"
             } else {
                 "part"
             };
             format!(
                 "{}/{prefix}-{:05}.{}",
-                format.name(),
+                format.as_str(),
                 u.first / opts.calls_per_file.max(1),
                 format.extension()
             )

@@ -39,6 +39,7 @@ use super::bank::{Bank, EN, FA, ZH};
 use super::pack::{CORE_ITEMS, DRIVERS, scale_capacity, scale_phrase};
 use super::rng::Rng;
 use super::{GenFormat, Lang};
+use crate::transcript::Format;
 use crate::transcript::estimated_duration_ms;
 
 /// The week the calls are spread over starts Monday 2026-11-02 00:00 UTC.
@@ -142,7 +143,7 @@ pub(crate) struct GenCall {
     pub index: u64,
     pub id: String,
     pub lang: Lang,
-    pub format: GenFormat,
+    pub format: Format,
     pub meta: Meta,
     pub turns: Vec<GTurn>,
     /// Per core item (order of [`CORE_ITEMS`]): result and how it was planted.
@@ -207,9 +208,9 @@ impl Builder<'_> {
 }
 
 /// Call id for index `i` of a format and language.
-pub(crate) fn call_id(i: u64, f: GenFormat, l: Lang, seed: u64) -> String {
+pub(crate) fn call_id(i: u64, f: Format, l: Lang, seed: u64) -> String {
     match f {
-        GenFormat::ContactLens => {
+        Format::ContactLens => {
             let a = super::rng::mix(seed ^ 0x5eed_c0de, i);
             let b = super::rng::mix(a, 7);
             format!(
@@ -264,7 +265,7 @@ fn choose(r: &mut Rng, p: f64, fails: &[V]) -> V {
 pub(crate) fn generate_call(
     seed: u64,
     i: u64,
-    format: GenFormat,
+    format: Format,
     lang: Lang,
     stride: u64,
     product_range: usize,
@@ -276,13 +277,13 @@ pub(crate) fn generate_call(
 
     // Channel from what the format can carry.
     let channel: &'static str = match format {
-        GenFormat::AwsTranscribe
-        | GenFormat::ContactLens
-        | GenFormat::Whisper
-        | GenFormat::Webvtt
-        | GenFormat::Srt => "voice",
-        GenFormat::ChatCsv => "chat",
-        GenFormat::GoogleCcai => {
+        Format::AwsTranscribe
+        | Format::ContactLens
+        | Format::Whisper
+        | Format::Webvtt
+        | Format::Srt => "voice",
+        Format::ChatCsv => "chat",
+        Format::GoogleCcai => {
             if r.chance(0.4) {
                 "voice"
             } else {

@@ -22,7 +22,7 @@ pub(crate) fn truth_line(out: &mut Vec<u8>, c: &GenCall) {
     out.extend_from_slice(b"{\"call_id\": ");
     json_str(out, &c.id);
     out.extend_from_slice(b", \"format\": \"");
-    out.extend_from_slice(c.format.name().as_bytes());
+    out.extend_from_slice(c.format.as_str().as_bytes());
     out.extend_from_slice(b"\", \"language\": \"");
     out.extend_from_slice(c.lang.code().as_bytes());
     out.extend_from_slice(b"\", \"channel\": \"");

@@ -8,6 +8,7 @@
 
 use super::script::{GTurn, GenCall};
 use super::{GenFormat, Lang};
+use crate::transcript::Format;
 use std::io::Write;
 
 /// JSON string literal (with quotes).
@@ -95,15 +96,15 @@ pub(crate) fn single_path(c: &GenCall, j: u64) -> String {
     let f = c.format;
     let shard = j / 1000;
     match f {
-        GenFormat::ContactLens => {
+        Format::ContactLens => {
             let (y, m, d, hh, mm, ss) = parts(c.meta.started);
             format!(
                 "{}/{shard:04}/{}_analysis_{y:04}-{m:02}-{d:02}T{hh:02}{mm:02}{ss:02}Z.json",
-                f.name(),
+                f.as_str(),
                 c.id
             )
         }
-        _ => format!("{}/{shard:04}/{}.{}", f.name(), c.id, f.extension()),
+        _ => format!("{}/{shard:04}/{}.{}", f.as_str(), c.id, f.extension()),
     }
 }
 

@@ -701,11 +701,7 @@ fn first_line(s: &str) -> &str {
 }
 
 fn closest<'a>(id: &str, known: &[&'a str]) -> Option<&'a str> {
-    let best = known
-        .iter()
-        .map(|k| (strsim::damerau_levenshtein(id, k), *k))
-        .min_by_key(|(d, k)| (*d, *k))?;
-    (best.0 <= (id.chars().count() / 3).max(2)).then_some(best.1)
+    super::load::closest_within(id, known, (id.chars().count() / 3).max(2))
 }
 
 /// A `RegexSet` of the pack's regexes with their look-around assertions (`\b`, `^`, `$`)

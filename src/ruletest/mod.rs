@@ -83,9 +83,7 @@ pub fn run_examples(pack: &Pack) -> Vec<ExampleResult> {
     let eval = |call: &Call, scan: &mut Scan, target: &dyn Fn(&EvalCtx) -> bool| {
         scan_call(pack, call, scan);
         let mut ctx = EvalCtx::new(pack, call, scan);
-        for &di in &pack.driver_order {
-            ctx.drivers[di as usize] = ctx.eval(&pack.drivers[di as usize].when).holds;
-        }
+        ctx.find_drivers();
         target(&ctx)
     };
     for (di, d) in pack.drivers.iter().enumerate() {

@@ -71,6 +71,19 @@ impl<'a> EvalCtx<'a> {
         }
     }
 
+    /// Find the call's drivers, in dependency order (a driver may require another), and
+    /// record which hold in [`EvalCtx::drivers`]. Returns each driver's outcome, indexed
+    /// in pack order.
+    pub fn find_drivers(&mut self) -> Vec<Outcome> {
+        let mut outcomes = vec![Outcome::default(); self.pack.drivers.len()];
+        for &di in &self.pack.driver_order {
+            let o = self.eval(&self.pack.drivers[di as usize].when);
+            self.drivers[di as usize] = o.holds;
+            outcomes[di as usize] = o;
+        }
+        outcomes
+    }
+
     /// Whether turn `t` is inside the leaf's scope.
     pub fn in_scope(&self, leaf: &Leaf, t: usize) -> bool {
         let turn = &self.call.turns[t];
@@ -82,6 +95,23 @@ impl<'a> EvalCtx<'a> {
         match leaf.window {
             None => true,
             Some(w) => self.in_window(w, t),
+        }
+    }
+
+    /// Why a hit in turn `t` does not count for `leaf`, or `None` when the turn is in
+    /// the leaf's scope. One wording for `closest` evidence and `explain`'s tags.
+    pub fn out_of_scope(&self, leaf: &Leaf, t: usize) -> Option<String> {
+        let said_by = self.call.turns[t].speaker;
+        match leaf.speaker {
+            Some(s) if s != said_by => Some(format!(
+                "said by the {}, not the {}",
+                said_by.as_str(),
+                s.as_str()
+            )),
+            _ if leaf.window.is_some_and(|w| !self.in_window(w, t)) => {
+                Some("outside the window".to_string())
+            }
+            _ => None,
         }
     }
 

@@ -51,17 +51,11 @@ pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
     // Drivers.
     let mut drivers = Drivers::default();
     let mut best: Option<(usize, u32, (u32, u32))> = None; // (driver, hits, first position)
-    // Evaluate in dependency order (a driver may require another), report in pack order.
-    let mut outcomes: Vec<Option<eval::Outcome>> = vec![None; pack.drivers.len()];
-    for &di in &pack.driver_order {
-        let o = ctx.eval(&pack.drivers[di as usize].when);
-        ctx.drivers[di as usize] = o.holds;
-        outcomes[di as usize] = Some(o);
-    }
-    for (di, d) in pack.drivers.iter().enumerate() {
-        let Some(o) = outcomes[di].take().filter(|o| o.holds) else {
+    // Found in dependency order, reported in pack order.
+    for (di, (d, o)) in pack.drivers.iter().zip(ctx.find_drivers()).enumerate() {
+        if !o.holds {
             continue;
-        };
+        }
         let hits = o.evidence.len().max(1) as u32;
         let first = o
             .evidence
@@ -273,8 +267,8 @@ impl Ev<'_> {
         let t = &self.call.turns[turn as usize];
         let text = t.text.as_str();
         let (s, e) = (start as usize, (end as usize).min(text.len()));
-        let s = floor_boundary(text, s.min(e));
-        let e = floor_boundary(text, e);
+        let s = text.floor_char_boundary(s.min(e));
+        let e = text.floor_char_boundary(e);
         let matched = &text[s..e];
         // Snippet: up to SNIPPET_CONTEXT characters either side, whitespace runs folded.
         // When the bytes either side are ASCII, characters are bytes and no
@@ -348,23 +342,14 @@ impl Ev<'_> {
         for leaf in leaves {
             let l = &self.pack.leaves[leaf as usize];
             for (i, h) in self.scan.leaf_hits[leaf as usize].iter().enumerate() {
-                let turn = &self.call.turns[h.turn as usize];
-                let why = if l.speaker.is_some_and(|s| s != turn.speaker) {
-                    format!(
-                        "said by the {}, not the {}",
-                        turn.speaker.as_str(),
-                        l.speaker.map_or("", Speaker::as_str)
-                    )
-                } else if l.window.is_some_and(|w| !ctx.in_window(w, h.turn as usize)) {
-                    "outside the window".to_string()
-                } else {
+                let why = ctx.out_of_scope(l, h.turn as usize).unwrap_or_else(|| {
                     let n = ctx.scoped_hits(leaf).count();
                     if l.kind != LeafKind::All && (n as u32) < l.min_count {
                         format!("said {n} time(s), {} needed", l.min_count)
                     } else {
                         "found, but the rest of the condition did not hold".to_string()
                     }
-                };
+                });
                 let r = HitRef {
                     leaf,
                     index: i as u32,
@@ -542,12 +527,4 @@ fn fold_whitespace(raw: &str) -> String {
     }
     push_word(&raw[word_start..]);
     out
-}
-
-fn floor_boundary(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }

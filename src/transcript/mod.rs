@@ -141,6 +141,25 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order of their names in the documentation.
+    pub const ALL: [Format; 10] = [
+        Format::NativeJsonl,
+        Format::NativeJson,
+        Format::AwsTranscribe,
+        Format::ContactLens,
+        Format::GoogleCcai,
+        Format::Whisper,
+        Format::Webvtt,
+        Format::Srt,
+        Format::PlainText,
+        Format::ChatCsv,
+    ];
+
+    /// The format with this [`Format::as_str`] name.
+    pub fn parse(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.as_str() == name.trim())
+    }
+
     /// Stable snake_case name used in outputs.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -4,6 +4,8 @@
 mod cond;
 mod value;
 
+pub(crate) use value::closest_within;
+
 use crate::diagnostic::{Diagnostic, Loc, SourceMap};
 use crate::rules::model::*;
 use crate::transcript::Speaker;
@@ -281,23 +283,7 @@ fn array_of_tables<'a, 'i>(
 }
 
 fn read_item(ctx: &mut Ctx, v: Value, index: usize) -> Option<RawItem> {
-    let Some(t) = Table::new(v, format!("item #{}", index + 1)) else {
-        type_error(
-            ctx,
-            v.span(),
-            &format!("item #{}", index + 1),
-            "a table",
-            v.get_ref(),
-        );
-        return None;
-    };
-    let id = t.str(ctx, "id", true)?;
-    let t = Table {
-        what: format!("item \"{}\"", id.value),
-        ..t
-    };
-    t.check_keys(ctx, ITEM_KEYS);
-    check_id_syntax(ctx, &id);
+    let (t, id) = open_entry(ctx, v, "item", index, ITEM_KEYS)?;
     let section = t.str(ctx, "section", true);
     let name = t.str(ctx, "name", false);
     let weight = match t.f64(ctx, "weight") {
@@ -369,23 +355,7 @@ fn read_item(ctx: &mut Ctx, v: Value, index: usize) -> Option<RawItem> {
 }
 
 fn read_driver(ctx: &mut Ctx, v: Value, index: usize) -> Option<RawDriver> {
-    let Some(t) = Table::new(v, format!("driver #{}", index + 1)) else {
-        type_error(
-            ctx,
-            v.span(),
-            &format!("driver #{}", index + 1),
-            "a table",
-            v.get_ref(),
-        );
-        return None;
-    };
-    let id = t.str(ctx, "id", true)?;
-    let t = Table {
-        what: format!("driver \"{}\"", id.value),
-        ..t
-    };
-    t.check_keys(ctx, DRIVER_KEYS);
-    check_id_syntax(ctx, &id);
+    let (t, id) = open_entry(ctx, v, "driver", index, DRIVER_KEYS)?;
     let department = t.str(ctx, "department", true);
     let name = t.str(ctx, "name", false);
     let cost = t.f64(ctx, "cost_per_hour");
@@ -403,6 +373,30 @@ fn read_driver(ctx: &mut Ctx, v: Value, index: usize) -> Option<RawDriver> {
         description,
         examples,
     })
+}
+
+/// The common start of an `[[item]]` / `[[driver]]` entry: it must be a table with an
+/// `id`; its keys are checked against `keys`, and messages name it by id from then on.
+fn open_entry<'a, 'i>(
+    ctx: &mut Ctx,
+    v: Value<'a, 'i>,
+    kind: &str,
+    index: usize,
+    keys: &[&str],
+) -> Option<(Table<'a, 'i>, Located<String>)> {
+    let what = format!("{kind} #{}", index + 1);
+    let Some(t) = Table::new(v, what.clone()) else {
+        type_error(ctx, v.span(), &what, "a table", v.get_ref());
+        return None;
+    };
+    let id = t.str(ctx, "id", true)?;
+    let t = Table {
+        what: format!("{kind} \"{}\"", id.value),
+        ..t
+    };
+    t.check_keys(ctx, keys);
+    check_id_syntax(ctx, &id);
+    Some((t, id))
 }
 
 fn check_id_syntax(ctx: &mut Ctx, id: &Located<String>) {

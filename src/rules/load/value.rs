@@ -243,11 +243,20 @@ pub(crate) fn as_str_list(ctx: &mut Ctx, v: Value, what: &str) -> Option<Vec<Loc
 
 /// The closest allowed key within a small edit distance, if any.
 pub(crate) fn did_you_mean<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
-    let best = allowed
+    closest_within(key, allowed, (key.chars().count() / 3).max(1) + 1)
+}
+
+/// The candidate nearest to `word` by edit distance (ties: alphabetical), if at most
+/// `limit` edits away. Shared by unknown keys here and unknown ids in the compiler.
+pub(crate) fn closest_within<'a>(
+    word: &str,
+    candidates: &[&'a str],
+    limit: usize,
+) -> Option<&'a str> {
+    let best = candidates
         .iter()
-        .map(|a| (strsim::damerau_levenshtein(key, a), *a))
-        .min_by_key(|(d, a)| (*d, *a))?;
-    let limit = (key.chars().count() / 3).max(1) + 1;
+        .map(|c| (strsim::damerau_levenshtein(word, c), *c))
+        .min_by_key(|(d, c)| (*d, *c))?;
     (best.0 <= limit).then_some(best.1)
 }
 

@@ -45,16 +45,16 @@ pub(super) fn read_json(ctx: &Ctx, v: &Value) -> Vec<Result<Call, ReadError>> {
 
 /// Read one JSON Lines record.
 pub(super) fn read_line(source: &str, line_no: u64, line: &str) -> Result<Call, ReadError> {
+    let line = line.trim_start_matches('\u{feff}');
+    if let Some(call) = fast::read_line(source, line_no, line) {
+        return call;
+    }
     let opts = ReadOptions::default();
     let ctx = Ctx {
         source,
         stem: super::stem_of(std::path::Path::new(source)),
         opts: &opts,
     };
-    let line = line.trim_start_matches('\u{feff}');
-    if let Some(call) = fast::read_line(source, &ctx.stem, line_no, line) {
-        return call;
-    }
     read_line_general(&ctx, line_no, line)
 }
 
@@ -190,7 +190,6 @@ mod fast {
     /// `None`: not in the canonical shape; use the general reader.
     pub(super) fn read_line(
         source: &str,
-        stem: &str,
         line_no: u64,
         line: &str,
     ) -> Option<Result<Call, ReadError>> {
@@ -225,7 +224,16 @@ mod fast {
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map_or_else(|| format!("{stem}#{line_no}"), str::to_string);
+            .map_or_else(
+                // Same fallback id as the general reader: only built when needed.
+                || {
+                    format!(
+                        "{}#{line_no}",
+                        super::super::stem_of(std::path::Path::new(source))
+                    )
+                },
+                str::to_string,
+            );
         let call = Call {
             call_id,
             source: source.to_string(),
@@ -458,7 +466,7 @@ mod tests {
                 if line.trim().is_empty() {
                     continue;
                 }
-                if let Some(fast) = fast::read_line(file, &ctx.stem, n, line) {
+                if let Some(fast) = fast::read_line(file, n, line) {
                     assert_eq!(fast, read_line_general(&ctx, n, line), "{file}:{n}");
                     taken += 1;
                 }
@@ -473,7 +481,7 @@ mod tests {
             r#"{"call_id":"a","metadata":{"region":"EMEA"},"turns":[{"speaker":"agent","text":"hi"}]}"#,
             r#"{"call_id":7,"turns":[{"speaker":"agent","text":"hi"}]}"#,
         ] {
-            assert!(fast::read_line("s", "s", 1, line).is_none(), "{line}");
+            assert!(fast::read_line("s", 1, line).is_none(), "{line}");
             assert!(read_line("s", 1, line).is_ok(), "{line}");
         }
     }

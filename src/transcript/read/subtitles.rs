@@ -60,6 +60,18 @@ fn strip_tags(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// A block without a timing line is stray text: keep it with the previous cue rather
+/// than lose words (both VTT and SRT exports have it).
+fn append_stray(cues: &mut [Cue], lines: &[&str]) {
+    if let Some(prev) = cues.last_mut() {
+        let extra = strip_tags(&lines.join(" "));
+        prev.text.push(' ');
+        prev.text.push_str(extra.trim());
+        prev.raw.push(' ');
+        prev.raw.push_str(extra.trim());
+    }
+}
+
 /// Blocks of non-blank lines: (1-based line of the first, lines).
 fn blocks(text: &str) -> Vec<(u64, Vec<&str>)> {
     let mut out: Vec<(u64, Vec<&str>)> = Vec::new();
@@ -170,14 +182,7 @@ pub(super) fn read_vtt(ctx: &Ctx, text: &str) -> Result<Call, ReadError> {
             continue;
         }
         let Some(ti) = lines.iter().take(2).position(|l| l.contains("-->")) else {
-            // Stray text: keep it with the previous cue rather than lose words.
-            if let Some(prev) = cues.last_mut() {
-                let extra = strip_tags(&lines.join(" "));
-                prev.text.push(' ');
-                prev.text.push_str(extra.trim());
-                prev.raw.push(' ');
-                prev.raw.push_str(extra.trim());
-            }
+            append_stray(&mut cues, &lines);
             continue;
         };
         let tline = first + ti as u64;
@@ -209,13 +214,7 @@ pub(super) fn read_srt(ctx: &Ctx, text: &str) -> Result<Call, ReadError> {
     let mut cues: Vec<Cue> = Vec::new();
     for (first, lines) in blocks(text) {
         let Some(ti) = lines.iter().take(2).position(|l| l.contains("-->")) else {
-            if let Some(prev) = cues.last_mut() {
-                let extra = strip_tags(&lines.join(" "));
-                prev.text.push(' ');
-                prev.text.push_str(extra.trim());
-                prev.raw.push(' ');
-                prev.raw.push_str(extra.trim());
-            }
+            append_stray(&mut cues, &lines);
             continue;
         };
         let tline = first + ti as u64;
