@@ -10,6 +10,9 @@
 //! 3. The chunk's formatted records are written in order by this thread, then the next
 //!    chunk is taken. Output bytes therefore do not depend on `--threads`.
 //!
+//! With one thread (`--threads 1`) the same steps run one after another on the calling
+//! thread, so the run uses one core.
+//!
 //! A file that cannot be read becomes an error record and the run goes on; a panic while
 //! scoring one input is caught and recorded the same way (it is still a bug to fix).
 
@@ -96,6 +99,21 @@ pub struct Summary {
     pub metadata_rows: u64,
     /// Bytes of input read.
     pub bytes_read: u64,
+}
+
+impl Summary {
+    /// Count one input's outcome.
+    fn count<T>(&mut self, o: &UnitOut<T>) {
+        self.inputs_found += 1;
+        self.bytes_read += o.bytes;
+        if o.errors.is_empty() {
+            self.inputs_scored += 1;
+        } else {
+            self.inputs_errored += 1;
+        }
+        self.calls_scored += o.calls.len() as u64;
+        self.errors += o.errors.len() as u64;
+    }
 }
 
 /// Why a run could not be done at all.
@@ -220,6 +238,9 @@ impl<'o> Batch<'o> {
     where
         T: Send,
     {
+        if self.threads() == 1 {
+            return self.for_each_inline(init, work, sink);
+        }
         // Three stages overlap: a reader thread cuts the inputs into chunks, a scoring
         // thread runs each chunk on the pool, and this thread hands results to `sink`
         // (the writer) in order. Bounded channels keep at most a few chunks in memory.
@@ -271,15 +292,7 @@ impl<'o> Batch<'o> {
             let mut result = Ok(());
             'chunks: for outs in out_rx.iter() {
                 for o in outs {
-                    summary.inputs_found += 1;
-                    summary.bytes_read += o.bytes;
-                    if o.errors.is_empty() {
-                        summary.inputs_scored += 1;
-                    } else {
-                        summary.inputs_errored += 1;
-                    }
-                    summary.calls_scored += o.calls.len() as u64;
-                    summary.errors += o.errors.len() as u64;
+                    summary.count(&o);
                     if let Err(e) = sink(summary, o) {
                         result = Err(e);
                         break 'chunks;
@@ -293,6 +306,32 @@ impl<'o> Batch<'o> {
             }
             result
         })
+    }
+
+    /// `--threads 1`: read, score and write on this thread alone, so one thread means one
+    /// core (the pipelined path adds a reader and a writer thread on top of the workers).
+    fn for_each_inline<S, T, E>(
+        &mut self,
+        init: impl Fn() -> S,
+        work: impl Fn(&mut S, &Call) -> T,
+        mut sink: impl FnMut(&mut Summary, UnitOut<T>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut units = UnitIter::new(self.opts.inputs.clone(), &self.metadata_csvs);
+        let mut state = init();
+        let mut result = Ok(());
+        for unit in units.by_ref() {
+            let o = process_unit(self.opts, &self.meta, &mut state, &init, &work, unit);
+            self.summary.count(&o);
+            if let Err(e) = sink(&mut self.summary, o) {
+                result = Err(e);
+                break;
+            }
+        }
+        self.summary.files_skipped += units.skipped;
+        self.summary
+            .skipped_examples
+            .append(&mut units.skipped_examples);
+        result
     }
 }
 
@@ -384,8 +423,8 @@ fn process_unit<S, T>(
     opts: &RunOptions,
     meta: &MetadataTable,
     state: &mut S,
-    init: &(impl Fn() -> S + Sync),
-    work: &(impl Fn(&mut S, &Call) -> T + Sync),
+    init: &impl Fn() -> S,
+    work: &impl Fn(&mut S, &Call) -> T,
     unit: Unit,
 ) -> UnitOut<T> {
     let label = match &unit {

@@ -19,7 +19,8 @@ pub(crate) struct RunArgs {
     /// Output folder (calls.jsonl, calls.csv, errors.jsonl, summary.json), or `-` for stdout.
     #[arg(long, default_value = "out")]
     out: PathBuf,
-    /// Worker threads (default: all cores).
+    /// Cores to use (default: all). With 1, reading, scoring and writing run on one
+    /// thread; with more, that many scoring workers plus a reader and a writer thread.
     #[arg(long, default_value_t = 0)]
     threads: usize,
     /// Side CSV of metadata joined on call_id (repeatable). CSVs with a call_id column
