@@ -16,6 +16,8 @@ SCALE_MB=${SCALE_MB:-}
 WORK=${WORK:-$(mktemp -d /tmp/callscore-bench.XXXXXX)}
 STAMP="$(date +%Y-%m-%d)-$(hostname -s)"
 RECORD="benches/runs/$STAMP"
+# A second run on the same day and host gets its own folder (-2, -3, …).
+n=2; while [ -e "$RECORD" ]; do RECORD="benches/runs/$STAMP-$n"; n=$((n + 1)); done
 mkdir -p "$RECORD"
 
 command -v rg >/dev/null 2>&1 || cargo install ripgrep --locked
