@@ -24,6 +24,7 @@ use crate::transcript::Call;
 use crate::transcript::read::{self, MetadataTable, ReadError, ReadOptions};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 mod inputs;
@@ -412,10 +413,12 @@ fn process_unit<S, T>(
     work: &impl Fn(&mut S, &Call) -> T,
     unit: Unit,
 ) -> UnitOut<T> {
-    let label = match &unit {
-        Unit::File(p) => p.display().to_string(),
-        Unit::Line { source, line, .. } => format!("{source}:{line}"),
-        Unit::Error(e) => e.source.clone(),
+    // Keep where the unit came from without formatting it: the label is only needed
+    // if scoring panics, and a JSON Lines run has one unit per record.
+    let origin = match &unit {
+        Unit::File(p) => Origin::File(p.clone()),
+        Unit::Line { source, line, .. } => Origin::Line(source.clone(), *line),
+        Unit::Error(e) => Origin::Named(e.source.clone()),
     };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         read_and_work(opts, meta, state, work, unit)
@@ -430,7 +433,7 @@ fn process_unit<S, T>(
                 .unwrap_or_else(|| "unknown panic".into());
             *state = init();
             let e = ReadError {
-                source: label,
+                source: origin.label(),
                 line: None,
                 call_id: None,
                 reason: format!("internal error while scoring (a bug in callscore): {msg}"),
@@ -441,6 +444,24 @@ fn process_unit<S, T>(
                 errors: vec![e],
                 bytes: 0,
             }
+        }
+    }
+}
+
+/// The input a unit was cut from, for the error of a caught panic.
+enum Origin {
+    File(PathBuf),
+    Line(Arc<str>, u64),
+    Named(String),
+}
+
+impl Origin {
+    /// `path`, or `path:line` for a JSON Lines record.
+    fn label(self) -> String {
+        match self {
+            Origin::File(p) => p.display().to_string(),
+            Origin::Line(source, line) => format!("{source}:{line}"),
+            Origin::Named(s) => s,
         }
     }
 }

@@ -14,7 +14,7 @@
 //! `drivers` are in pack order, like `drivers.matched` in calls.jsonl.
 
 use super::pack::{CORE_ITEMS, DRIVERS};
-use super::script::GenCall;
+use super::script::{GenCall, Res, V};
 use super::write::json_str;
 
 /// Append the truth line of `c` (with newline).
@@ -27,18 +27,9 @@ pub(crate) fn truth_line(out: &mut Vec<u8>, c: &GenCall) {
     out.extend_from_slice(c.lang.code().as_bytes());
     out.extend_from_slice(b"\", \"channel\": \"");
     out.extend_from_slice(c.meta.channel.as_bytes());
-    out.extend_from_slice(b"\", \"items\": {");
-    for (k, (id, (res, _))) in CORE_ITEMS.iter().zip(&c.items).enumerate() {
-        if k > 0 {
-            out.extend_from_slice(b", ");
-        }
-        out.push(b'"');
-        out.extend_from_slice(id.as_bytes());
-        out.extend_from_slice(b"\": \"");
-        out.extend_from_slice(res.as_str().as_bytes());
-        out.push(b'"');
-    }
-    out.extend_from_slice(b"}, \"drivers\": [");
+    out.extend_from_slice(b"\", \"items\": ");
+    item_map(out, c, |(res, _)| res.as_str());
+    out.extend_from_slice(b", \"drivers\": [");
     for (k, &d) in c.drivers.iter().enumerate() {
         if k > 0 {
             out.extend_from_slice(b", ");
@@ -50,16 +41,24 @@ pub(crate) fn truth_line(out: &mut Vec<u8>, c: &GenCall) {
         Some(p) => json_str(out, DRIVERS[p].id),
         None => out.extend_from_slice(b"null"),
     }
-    out.extend_from_slice(b", \"planted\": {");
-    for (k, (id, (_, v))) in CORE_ITEMS.iter().zip(&c.items).enumerate() {
+    out.extend_from_slice(b", \"planted\": ");
+    item_map(out, c, |(_, v)| v.name());
+    out.extend_from_slice(b"}\n");
+}
+
+/// `{"item": "value", ...}` over the core items of `c` (ids and values are plain ASCII
+/// identifiers, so they need no escaping).
+fn item_map(out: &mut Vec<u8>, c: &GenCall, value: impl Fn(&(Res, V)) -> &'static str) {
+    out.push(b'{');
+    for (k, (id, item)) in CORE_ITEMS.iter().zip(&c.items).enumerate() {
         if k > 0 {
             out.extend_from_slice(b", ");
         }
         out.push(b'"');
         out.extend_from_slice(id.as_bytes());
         out.extend_from_slice(b"\": \"");
-        out.extend_from_slice(v.name().as_bytes());
+        out.extend_from_slice(value(item).as_bytes());
         out.push(b'"');
     }
-    out.extend_from_slice(b"}}\n");
+    out.push(b'}');
 }

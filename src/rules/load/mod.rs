@@ -497,6 +497,76 @@ fn read_examples(ctx: &mut Ctx, t: &Table) -> Vec<Example> {
     out
 }
 
+/// A lexicon table of `phrase = number` with the number's allowed range.
+struct WeightTable {
+    key: &'static str,
+    header: &'static str,
+    expected: &'static str,
+    what: &'static str,
+    unit: &'static str,
+    range: std::ops::RangeInclusive<f64>,
+    help: &'static str,
+}
+
+/// Read `spec.key` of a lexicon (`intensifiers`, `terms`): every entry whose number is a
+/// float in range; the others become diagnostics.
+fn read_weights(ctx: &mut Ctx, t: &Table, spec: WeightTable) -> Vec<(Located<String>, f64)> {
+    let mut out = Vec::new();
+    let Some(v) = t.get(spec.key) else {
+        return out;
+    };
+    let Some(table) = Table::new(v, spec.header) else {
+        type_error(
+            ctx,
+            v.span(),
+            &format!("'{}'", spec.key),
+            spec.expected,
+            v.get_ref(),
+        );
+        return out;
+    };
+    for (k, val) in table.table.iter() {
+        let what = format!("{} '{}'", spec.what, k.get_ref());
+        let Some(n) = as_f64(ctx, val, &what) else {
+            continue;
+        };
+        if !spec.range.contains(&n.value) {
+            ctx.push(
+                Diagnostic::error(
+                    "out-of-range",
+                    n.loc.clone(),
+                    format!(
+                        "{what}: {} {} is outside {}",
+                        spec.unit,
+                        n.value,
+                        range_text(&spec.range)
+                    ),
+                )
+                .with_help(spec.help),
+            );
+            continue;
+        }
+        let value = k.get_ref().to_string();
+        out.push((
+            Located {
+                value,
+                loc: ctx.loc(k.span()),
+            },
+            n.value,
+        ));
+    }
+    out
+}
+
+/// `0…4`, `−4…+4`: how the ranges were always written in messages.
+fn range_text(r: &std::ops::RangeInclusive<f64>) -> String {
+    if *r.start() < 0.0 {
+        format!("−{}…+{}", -r.start(), r.end())
+    } else {
+        format!("{}…{}", r.start(), r.end())
+    }
+}
+
 fn read_lexicon(
     ctx: &mut Ctx,
     v: Value,
@@ -519,69 +589,32 @@ fn read_lexicon(
         contrast: t.str_list(ctx, "contrast").unwrap_or_default(),
         ..Default::default()
     };
-    if let Some(iv) = t.get("intensifiers") {
-        if let Some(it) = Table::new(iv, "[lexicon.intensifiers]") {
-            for (k, val) in it.table.iter() {
-                let what = format!("intensifier '{}'", k.get_ref());
-                if let Some(n) = as_f64(ctx, val, &what) {
-                    if !(0.0..=4.0).contains(&n.value) {
-                        ctx.push(
-                            Diagnostic::error(
-                                "out-of-range",
-                                n.loc.clone(),
-                                format!("{what}: multiplier {} is outside 0…4", n.value),
-                            )
-                            .with_help("use e.g. 1.5 to strengthen, 0.7 to soften"),
-                        );
-                        continue;
-                    }
-                    lex.intensifiers.push((
-                        Located {
-                            value: k.get_ref().to_string(),
-                            loc: ctx.loc(k.span()),
-                        },
-                        n.value,
-                    ));
-                }
-            }
-        } else {
-            type_error(
-                ctx,
-                iv.span(),
-                "'intensifiers'",
-                "a table { word = multiplier }",
-                iv.get_ref(),
-            );
-        }
-    }
-    if let Some(tv) = t.get("terms") {
-        if let Some(tt) = Table::new(tv, "[lexicon.terms]") {
-            for (k, val) in tt.table.iter() {
-                let what = format!("term '{}'", k.get_ref());
-                if let Some(n) = as_f64(ctx, val, &what) {
-                    if !(-4.0..=4.0).contains(&n.value) {
-                        ctx.push(Diagnostic::error("out-of-range", n.loc.clone(), format!("{what}: weight {} is outside −4…+4", n.value)).with_help("sentiment weights run from -4 (very negative) to 4 (very positive)"));
-                        continue;
-                    }
-                    lex.terms.push((
-                        Located {
-                            value: k.get_ref().to_string(),
-                            loc: ctx.loc(k.span()),
-                        },
-                        n.value,
-                    ));
-                }
-            }
-        } else {
-            type_error(
-                ctx,
-                tv.span(),
-                "'terms'",
-                "a table { \"term\" = weight }",
-                tv.get_ref(),
-            );
-        }
-    }
+    lex.intensifiers = read_weights(
+        ctx,
+        &t,
+        WeightTable {
+            key: "intensifiers",
+            header: "[lexicon.intensifiers]",
+            expected: "a table { word = multiplier }",
+            what: "intensifier",
+            unit: "multiplier",
+            range: 0.0..=4.0,
+            help: "use e.g. 1.5 to strengthen, 0.7 to soften",
+        },
+    );
+    lex.terms = read_weights(
+        ctx,
+        &t,
+        WeightTable {
+            key: "terms",
+            header: "[lexicon.terms]",
+            expected: "a table { \"term\" = weight }",
+            what: "term",
+            unit: "weight",
+            range: -4.0..=4.0,
+            help: "sentiment weights run from -4 (very negative) to 4 (very positive)",
+        },
+    );
     if let Some(ev) = t.get("external") {
         let base = sources.path(ctx.file).parent().unwrap_or(dir).to_path_buf();
         let entries: Vec<Value> = match ev.get_ref() {

@@ -273,7 +273,7 @@ pub(super) fn read(ctx: &Ctx, text: &str) -> Vec<Result<Call, ReadError>> {
 mod tests {
     use super::*;
     use crate::transcript::Speaker;
-    use crate::transcript::read::tests::{read_fixture, read_text};
+    use crate::transcript::read::tests::{read_fixture, read_text, summary};
 
     #[test]
     fn multi_conversation_export() {
@@ -285,19 +285,7 @@ mod tests {
         assert_eq!(a.format, Format::ChatCsv);
         assert_eq!(a.metadata.channel.as_deref(), Some("chat"));
         assert_eq!(a.metadata.agent.as_deref(), Some("sarah.k"));
-        let got: Vec<_> = a
-            .turns
-            .iter()
-            .map(|t| {
-                (
-                    t.speaker,
-                    t.label.as_deref(),
-                    t.start_ms,
-                    t.text.as_str(),
-                    t.line,
-                )
-            })
-            .collect();
+        let got = summary(a);
         assert_eq!(
             got,
             vec![

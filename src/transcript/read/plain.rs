@@ -299,24 +299,7 @@ pub(super) fn read(ctx: &Ctx, text: &str) -> Result<Call, ReadError> {
 mod tests {
     use super::*;
     use crate::transcript::Speaker;
-    use crate::transcript::read::tests::{read_fixture, read_text};
-
-    type Summary<'a> = (Speaker, Option<&'a str>, Option<u64>, &'a str, Option<u32>);
-
-    fn summary(c: &Call) -> Vec<Summary<'_>> {
-        c.turns
-            .iter()
-            .map(|t| {
-                (
-                    t.speaker,
-                    t.label.as_deref(),
-                    t.start_ms,
-                    t.text.as_str(),
-                    t.line,
-                )
-            })
-            .collect()
-    }
+    use crate::transcript::read::tests::{read_fixture, read_text, summary};
 
     #[test]
     fn english_with_header_and_continuation() {

@@ -31,6 +31,25 @@ pub(crate) fn read_text(name: &str, text: &str) -> (Vec<Call>, Vec<ReadError>) {
     read_document(name, Path::new(name), text, &ReadOptions::default())
 }
 
+/// One turn as a tuple a test can compare whole: speaker, label, start, text, source line.
+pub(crate) type TurnSummary<'a> = (Speaker, Option<&'a str>, Option<u64>, &'a str, Option<u32>);
+
+/// Every turn of `c` as a [`TurnSummary`].
+pub(crate) fn summary(c: &Call) -> Vec<TurnSummary<'_>> {
+    c.turns
+        .iter()
+        .map(|t| {
+            (
+                t.speaker,
+                t.label.as_deref(),
+                t.start_ms,
+                t.text.as_str(),
+                t.line,
+            )
+        })
+        .collect()
+}
+
 fn speakers_and_text(c: &Call) -> Vec<(Speaker, String)> {
     c.turns
         .iter()
