@@ -14,7 +14,7 @@ use callscore::matcher::{Scan, scan_call};
 use callscore::normalize::{Normalized, normalize_into};
 use callscore::rules::{Pack, load_pack, load_pack_str};
 use callscore::score::{ScoreOptions, score_call};
-use callscore::sink::format_record;
+use callscore::sink::Formatter;
 use callscore::transcript::Call;
 use callscore::transcript::read::read_native_line;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -152,10 +152,11 @@ fn benches(c: &mut Criterion) {
             score_call(&pack, call, &scan, ScoreOptions::default())
         })
         .collect();
+    let formatter = Formatter::new(&pack, "bench");
     g.bench_function("format", |b| {
         b.iter(|| {
             for r in &records {
-                black_box(format_record(&pack, r));
+                black_box(formatter.record(r));
             }
         })
     });

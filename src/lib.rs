@@ -24,4 +24,5 @@ pub mod ruletest;
 pub mod run;
 pub mod score;
 pub mod sink;
+pub mod summary;
 pub mod transcript;

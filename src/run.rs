@@ -19,7 +19,8 @@
 use crate::matcher::{Scan, scan_call};
 use crate::rules::Pack;
 use crate::score::{ScoreOptions, score_call};
-use crate::sink::{Output, format_error, format_record};
+use crate::sink::{Output, OutputError, RunStamp};
+use crate::summary::{PackStats, RunSummary};
 use crate::transcript::Call;
 use crate::transcript::read::{self, MetadataTable, ReadError, ReadOptions};
 use rayon::prelude::*;
@@ -55,6 +56,8 @@ pub struct RunOptions {
     pub progress: bool,
     /// Print at most this many per-input errors on stderr (all go to errors.jsonl).
     pub max_stderr_errors: usize,
+    /// The run's id (`--run-id`); generated from the start time when `None`.
+    pub run_id: Option<String>,
 }
 
 impl Default for RunOptions {
@@ -69,12 +72,13 @@ impl Default for RunOptions {
             max_file_bytes: 512 << 20,
             progress: true,
             max_stderr_errors: 20,
+            run_id: None,
         }
     }
 }
 
 /// Counts of a finished run.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Summary {
     /// Inputs found: transcript files plus JSON Lines records.
     pub inputs_found: u64,
@@ -122,7 +126,22 @@ pub enum RunError {
         /// Where.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        source: OutputError,
+    },
+    /// The reader of `--out -` closed stdout: a normal end, nothing more to do.
+    #[error("stdout was closed by its reader")]
+    Closed,
+    /// No transcript was found; the previous outputs are left as they were.
+    #[error(
+        "no transcript found in {inputs}{skipped}; the outputs in {out} were left as they were"
+    )]
+    NoInputs {
+        /// The inputs given.
+        inputs: String,
+        /// What was skipped, if anything.
+        skipped: String,
+        /// The output folder.
+        out: String,
     },
     /// An input path does not exist.
     #[error("input {0} does not exist")]
@@ -321,86 +340,125 @@ impl<'o> Batch<'o> {
     }
 }
 
-/// Run the batch and write outputs. Returns the summary (also written to summary.json).
-pub fn run(pack: &Pack, opts: &RunOptions) -> Result<Summary, RunError> {
+/// What a run tells the program that started it while it works. The library never
+/// prints: the CLI shows a progress bar and the first errors on stderr, a service could
+/// log them. Every method has a do-nothing default.
+pub trait RunObserver {
+    /// The run starts.
+    fn started(&mut self, _stamp: &RunStamp) {}
+    /// An input was handled (called in input order, after its records were written).
+    fn progress(&mut self, _counts: &Summary) {}
+    /// An input (or part of one) could not be read; it is also in `errors.jsonl`.
+    fn input_error(&mut self, _error: &crate::transcript::read::ReadError) {}
+    /// Something the operator should know that is not an input error.
+    fn warning(&mut self, _message: &str) {}
+}
+
+/// An observer that ignores everything (tests, embedding).
+pub struct Silent;
+
+impl RunObserver for Silent {}
+
+/// Run the batch and write outputs, published together at the end. Returns the summary
+/// (also written to summary.json). Finding no transcript at all is an error that leaves
+/// the previous outputs alone.
+pub fn run(
+    pack: &Pack,
+    opts: &RunOptions,
+    observer: &mut dyn RunObserver,
+) -> Result<RunSummary, RunError> {
     let started = Instant::now();
+    let stamp = RunStamp::new(opts.run_id.clone());
     let mut batch = Batch::new(opts)?;
-    let mut output = Output::open(&opts.out, pack).map_err(|e| RunError::Output {
+    let out_err = |source| RunError::Output {
         path: opts.out.clone(),
-        source: e,
-    })?;
-    let progress = progress_bar(opts.progress);
-    let mut stderr_errors = 0usize;
-    let out_err = |e| RunError::Output {
-        path: opts.out.clone(),
-        source: e,
+        source,
     };
-    batch.for_each(
+    let (mut output, formatter) = Output::open(&opts.out, pack, &stamp).map_err(out_err)?;
+    observer.started(&stamp);
+    let formatter = &formatter;
+    let result = batch.for_each(
         || Scan::new(pack),
         |scan, call| {
             scan_call(pack, call, scan);
             let record = score_call(pack, call, scan, opts.score);
-            format_record(pack, &record)
+            formatter.record(&record)
         },
         |summary, o| {
             for f in &o.calls {
-                output.call(f).map_err(out_err)?;
+                output.call(f)?;
             }
             for e in &o.errors {
-                output.error(&format_error(e)).map_err(out_err)?;
-                if stderr_errors < opts.max_stderr_errors {
-                    progress.suspend(|| eprintln!("callscore: {}", error_message(e)));
-                } else if stderr_errors == opts.max_stderr_errors {
-                    progress.suspend(|| {
-                        eprintln!("callscore: more errors follow; all are listed in errors.jsonl")
-                    });
-                }
-                stderr_errors += 1;
+                output.error(&formatter.error(e))?;
+                observer.input_error(e);
             }
-            progress.set_position(summary.calls_scored);
-            Ok::<(), RunError>(())
+            observer.progress(summary);
+            Ok::<(), OutputError>(())
         },
-    )?;
-    progress.finish_and_clear();
+    );
+    match result {
+        Ok(()) => {}
+        Err(OutputError::Closed) => {
+            output.abandon();
+            return Err(RunError::Closed);
+        }
+        Err(e) => {
+            output.abandon();
+            return Err(out_err(e));
+        }
+    }
     let threads = batch.threads();
-    let summary = batch.summary;
+    let counts = batch.summary;
+    if counts.inputs_found == 0 {
+        output.abandon();
+        return Err(RunError::NoInputs {
+            inputs: opts
+                .inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            skipped: if counts.files_skipped > 0 {
+                format!(
+                    " ({} files skipped, not transcript formats, e.g. {})",
+                    counts.files_skipped,
+                    counts.skipped_examples.join(", ")
+                )
+            } else {
+                String::new()
+            },
+            out: opts.out.display().to_string(),
+        });
+    }
     let elapsed = started.elapsed();
-    let doc = serde_json::json!({
-        "type": "summary",
-        "counts": &summary,
-        "rules": {
-            "name": pack.info.name,
-            "version": pack.info.version,
-            "hash": pack.hash,
-            "patterns": pack.pattern_count,
-            "regexes": pack.tables.regexes.len(),
-            "automaton_bytes": pack.automaton_bytes,
-        },
-        "threads": threads,
-        "elapsed_ms": elapsed.as_millis() as u64,
-        "mb_per_s": if elapsed.as_secs_f64() > 0.0 { crate::score::round(summary.bytes_read as f64 / 1e6 / elapsed.as_secs_f64(), 1) } else { 0.0 },
-        "calls_per_s": if elapsed.as_secs_f64() > 0.0 { crate::score::round(summary.calls_scored as f64 / elapsed.as_secs_f64(), 1) } else { 0.0 },
-    });
-    output.finish(&doc).map_err(|e| RunError::Output {
-        path: opts.out.clone(),
-        source: e,
-    })?;
-    Ok(summary)
-}
-
-fn progress_bar(wanted: bool) -> indicatif::ProgressBar {
-    use std::io::IsTerminal;
-    if !wanted || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
+    let secs = elapsed.as_secs_f64();
+    let per_s = |n: f64| {
+        if secs > 0.0 {
+            crate::score::round(n / secs, 1)
+        } else {
+            0.0
+        }
+    };
+    let summary = RunSummary {
+        kind: "summary".into(),
+        run_id: stamp.run_id.clone(),
+        started_at: stamp.started_at.clone(),
+        finished_at: jiff::Timestamp::now()
+            .strftime("%Y-%m-%dT%H:%M:%SZ")
+            .to_string(),
+        callscore: env!("CARGO_PKG_VERSION").into(),
+        rules: PackStats::of(pack),
+        threads,
+        elapsed_ms: elapsed.as_millis() as u64,
+        mb_per_s: per_s(counts.bytes_read as f64 / 1e6),
+        calls_per_s: per_s(counts.calls_scored as f64),
+        counts,
+    };
+    match output.finish(&summary, &[]) {
+        Ok(()) => Ok(summary),
+        Err(OutputError::Closed) => Err(RunError::Closed),
+        Err(e) => Err(out_err(e)),
     }
-    let pb = indicatif::ProgressBar::new_spinner();
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} {pos} calls scored ({per_sec}) {elapsed}",
-    ) {
-        pb.set_style(style);
-    }
-    pb.enable_steady_tick(std::time::Duration::from_millis(200));
-    pb
 }
 
 /// Read one unit and run `work` on its calls (on a worker thread). Panics are caught and
@@ -464,19 +522,6 @@ impl Origin {
             Origin::Named(s) => s,
         }
     }
-}
-
-/// `source[:line]: reason; hint` for the console.
-fn error_message(e: &ReadError) -> String {
-    let mut msg = e.source.clone();
-    if let Some(l) = e.line {
-        msg.push_str(&format!(":{l}"));
-    }
-    msg.push_str(&format!(": {}", e.reason));
-    if let Some(h) = &e.hint {
-        msg.push_str(&format!("; {h}"));
-    }
-    msg
 }
 
 fn read_and_work<S, T>(

@@ -30,6 +30,8 @@ fn run_fixture(inputs: &[PathBuf], threads: usize) -> (i32, tempfile::TempDir) {
         .arg("--threads")
         .arg(threads.to_string())
         .arg("--quiet")
+        .arg("--run-id")
+        .arg("fixture-run")
         .output()
         .expect("runs");
     (status.status.code().unwrap_or(-1), out)
@@ -108,7 +110,7 @@ fn record_carries_evidence_scores_sentiment_metrics_and_pack_stamp() {
     let csv = std::fs::read_to_string(out.path().join("calls.csv")).unwrap();
     let mut lines = csv.lines();
     let header = lines.next().unwrap();
-    assert!(header.starts_with("call_id,source,format,language,agent"));
+    assert!(header.starts_with("run_id,call_id,source,format,language,agent"));
     assert!(header.contains("item:greeting") && header.contains("section:compliance"));
     assert_eq!(lines.count(), 3);
 }

@@ -64,6 +64,7 @@ pub(crate) fn diff(args: DiffArgs) -> Exit {
         max_file_bytes: args.max_file_size.saturating_mul(1 << 20),
         progress: false,
         max_stderr_errors: 20,
+        run_id: None,
     };
     let plan = Plan::new(&old, &new);
     let mut report = Report::new(&plan, &old, &new, args.examples);

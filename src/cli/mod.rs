@@ -5,6 +5,7 @@ mod check;
 mod diff;
 mod explain;
 mod r#gen;
+mod progress;
 mod run;
 mod test;
 
@@ -53,10 +54,11 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// What shipping a new rule pack would change on a corpus (old vs new, per item).
     Diff(diff::DiffArgs),
-    /// Print a JSON Schema: `record` (a calls.jsonl line).
+    /// Print a JSON Schema: `record` (a calls.jsonl line), `summary` (summary.json),
+    /// `manifest` (manifest.json).
     Schema {
         /// Which schema.
-        #[arg(value_parser = ["record"])]
+        #[arg(value_parser = ["record", "summary", "manifest"])]
         which: String,
     },
 }
@@ -86,8 +88,12 @@ pub fn main() -> ExitCode {
         Command::Gen(a) => r#gen::run_gen(a),
         Command::Explain(a) => explain::explain(a),
         Command::Diff(a) => diff::diff(a),
-        Command::Schema { .. } => {
-            print!("{}", crate::record::record_schema());
+        Command::Schema { which } => {
+            match which.as_str() {
+                "summary" => print!("{}", crate::summary::summary_schema()),
+                "manifest" => print!("{}", crate::sink::manifest::manifest_schema()),
+                _ => print!("{}", crate::record::record_schema()),
+            }
             Exit::Ok
         }
     };

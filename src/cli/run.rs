@@ -42,6 +42,15 @@ pub(crate) struct RunArgs {
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
+    /// The run's id, written into every output file (default: the UTC start time and a
+    /// random suffix, e.g. 20261206T043012Z-1a2b3c). Schedulers pass their own
+    /// (an Airflow run id) to find a run's outputs later.
+    #[arg(long, value_parser = parse_run_id)]
+    run_id: Option<String>,
+}
+
+fn parse_run_id(s: &str) -> Result<String, String> {
+    crate::sink::check_run_id(s).map(|()| s.to_string())
 }
 
 fn parse_speaker_map(s: &str) -> Result<(String, Speaker), String> {
@@ -92,9 +101,21 @@ pub(crate) fn run(args: RunArgs) -> Exit {
         max_file_bytes: args.max_file_size.saturating_mul(1 << 20),
         progress: !args.quiet,
         max_stderr_errors: 20,
+        run_id: args.run_id,
     };
-    match run_batch(&pack, &opts) {
-        Ok(s) => {
+    let mut console = super::progress::Console::new(opts.progress, None, opts.max_stderr_errors);
+    let result = run_batch(&pack, &opts, &mut console);
+    console.finish();
+    match result {
+        Ok(summary) => {
+            let s = &summary.counts;
+            if args.out.as_os_str() != "-" {
+                eprintln!(
+                    "callscore: results of run {} in {}",
+                    summary.run_id,
+                    args.out.display()
+                );
+            }
             eprintln!(
                 "callscore: {} inputs found = {} scored + {} with errors; {} calls scored, {} error records{}; rules {} ({})",
                 s.inputs_found,
@@ -114,20 +135,22 @@ pub(crate) fn run(args: RunArgs) -> Exit {
                 pack.label(),
                 &pack.hash[..12]
             );
-            if args.out.as_os_str() != "-" {
-                eprintln!("callscore: results in {}", args.out.display());
-            }
-            if s.inputs_found == 0 {
-                eprintln!(
-                    "callscore: no transcript was found; check the paths (supported extensions: {})",
-                    crate::run::TRANSCRIPT_EXTENSIONS.join(", ")
-                );
-            }
             if s.inputs_errored > 0 {
                 Exit::SomeInputsFailed
             } else {
                 Exit::Ok
             }
+        }
+        // `run --out - | head`: the reader has what it wanted; a normal end, as with
+        // ripgrep, and nothing to say.
+        Err(crate::run::RunError::Closed) => Exit::Ok,
+        Err(e @ crate::run::RunError::NoInputs { .. }) => {
+            eprintln!("callscore: {e}");
+            eprintln!(
+                "  help: give transcript files or folders (extensions: {})",
+                crate::run::TRANSCRIPT_EXTENSIONS.join(", ")
+            );
+            Exit::Fatal
         }
         Err(e) => {
             eprintln!("callscore: {e}");

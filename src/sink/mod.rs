@@ -3,24 +3,85 @@
 //!
 //! Output files (in `--out DIR`):
 //! - `calls.jsonl` — one [`crate::record::CallRecord`] per line (`"type": "call"`);
-//! - `calls.csv` — the same calls flattened, columns in [`csv::header`];
-//! - `errors.jsonl` — one `{"type": "error", source, line, call_id, reason, hint}` per
-//!   input that could not be read;
-//! - `summary.json` — counts and timings of the run (`"type": "summary"`).
+//! - `calls.csv` — the same calls flattened, columns in [`csv::CsvLayout`];
+//! - `errors.jsonl` — one `{"type": "error", run_id, source, line, call_id, reason, hint}`
+//!   per input that could not be read;
+//! - `summary.json` — counts and timings of the run (`"type": "summary"`);
+//! - `manifest.json` — the rule pack's constants (items with names and descriptions,
+//!   sections, drivers, departments) and the CSV columns ([`manifest::Manifest`]).
 //!
-//! Files are written under temporary names and renamed into place only when the run
-//! finishes, so a killed run never leaves half-written outputs that look complete.
-//! With `--out -`, call and error records go to stdout as JSON Lines (for Spark's
-//! `RDD.pipe` or Hadoop streaming) and the summary to stderr.
+//! Every file names the run that wrote it: `calls.jsonl` starts with a
+//! `{"type": "run", "run_id", "callscore", "rules"}` line (the start time is in the
+//! summary, so two runs given the same `--run-id` write identical files), `calls.csv` has a
+//! `run_id` column, error lines, the summary and the manifest a `run_id` field.
+//!
+//! Files are written into a staging folder and published together in one atomic step
+//! ([`publish`]), so the output folder holds the complete previous run or the complete
+//! new one, never a mix, whenever the process is killed. With `--out -`, call and error
+//! records go to stdout as JSON Lines (for Spark's `RDD.pipe` or Hadoop streaming); a
+//! reader that closes stdout early ends the run normally ([`OutputError::Closed`]).
 
 pub mod csv;
+pub mod manifest;
+pub mod publish;
 
 use crate::record::CallRecord;
 use crate::rules::Pack;
 use crate::transcript::read::ReadError;
+use csv::CsvLayout;
+use manifest::Manifest;
+use publish::{PublishError, Staging};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Which run wrote a set of outputs: every output file carries the run id.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct RunStamp {
+    /// Unique id of the run (`--run-id`, or UTC start time and a random suffix).
+    pub run_id: String,
+    /// When the run started (RFC 3339, UTC).
+    pub started_at: String,
+}
+
+impl RunStamp {
+    /// A stamp for a run starting now: `run_id` as given, or `20261206T043012Z-1a2b3c`.
+    pub fn new(run_id: Option<String>) -> RunStamp {
+        let now = jiff::Timestamp::now();
+        let run_id = run_id.unwrap_or_else(|| {
+            // Seconds are not unique enough for two runs started together (cron, retries):
+            // the suffix comes from the clock's nanoseconds and the process id.
+            let salt = (now.subsec_nanosecond() as u64) ^ ((std::process::id() as u64) << 20);
+            format!(
+                "{}-{:06x}",
+                now.strftime("%Y%m%dT%H%M%SZ"),
+                salt & 0xff_ffff
+            )
+        });
+        RunStamp {
+            run_id,
+            started_at: now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        }
+    }
+}
+
+/// Check a `--run-id` value: it names files and database rows, so keep it to letters,
+/// digits, `-`, `_`, `.` and `:` (at most 100 characters).
+pub fn check_run_id(id: &str) -> Result<(), String> {
+    if id.is_empty() || id.len() > 100 {
+        return Err("a run id has 1 to 100 characters".into());
+    }
+    match id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':')))
+    {
+        Some(c) => Err(format!(
+            "'{c}' is not allowed in a run id; use letters, digits, -, _, . and :"
+        )),
+        None => Ok(()),
+    }
+}
 
 /// One call's formatted output lines.
 pub struct Formatted {
@@ -30,147 +91,250 @@ pub struct Formatted {
     pub csv: Vec<u8>,
 }
 
-/// Format a record for both outputs.
-pub fn format_record(pack: &Pack, r: &CallRecord) -> Formatted {
-    let mut json = serde_json::to_vec(r).unwrap_or_else(|e| {
-        format!("{{\"type\":\"error\",\"reason\":\"cannot serialise record: {e}\"}}").into_bytes()
-    });
-    json.push(b'\n');
-    Formatted {
-        json,
-        csv: csv::row(pack, r),
+/// Formats records and errors for one run (shared by the worker threads).
+#[derive(Debug)]
+pub struct Formatter {
+    run_id: String,
+    csv: CsvLayout,
+}
+
+impl Formatter {
+    /// A formatter for run `run_id` with the pack's own CSV column order (no previous
+    /// run to follow), e.g. for streaming or benchmarks.
+    pub fn new(pack: &Pack, run_id: &str) -> Formatter {
+        Formatter {
+            run_id: run_id.to_string(),
+            csv: CsvLayout::new(pack, &[]),
+        }
+    }
+
+    /// Format a record for both outputs.
+    pub fn record(&self, r: &CallRecord) -> Formatted {
+        let mut json = match serde_json::to_vec(r) {
+            Ok(v) => v,
+            Err(e) => serde_json::to_vec(&serde_json::json!({
+                "type": "error",
+                "call_id": r.call_id,
+                "source": r.source,
+                "reason": format!("cannot serialise record: {e}"),
+            }))
+            .unwrap_or_default(),
+        };
+        json.push(b'\n');
+        Formatted {
+            json,
+            csv: self.csv.row(&self.run_id, r),
+        }
+    }
+
+    /// Format a read error as an `errors.jsonl` line.
+    pub fn error(&self, e: &ReadError) -> Vec<u8> {
+        let mut line = serde_json::to_vec(&ErrorRecord {
+            kind: "error",
+            run_id: &self.run_id,
+            error: e,
+        })
+        .unwrap_or_default();
+        line.push(b'\n');
+        line
     }
 }
 
-/// An `errors.jsonl` line: the envelope type first, then the [`ReadError`] fields.
+/// An `errors.jsonl` line: the envelope type and run first, then the [`ReadError`] fields.
 #[derive(serde::Serialize)]
 struct ErrorRecord<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
+    run_id: &'a str,
     #[serde(flatten)]
     error: &'a ReadError,
 }
 
-/// Format a read error as an `errors.jsonl` line.
-pub fn format_error(e: &ReadError) -> Vec<u8> {
-    let mut line = serde_json::to_vec(&ErrorRecord {
-        kind: "error",
-        error: e,
-    })
-    .unwrap_or_default();
-    line.push(b'\n');
-    line
+/// The first line of `calls.jsonl`: which run and pack wrote the file.
+#[derive(serde::Serialize)]
+struct RunHeader<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    run_id: &'a str,
+    callscore: &'static str,
+    rules: crate::record::RulesStamp,
+}
+
+/// Why writing outputs stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// The output folder cannot be used or published.
+    #[error(transparent)]
+    Publish(#[from] PublishError),
+    /// Writing failed.
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    /// The reader of stdout went away (`| head`): a normal end of a streamed run.
+    #[error("stdout was closed by its reader")]
+    Closed,
 }
 
 /// Where formatted records go.
 pub enum Output {
-    /// Files in a folder, renamed into place at the end.
+    /// Files in a staging folder, published together at the end.
     Dir(Box<DirOutput>),
     /// JSON Lines on stdout.
     Stdout(BufWriter<io::Stdout>),
 }
 
-/// The files of a `--out DIR` run.
+/// The files of a `--out DIR` run, being written in the staging folder.
 pub struct DirOutput {
-    dir: PathBuf,
-    calls: TempFile,
-    csv: TempFile,
-    errors: TempFile,
+    staging: Staging,
+    calls: BufWriter<File>,
+    csv: BufWriter<File>,
+    errors: BufWriter<File>,
+    manifest: Manifest,
 }
 
-struct TempFile {
-    tmp: PathBuf,
-    dest: PathBuf,
-    w: BufWriter<File>,
+fn create(staging: &Staging, name: &str) -> io::Result<BufWriter<File>> {
+    Ok(BufWriter::with_capacity(
+        1 << 20,
+        File::create(staging.file(name))?,
+    ))
 }
 
-impl TempFile {
-    fn create(dir: &Path, name: &str) -> io::Result<Self> {
-        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-        let f = File::create(&tmp)?;
-        Ok(TempFile {
-            dest: dir.join(name),
-            w: BufWriter::with_capacity(1 << 20, f),
-            tmp,
-        })
-    }
-
-    fn commit(mut self) -> io::Result<()> {
-        self.w.flush()?;
-        self.w.get_ref().sync_all()?;
-        std::fs::rename(&self.tmp, &self.dest)
+fn closed(e: io::Error) -> OutputError {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        OutputError::Closed
+    } else {
+        OutputError::Io(e)
     }
 }
 
 impl Output {
-    /// Open outputs in `dir` (created if missing), or stdout for `-`.
-    pub fn open(dir: &Path, pack: &Pack) -> io::Result<Output> {
+    /// Open the outputs of run `stamp` in `dir`, or stdout for `-`. Nothing in `dir`
+    /// changes until [`Output::finish`]. The CSV keeps the column order of the run
+    /// published in `dir` before (see [`csv`]).
+    pub fn open(
+        dir: &Path,
+        pack: &Pack,
+        stamp: &RunStamp,
+    ) -> Result<(Output, Arc<Formatter>), OutputError> {
         if dir == Path::new("-") {
-            return Ok(Output::Stdout(BufWriter::with_capacity(
-                1 << 20,
-                io::stdout(),
-            )));
+            return Ok((
+                Output::Stdout(BufWriter::with_capacity(1 << 20, io::stdout())),
+                Arc::new(Formatter::new(pack, &stamp.run_id)),
+            ));
         }
-        std::fs::create_dir_all(dir)?;
-        let mut csv = TempFile::create(dir, "calls.csv")?;
-        csv.w.write_all(&csv::header(pack))?;
-        Ok(Output::Dir(Box::new(DirOutput {
-            dir: dir.to_path_buf(),
-            calls: TempFile::create(dir, "calls.jsonl")?,
-            csv,
-            errors: TempFile::create(dir, "errors.jsonl")?,
-        })))
+        let previous: Vec<String> = Manifest::read(dir)
+            .filter(|m| m.name == pack.info.name)
+            .map(|m| m.csv_columns.into_iter().map(|c| c.name).collect())
+            .unwrap_or_default();
+        let layout = CsvLayout::new(pack, &previous);
+        let manifest = Manifest::new(pack, &stamp.run_id, layout.columns(pack));
+        let staging = Staging::create(dir, &stamp.run_id)?;
+        let mut calls = create(&staging, "calls.jsonl")?;
+        let mut header = serde_json::to_vec(&RunHeader {
+            kind: "run",
+            run_id: &stamp.run_id,
+            callscore: env!("CARGO_PKG_VERSION"),
+            rules: crate::record::RulesStamp {
+                name: pack.info.name.clone(),
+                version: pack.info.version.clone(),
+                hash: pack.hash.clone(),
+            },
+        })
+        .map_err(io::Error::other)?;
+        header.push(b'\n');
+        calls.write_all(&header)?;
+        let mut csv = create(&staging, "calls.csv")?;
+        csv.write_all(&layout.header())?;
+        let errors = create(&staging, "errors.jsonl")?;
+        let formatter = Formatter {
+            run_id: stamp.run_id.clone(),
+            csv: layout,
+        };
+        Ok((
+            Output::Dir(Box::new(DirOutput {
+                staging,
+                calls,
+                csv,
+                errors,
+                manifest,
+            })),
+            Arc::new(formatter),
+        ))
     }
 
     /// Write one call.
-    pub fn call(&mut self, f: &Formatted) -> io::Result<()> {
+    pub fn call(&mut self, f: &Formatted) -> Result<(), OutputError> {
         match self {
             Output::Dir(d) => {
-                d.calls.w.write_all(&f.json)?;
-                d.csv.w.write_all(&f.csv)
+                d.calls.write_all(&f.json)?;
+                d.csv.write_all(&f.csv)?;
+                Ok(())
             }
-            Output::Stdout(w) => w.write_all(&f.json),
+            Output::Stdout(w) => w.write_all(&f.json).map_err(closed),
         }
     }
 
     /// Write one error line.
-    pub fn error(&mut self, line: &[u8]) -> io::Result<()> {
+    pub fn error(&mut self, line: &[u8]) -> Result<(), OutputError> {
         match self {
-            Output::Dir(d) => d.errors.w.write_all(line),
-            Output::Stdout(w) => w.write_all(line),
+            Output::Dir(d) => Ok(d.errors.write_all(line)?),
+            Output::Stdout(w) => w.write_all(line).map_err(closed),
         }
     }
 
-    /// Flush, write the summary and move files into place.
-    pub fn finish(self, summary: &serde_json::Value) -> io::Result<()> {
-        let text = serde_json::to_string_pretty(summary).unwrap_or_default();
+    /// Write the last files (`summary.json`, `manifest.json`, and any `extra` such as
+    /// `aggregates.json`), sync everything and publish the folder in one step. On
+    /// stdout, flush and write the summary to `summary_to` (stderr in the CLI) instead.
+    pub fn finish(
+        self,
+        summary: &impl serde::Serialize,
+        extra: &[(&str, Vec<u8>)],
+    ) -> Result<(), OutputError> {
+        let text = serde_json::to_string_pretty(summary).map_err(io::Error::other)?;
         match self {
             Output::Dir(d) => {
-                d.calls.commit()?;
-                d.csv.commit()?;
-                d.errors.commit()?;
-                let tmp = d
-                    .dir
-                    .join(format!(".summary.json.tmp-{}", std::process::id()));
-                std::fs::write(&tmp, format!("{text}\n"))?;
-                std::fs::rename(tmp, d.dir.join("summary.json"))
+                let d = *d;
+                let result = (|| -> Result<(), OutputError> {
+                    for mut w in [d.calls, d.csv, d.errors] {
+                        w.flush()?;
+                        w.get_ref().sync_all()?;
+                    }
+                    let manifest =
+                        serde_json::to_string_pretty(&d.manifest).map_err(io::Error::other)?;
+                    write_synced(&d.staging.file("manifest.json"), manifest.as_bytes())?;
+                    for (name, bytes) in extra {
+                        write_synced(&d.staging.file(name), bytes)?;
+                    }
+                    write_synced(
+                        &d.staging.file("summary.json"),
+                        format!("{text}\n").as_bytes(),
+                    )?;
+                    Ok(())
+                })();
+                match result {
+                    Ok(()) => Ok(d.staging.publish()?),
+                    Err(e) => {
+                        d.staging.abandon();
+                        Err(e)
+                    }
+                }
             }
-            Output::Stdout(mut w) => {
-                w.flush()?;
-                eprintln!("{text}");
-                Ok(())
-            }
+            Output::Stdout(mut w) => w.flush().map_err(closed),
         }
     }
 
-    /// Remove temporary files after a failed run.
+    /// Give up after a failed run: remove the staging folder; the output folder keeps the
+    /// previous run's outputs.
     pub fn abandon(self) {
         if let Output::Dir(d) = self {
             let d = *d;
-            for t in [d.calls, d.csv, d.errors] {
-                drop(t.w);
-                let _ = std::fs::remove_file(t.tmp);
-            }
+            drop((d.calls, d.csv, d.errors));
+            d.staging.abandon();
         }
     }
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut f = File::create(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
 }

@@ -25,11 +25,19 @@ pub fn callscore() -> Command {
     c
 }
 
-/// Every line of a JSON Lines file (an empty list when the file is missing).
+/// Every record of a JSON Lines file (an empty list when the file is missing), without
+/// the `{"type": "run"}` header line that starts `calls.jsonl`.
 pub fn read_jsonl(p: &Path) -> Vec<Value> {
     std::fs::read_to_string(p)
         .unwrap_or_default()
         .lines()
-        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
+        .map(|l| serde_json::from_str::<Value>(l).expect("valid JSON line"))
+        .filter(|v| v["type"] != "run")
         .collect()
+}
+
+/// The `calls.jsonl` header line of an output folder (`{"type": "run", "run_id", …}`).
+pub fn run_header(out: &Path) -> Value {
+    let text = std::fs::read_to_string(out.join("calls.jsonl")).unwrap_or_default();
+    serde_json::from_str(text.lines().next().unwrap_or("null")).expect("valid JSON line")
 }

@@ -1,0 +1,104 @@
+//! `summary.json`: what a run did, for the operator and the scheduler that started it.
+//!
+//! A typed contract like the record ([`crate::record`]), described by
+//! `schemas/summary.schema.json` (`callscore schema summary`). The counts obey
+//! `inputs_found = inputs_scored + inputs_errored`; every input found is either scored or
+//! listed in `errors.jsonl`.
+
+use crate::run::Summary;
+use serde::{Deserialize, Serialize};
+
+/// The summary of one run.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct RunSummary {
+    /// Always `"summary"`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The run these outputs belong to.
+    pub run_id: String,
+    /// When the run started (RFC 3339, UTC).
+    pub started_at: String,
+    /// When it finished (RFC 3339, UTC).
+    pub finished_at: String,
+    /// callscore's version.
+    pub callscore: String,
+    /// Inputs, calls, errors, skipped files, metadata, bytes.
+    pub counts: Summary,
+    /// The rule pack.
+    pub rules: PackStats,
+    /// Worker threads.
+    pub threads: usize,
+    /// Wall time, ms.
+    pub elapsed_ms: u64,
+    /// Input megabytes (10^6 bytes) per second of wall time.
+    pub mb_per_s: f64,
+    /// Calls scored per second of wall time.
+    pub calls_per_s: f64,
+}
+
+/// The rule pack a run used, and its size.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PackStats {
+    /// Name.
+    pub name: String,
+    /// Version.
+    pub version: String,
+    /// SHA-256 of the pack's files.
+    pub hash: String,
+    /// Phrases in the automaton.
+    pub patterns: usize,
+    /// Regexes.
+    pub regexes: usize,
+    /// Automaton memory.
+    pub automaton_bytes: usize,
+}
+
+impl PackStats {
+    /// The stats of `pack`.
+    pub fn of(pack: &crate::rules::Pack) -> PackStats {
+        PackStats {
+            name: pack.info.name.clone(),
+            version: pack.info.version.clone(),
+            hash: pack.hash.clone(),
+            patterns: pack.pattern_count,
+            regexes: pack.tables.regexes.len(),
+            automaton_bytes: pack.automaton_bytes,
+        }
+    }
+}
+
+/// The JSON Schema of `summary.json`, as committed in `schemas/summary.schema.json`.
+pub fn summary_schema() -> String {
+    let schema = schemars::schema_for!(RunSummary);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    /// The committed schemas must match the types; regenerate with
+    /// `cargo run -- schema summary > schemas/summary.schema.json` (and `manifest`).
+    #[test]
+    fn committed_summary_and_manifest_schemas_are_up_to_date() {
+        for (file, now) in [
+            ("summary.schema.json", super::summary_schema()),
+            (
+                "manifest.schema.json",
+                crate::sink::manifest::manifest_schema(),
+            ),
+        ] {
+            let committed = std::fs::read_to_string(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("schemas")
+                    .join(file),
+            )
+            .unwrap_or_default();
+            assert!(
+                committed == now,
+                "schemas/{file} is stale: run `cargo run -- schema {} > schemas/{file}`",
+                file.trim_end_matches(".schema.json")
+            );
+        }
+    }
+}
