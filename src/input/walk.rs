@@ -1,58 +1,76 @@
-//! The input side of a batch: which files a run reads, in which order, and how JSON
-//! Lines files are cut into one unit of work per record (lazily, so memory stays flat).
+//! Which files a run reads, in which order, and how they are cut into units of work.
+//!
+//! One walk ([`Walker`]) serves the metadata discovery, the units of a run and the
+//! pre-count ([`super::count`]), so they always agree. Its rules:
+//! - paths are taken in the order given; folders are walked in sorted order (one
+//!   directory listing in memory at a time);
+//! - hidden entries below a given path (`.git`, `.DS_Store`, a run's temporary files) and
+//!   anything named `.callscore-*` (a run's staging folders, even when named directly)
+//!   are never read;
+//! - the `exclude` paths (the output folder of the run) are never entered, however they
+//!   are spelled (compared after resolving `.`, `..` and links);
+//! - a file is a transcript when the one extension table says so (`ext::kind_of`),
+//!   whether it was named directly or found in a folder; other files are skipped and
+//!   counted;
+//! - `-` is stdin (sniffed, see `lines`).
+//!
+//! [`Units`] turns the walk into units lazily: a file read whole, each record of a JSON
+//! Lines file or stream, stdin read whole, or an error. Memory stays flat: one record
+//! (or one whole file) at a time.
 
-use crate::transcript::read::{self, ReadError};
-use std::io::{BufRead, BufReader, Read};
+use super::common::ReadError;
+use super::ext::{FileKind, kind_of};
+use super::lines::{Lines, Stdin};
+use super::side::csv_file_is_metadata;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Largest single JSON Lines record accepted.
-const MAX_LINE_BYTES: u64 = 64 << 20;
-/// File extensions read as transcripts; other files are counted as skipped.
-pub const TRANSCRIPT_EXTENSIONS: &[&str] = &[
-    "json", "jsonl", "ndjson", "vtt", "srt", "txt", "text", "log", "chat", "csv",
-];
-
-/// One unit of work.
-pub(super) enum Unit {
-    File(PathBuf),
-    Line {
-        source: Arc<str>,
-        line: u64,
-        text: String,
-    },
+/// One thing the walk found.
+pub(crate) enum Entry {
+    /// A transcript file and what its extension claims.
+    File(PathBuf, FileKind),
+    /// `-`.
+    Stdin,
+    /// A file that is not a transcript (by its extension).
+    Skipped(PathBuf),
+    /// A folder that could not be listed.
     Error(ReadError),
 }
 
-/// Side metadata CSVs found among the inputs (any `.csv` whose header has a `call_id`
-/// column and no message column).
-pub(super) fn discover_metadata(inputs: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for input in inputs {
-        if input == Path::new("-") || !input.is_dir() {
-            continue;
-        }
-        for e in walkdir::WalkDir::new(input)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if e.file_type().is_file() && is_csv(e.path()) && csv_is_metadata(e.path()) {
-                out.push(e.path().to_path_buf());
-            }
-        }
+/// The walk of the input paths (rules in the module docs).
+pub(crate) struct Walker {
+    inputs: std::vec::IntoIter<PathBuf>,
+    walk: Option<walkdir::IntoIter>,
+    exclude: Vec<PathBuf>,
+}
+
+/// `p` with `.`/`..`/links resolved, also when it does not exist yet (its parent is
+/// resolved and its name kept).
+fn resolved(p: &Path) -> PathBuf {
+    if let Ok(c) = p.canonicalize() {
+        return c;
     }
-    out
+    match (p.parent(), p.file_name()) {
+        (Some(parent), Some(name)) => {
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            parent
+                .canonicalize()
+                .map(|c| c.join(name))
+                .unwrap_or_else(|_| p.to_path_buf())
+        }
+        _ => p.to_path_buf(),
+    }
 }
 
-pub(super) fn is_csv(p: &Path) -> bool {
-    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-}
-
-pub(super) fn csv_is_metadata(p: &Path) -> bool {
-    let mut head = Vec::with_capacity(4096);
-    let ok = std::fs::File::open(p).and_then(|f| f.take(64 * 1024).read_to_end(&mut head));
-    ok.is_ok() && read::is_metadata_csv(&String::from_utf8_lossy(&head))
+fn is_run_staging(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with(".callscore-"))
 }
 
 fn is_hidden(p: &Path) -> bool {
@@ -61,181 +79,67 @@ fn is_hidden(p: &Path) -> bool {
         .is_some_and(|n| n.starts_with('.'))
 }
 
-fn is_jsonl(p: &Path) -> bool {
-    p.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
-}
-
-/// Lazily yields units: files in sorted walk order, JSON Lines records one by one.
-pub(super) struct UnitIter<'m> {
-    inputs: std::vec::IntoIter<PathBuf>,
-    metadata_csvs: &'m std::collections::HashSet<PathBuf>,
-    walk: Option<walkdir::IntoIter>,
-    lines: Option<(Arc<str>, Box<dyn BufRead + Send>, u64)>,
-    pub(super) skipped: u64,
-    pub(super) skipped_examples: Vec<String>,
-}
-
-impl<'m> UnitIter<'m> {
-    pub(super) fn new(
-        inputs: Vec<PathBuf>,
-        metadata_csvs: &'m std::collections::HashSet<PathBuf>,
-    ) -> Self {
-        UnitIter {
-            inputs: inputs.into_iter(),
-            metadata_csvs,
+impl Walker {
+    /// A walk of `inputs` that never enters `exclude`.
+    pub fn new(inputs: &[PathBuf], exclude: &[PathBuf]) -> Self {
+        Walker {
+            inputs: inputs.to_vec().into_iter(),
             walk: None,
-            lines: None,
-            skipped: 0,
-            skipped_examples: Vec::new(),
+            exclude: exclude
+                .iter()
+                .filter(|p| p.as_os_str() != "-")
+                .map(|p| resolved(p))
+                .collect(),
         }
     }
 
-    fn next_line(&mut self) -> Option<Unit> {
-        let (source, reader, line_no) = self.lines.as_mut()?;
-        loop {
-            let mut buf = Vec::new();
-            *line_no += 1;
-            let res = reader
-                .by_ref()
-                .take(MAX_LINE_BYTES + 1)
-                .read_until(b'\n', &mut buf);
-            match res {
-                Ok(0) => {
-                    self.lines = None;
-                    return None;
-                }
-                Ok(_) => {
-                    if buf.len() as u64 > MAX_LINE_BYTES && !buf.ends_with(b"\n") {
-                        // Skip the rest of the over-long line.
-                        let mut sink = Vec::new();
-                        let _ = reader.read_until(b'\n', &mut sink);
-                        return Some(Unit::Error(ReadError {
-                            source: source.to_string(),
-                            line: Some(*line_no),
-                            call_id: None,
-                            reason: format!("record is longer than {MAX_LINE_BYTES} bytes"),
-                            hint: Some(
-                                "split the call, or check that the file really is JSON Lines"
-                                    .into(),
-                            ),
-                        }));
-                    }
-                    if *line_no == 1 && buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
-                        buf.drain(..3);
-                    }
-                    if buf.iter().all(|b| b.is_ascii_whitespace()) {
-                        continue;
-                    }
-                    return Some(match String::from_utf8(buf) {
-                        Ok(text) => Unit::Line {
-                            source: source.clone(),
-                            line: *line_no,
-                            text,
-                        },
-                        Err(e) => Unit::Error(ReadError {
-                            source: source.to_string(),
-                            line: Some(*line_no),
-                            call_id: None,
-                            reason: format!(
-                                "not UTF-8 at byte {} of the line",
-                                e.utf8_error().valid_up_to()
-                            ),
-                            hint: Some("JSON Lines must be UTF-8; convert the file".into()),
-                        }),
-                    });
-                }
-                Err(e) => {
-                    let source = source.to_string();
-                    let line = Some(*line_no);
-                    self.lines = None;
-                    return Some(Unit::Error(ReadError {
-                        source,
-                        line,
-                        call_id: None,
-                        reason: format!("read error: {e}"),
-                        hint: None,
-                    }));
-                }
-            }
-        }
+    fn excluded(&self, dir: &Path) -> bool {
+        !self.exclude.is_empty() && self.exclude.contains(&resolved(dir))
     }
 
-    /// Turn a path into a unit, or start streaming it.
-    fn take_file(&mut self, path: PathBuf) -> Option<Unit> {
-        if is_jsonl(&path) {
-            match std::fs::File::open(&path) {
-                Ok(f) => {
-                    let src: Arc<str> = path.display().to_string().into();
-                    self.lines = Some((src, Box::new(BufReader::with_capacity(1 << 20, f)), 0));
-                    None
-                }
-                Err(e) => Some(Unit::Error(ReadError {
-                    source: path.display().to_string(),
-                    line: None,
-                    call_id: None,
-                    reason: format!("cannot open file: {e}"),
-                    hint: Some("check the path and permissions".into()),
-                })),
-            }
-        } else {
-            Some(Unit::File(path))
+    fn file(path: PathBuf) -> Entry {
+        match kind_of(&path) {
+            Some(k) => Entry::File(path, k),
+            None => Entry::Skipped(path),
         }
     }
 }
 
-impl Iterator for UnitIter<'_> {
-    type Item = Unit;
+impl Iterator for Walker {
+    type Item = Entry;
 
-    fn next(&mut self) -> Option<Unit> {
+    fn next(&mut self) -> Option<Entry> {
         loop {
-            if self.lines.is_some() {
-                if let Some(u) = self.next_line() {
-                    return Some(u);
-                }
-                continue;
-            }
-            if let Some(walk) = self.walk.as_mut() {
-                match walk.next() {
+            if self.walk.is_some() {
+                match self.walk.as_mut().and_then(Iterator::next) {
                     Some(Ok(e)) => {
                         let p = e.path();
-                        if e.depth() > 0 && is_hidden(p) {
-                            if e.file_type().is_dir() {
-                                walk.skip_current_dir();
+                        let dir = e.file_type().is_dir();
+                        let skip = (e.depth() > 0 && is_hidden(p))
+                            || is_run_staging(p)
+                            || (dir && self.excluded(p));
+                        if skip {
+                            if dir {
+                                if let Some(w) = self.walk.as_mut() {
+                                    w.skip_current_dir();
+                                }
                             }
                             continue;
                         }
                         if !e.file_type().is_file() {
                             continue;
                         }
-                        let ext_ok = p.extension().and_then(|x| x.to_str()).is_some_and(|x| {
-                            TRANSCRIPT_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str())
-                        });
-                        if !ext_ok {
-                            self.skipped += 1;
-                            if self.skipped_examples.len() < 5 {
-                                self.skipped_examples.push(p.display().to_string());
-                            }
-                            continue;
-                        }
-                        if self.metadata_csvs.contains(p) {
-                            continue; // side metadata, loaded before the run
-                        }
-                        if let Some(u) = self.take_file(p.to_path_buf()) {
-                            return Some(u);
-                        }
-                        continue;
+                        return Some(Self::file(e.into_path()));
                     }
                     Some(Err(err)) => {
-                        return Some(Unit::Error(ReadError {
-                            source: err
-                                .path()
-                                .map_or_else(|| "?".into(), |p| p.display().to_string()),
-                            line: None,
-                            call_id: None,
-                            reason: format!("cannot walk: {err}"),
-                            hint: Some("check permissions".into()),
-                        }));
+                        return Some(Entry::Error(
+                            ReadError::new(
+                                &err.path()
+                                    .map_or_else(|| "?".into(), |p| p.display().to_string()),
+                                format!("cannot walk: {err}"),
+                            )
+                            .with_hint("check permissions"),
+                        ));
                     }
                     None => {
                         self.walk = None;
@@ -245,19 +149,138 @@ impl Iterator for UnitIter<'_> {
             }
             let input = self.inputs.next()?;
             if input == Path::new("-") {
-                self.lines = Some((
-                    "-".into(),
-                    Box::new(BufReader::with_capacity(1 << 20, std::io::stdin())),
-                    0,
-                ));
-            } else if input.is_dir() {
+                return Some(Entry::Stdin);
+            }
+            if is_run_staging(&input) {
+                continue;
+            }
+            if input.is_dir() {
                 self.walk = Some(
                     walkdir::WalkDir::new(&input)
                         .sort_by_file_name()
                         .into_iter(),
                 );
-            } else if let Some(u) = self.take_file(input) {
+                continue;
+            }
+            return Some(Self::file(input));
+        }
+    }
+}
+
+/// Side metadata CSVs among the inputs (named directly or found in folders): every
+/// `.csv`/`.tsv` whose header has no message column.
+pub(crate) fn discover_metadata(inputs: &[PathBuf], exclude: &[PathBuf]) -> Vec<PathBuf> {
+    Walker::new(inputs, exclude)
+        .filter_map(|e| match e {
+            Entry::File(p, FileKind::Csv) if csv_file_is_metadata(&p) => Some(p),
+            _ => None,
+        })
+        .collect()
+}
+
+/// One unit of work: what a worker reads into calls.
+pub enum Unit {
+    /// A file read whole.
+    File(PathBuf),
+    /// Stdin read whole (it was not JSON Lines); `transcoded`: already UTF-8.
+    Document {
+        /// The bytes.
+        bytes: Vec<u8>,
+        /// True when the bytes were transcoded to UTF-8 while reading (UTF-16).
+        transcoded: bool,
+    },
+    /// One record of a JSON Lines file or stream.
+    Record {
+        /// The file, or `-`.
+        source: Arc<str>,
+        /// 1-based line.
+        line: u64,
+        /// The line (with its newline).
+        bytes: Vec<u8>,
+        /// True when the stream was transcoded to UTF-8 while reading (UTF-16).
+        transcoded: bool,
+    },
+    /// Something that could not be read at all.
+    Error(ReadError),
+}
+
+impl Unit {
+    /// Bytes a unit holds in memory (for chunking).
+    pub fn held_bytes(&self) -> usize {
+        match self {
+            Unit::Record { bytes, .. } | Unit::Document { bytes, .. } => bytes.len(),
+            _ => 0,
+        }
+    }
+}
+
+/// Lazily yields the units of a run (see the module docs).
+pub struct Units<'i> {
+    walker: Walker,
+    metadata_csvs: &'i HashSet<PathBuf>,
+    opts: &'i super::InputOptions,
+    lines: Option<Lines>,
+    pending: Option<Unit>,
+    /// Files not read because their extension is not a transcript format.
+    pub skipped: u64,
+    /// A few of them.
+    pub skipped_examples: Vec<String>,
+}
+
+impl<'i> Units<'i> {
+    pub(crate) fn new(opts: &'i super::InputOptions, metadata_csvs: &'i HashSet<PathBuf>) -> Self {
+        Units {
+            walker: Walker::new(&opts.paths, &opts.exclude),
+            metadata_csvs,
+            opts,
+            lines: None,
+            pending: None,
+            skipped: 0,
+            skipped_examples: Vec::new(),
+        }
+    }
+}
+
+impl Iterator for Units<'_> {
+    type Item = Unit;
+
+    fn next(&mut self) -> Option<Unit> {
+        loop {
+            if let Some(u) = self.pending.take() {
                 return Some(u);
+            }
+            if let Some(lines) = self.lines.as_mut() {
+                match lines.next() {
+                    Some(u) => return Some(u),
+                    None => {
+                        self.lines = None;
+                        continue;
+                    }
+                }
+            }
+            match self.walker.next()? {
+                Entry::Error(e) => return Some(Unit::Error(e)),
+                Entry::Skipped(p) => {
+                    self.skipped += 1;
+                    if self.skipped_examples.len() < 5 {
+                        self.skipped_examples.push(p.display().to_string());
+                    }
+                }
+                Entry::File(p, _) if self.metadata_csvs.contains(&p) => {
+                    // Side metadata, loaded before the run.
+                }
+                Entry::File(p, FileKind::JsonLines) => match Lines::open_file(&p, self.opts) {
+                    Ok(l) => self.lines = Some(l),
+                    Err(e) => return Some(Unit::Error(e)),
+                },
+                Entry::File(p, _) => return Some(Unit::File(p)),
+                Entry::Stdin => match Stdin::open(self.opts) {
+                    Stdin::Lines(first, rest) => {
+                        self.pending = first;
+                        self.lines = Some(rest);
+                    }
+                    Stdin::Whole(u) => return Some(u),
+                },
             }
         }
     }

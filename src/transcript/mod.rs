@@ -1,8 +1,8 @@
-//! Stage 1 of the pipeline: the transcript model every reader produces.
+//! The call model every reader produces.
 //!
 //! A [`Call`] is one conversation (voice call, chat or e-mail thread) with its
-//! [`Metadata`] and its ordered [`Turn`]s. Readers in [`read`] turn bytes of any
-//! supported input format into calls; nothing downstream knows which format a
+//! [`Metadata`] and its ordered [`Turn`]s. The input layer (`crate::input`) turns bytes
+//! of any supported input format into calls; nothing downstream knows which format a
 //! call came from except through [`Call::format`].
 //!
 //! Invariants:
@@ -10,7 +10,11 @@
 //! - times are milliseconds from the start of the call (not wall-clock);
 //! - `Turn::text` is the original text as decoded (evidence quotes it verbatim).
 
-pub mod read;
+/// The input layer's error type under its former path, for modules that still import
+/// it from here (`crate::input::ReadError` is the one to use).
+pub mod read {
+    pub use crate::input::ReadError;
+}
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -13,20 +13,22 @@
 //!   the recording and kept as they are.
 //! - A line without a (valid) label continues the previous turn (joined with a
 //!   newline); text before the first turn that is not a header is ignored.
-//! - Header lines before the first turn become metadata: `# key: value` lines
-//!   (unknown keys go to `extra`), and a first block of `key: value` lines, ended
-//!   by a blank line, made only of known keys (call_id, agent, team, queue,
-//!   channel, started_at, customer_id, csat, nps, human_qa_score, self_score,
-//!   language and aliases) including at least one that is not also a speaker label.
+//! - Header lines before the first turn become metadata, not turns (the rule is in
+//!   `input::common::header`): `# key: value` lines, and blocks of `Key: value` lines
+//!   with known header keys in English, Chinese and Persian (`Department`, `开始时间`,
+//!   `坐席工号`, `شناسه کارشناس` …). Names the header gives (`Agent: Sarah Lee`) also
+//!   tell who is who when the turns are labelled with those names.
 //! - Turn ends: the next turn's start or the time the text takes to say, whichever
 //!   is sooner. Without any timestamps, times are estimated from text length.
 
-use super::meta::{self, Key};
-use super::speakers::{LabelFilter, Resolver, is_bidi_mark, role_of, split_label, trim_marks};
-use super::timefmt::{parse_clock, parse_datetime};
-use super::{Ctx, ReadError, fill_ends, finish};
+use crate::input::common::header::{self, Field};
+use crate::input::common::meta::{self, Key};
+use crate::input::common::speakers::{LabelFilter, Resolver, is_bidi_mark, split_label, trim_marks};
+use crate::input::common::timefmt::{parse_clock, parse_datetime};
+use crate::input::common::{Ctx, ReadError, fill_ends, finish};
 use crate::transcript::{Call, Format, Metadata, Turn};
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// A timestamp at the start of a line.
@@ -80,110 +82,49 @@ fn split_stamp(line: &str) -> Option<(Stamp, &str)> {
 }
 
 /// `line` without a leading timestamp (for format sniffing).
-pub(super) fn strip_stamp(line: &str) -> &str {
+pub(crate) fn strip_stamp(line: &str) -> &str {
     split_stamp(line).map_or(line, |(_, rest)| rest)
-}
-
-/// `key: value` (ASCII or full-width colon).
-fn key_value(s: &str) -> Option<(&str, &str)> {
-    let i = s.find([':', '：'])?;
-    let colon = if s[i..].starts_with(':') {
-        1
-    } else {
-        '：'.len_utf8()
-    };
-    let k = s[..i].trim();
-    (!k.is_empty()).then(|| (k, s[i + colon..].trim()))
 }
 
 fn apply_header(
     ctx: &Ctx,
     md: &mut Metadata,
     call_id: &mut Option<String>,
-    line_no: usize,
-    key: &str,
-    value: &str,
+    line: &header::Line,
 ) -> Result<(), ReadError> {
-    match meta::key_of(key) {
-        Some(Key::CallId) => {
-            if !value.is_empty() {
+    let (key, value) = (line.key, line.value);
+    match line.field {
+        Some(Field::Meta(Key::CallId)) => {
+            if !value.is_empty() && call_id.is_none() {
                 *call_id = Some(value.to_string());
             }
             Ok(())
         }
-        Some(k) => meta::set(md, k, value).map_err(|e| {
-            ctx.err(format!("header {key}: {e}"))
-                .at_line(line_no as u64 + 1)
-                .with_hint("fix the header value or remove the line")
-        }),
-        None => {
+        Some(Field::Meta(k)) => {
+            // The first line that gives a field wins (`Agent ID` before `Agent`).
+            let mut scratch = Metadata::default();
+            meta::set(&mut scratch, k, value).map_err(|e| {
+                ctx.err(format!("header {key}: {e}"))
+                    .at_line(line.index as u64 + 1)
+                    .with_hint("fix the header value or remove the line")
+            })?;
+            meta::fill_missing(md, &scratch);
+            Ok(())
+        }
+        Some(Field::Extra(name)) => {
             if !value.is_empty() {
-                md.extra.insert(meta::norm_key(key), value.to_string());
+                md.extra.entry(name.to_string()).or_insert_with(|| value.to_string());
             }
             Ok(())
         }
-    }
-}
-
-/// Read the header; returns the index of the first body line.
-fn header(
-    ctx: &Ctx,
-    lines: &[&str],
-    md: &mut Metadata,
-    call_id: &mut Option<String>,
-) -> Result<usize, ReadError> {
-    let mut i = 0;
-    loop {
-        while i < lines.len() {
-            let l = trim_marks(lines[i]);
-            if l.is_empty() {
-                i += 1;
-            } else if let Some(rest) = l.strip_prefix('#') {
-                if let Some((k, v)) = key_value(rest.trim()) {
-                    apply_header(ctx, md, call_id, i, k, v)?;
-                }
-                i += 1;
-            } else {
-                break;
+        None => {
+            if !value.is_empty() {
+                md.extra
+                    .entry(meta::norm_key(key))
+                    .or_insert_with(|| value.to_string());
             }
+            Ok(())
         }
-        let start = i;
-        let mut end = i;
-        while end < lines.len() && !trim_marks(lines[end]).is_empty() {
-            end += 1;
-        }
-        if start == end {
-            return Ok(i);
-        }
-        let mut kvs = Vec::new();
-        let mut has_plain_key = false;
-        for (j, l) in lines[start..end].iter().enumerate() {
-            let l = trim_marks(l);
-            if l.starts_with('#') {
-                continue;
-            }
-            match key_value(l) {
-                Some((k, v)) if meta::key_of(k).is_some() && split_stamp(l).is_none() => {
-                    // `Agent: Hello, thank you for calling` is a turn, not a header.
-                    if role_of(k).is_some()
-                        && (v.split_whitespace().count() > 4
-                            || v.ends_with(['.', '?', '!', '。', '？', '！']))
-                    {
-                        return Ok(start);
-                    }
-                    has_plain_key |= role_of(k).is_none();
-                    kvs.push((start + j, k, v));
-                }
-                _ => return Ok(start),
-            }
-        }
-        if !has_plain_key {
-            return Ok(start);
-        }
-        for (j, k, v) in kvs {
-            apply_header(ctx, md, call_id, j, k, v)?;
-        }
-        i = end;
     }
 }
 
@@ -195,7 +136,7 @@ struct Line<'a> {
 }
 
 /// Read a plain-text transcript.
-pub(super) fn read(ctx: &Ctx, text: &str) -> Result<Call, ReadError> {
+pub(crate) fn read(ctx: &Ctx, text: &str) -> Result<Call, ReadError> {
     let lines: Vec<&str> = text
         .lines()
         .enumerate()
@@ -209,7 +150,32 @@ pub(super) fn read(ctx: &Ctx, text: &str) -> Result<Call, ReadError> {
         .collect();
     let mut md = Metadata::default();
     let mut call_id = None;
-    let body = header(ctx, &lines, &mut md, &mut call_id)?;
+    let unmarked = |l: &str| {
+        l.trim_start_matches(|c: char| c.is_whitespace() || is_bidi_mark(c))
+            .to_string()
+    };
+    let head = header::split(
+        &lines,
+        &ctx.opts.speaker_map,
+        &|l| split_stamp(&unmarked(l)).is_some(),
+        &|l| {
+            let t = unmarked(l);
+            split_label(strip_stamp(&t)).map(|(label, _)| label.to_string())
+        },
+    );
+    for line in &head.lines {
+        apply_header(ctx, &mut md, &mut call_id, line)?;
+    }
+    let body = head.body;
+    // Names the header gives to speakers, under the user's own map.
+    let map: Cow<_> = if head.hints.is_empty() {
+        Cow::Borrowed(&ctx.opts.speaker_map)
+    } else {
+        let mut m = head.hints.clone();
+        m.extend(ctx.opts.speaker_map.clone());
+        Cow::Owned(m)
+    };
+    let map = map.as_ref();
     let parsed: Vec<Line> = lines
         .iter()
         .enumerate()
@@ -228,7 +194,6 @@ pub(super) fn read(ctx: &Ctx, text: &str) -> Result<Call, ReadError> {
             }
         })
         .collect();
-    let map = &ctx.opts.speaker_map;
     let filter = LabelFilter::new(map, parsed.iter().filter_map(|l| l.label.map(|x| x.0)));
     let mut call = ctx.call(call_id, Format::PlainText);
     call.metadata = md;
@@ -299,7 +264,7 @@ pub(super) fn read(ctx: &Ctx, text: &str) -> Result<Call, ReadError> {
 mod tests {
     use super::*;
     use crate::transcript::Speaker;
-    use crate::transcript::read::tests::{read_fixture, read_text, summary};
+    use crate::input::tests::{read_fixture, read_text, summary};
 
     #[test]
     fn english_with_header_and_continuation() {
