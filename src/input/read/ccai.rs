@@ -351,4 +351,109 @@ mod tests {
         assert_eq!(c.turns[1].text, "I was charged twice for my order.");
         assert_eq!(c.turns[1].label.as_deref(), Some("END_USER"));
     }
+
+    #[test]
+    fn insights_conversation_v1() {
+        let (calls, errs) = read_fixture("ccai/insights_conversation.json");
+        assert!(errs.is_empty(), "{errs:?}");
+        let c = &calls[0];
+        assert_eq!(c.format, Format::GoogleCcai);
+        assert_eq!(c.call_id, "7781203344");
+        let m = &c.metadata;
+        assert_eq!(m.agent.as_deref(), Some("agent-5521"));
+        assert_eq!(m.team.as_deref(), Some("billing-emea"));
+        assert_eq!(m.queue.as_deref(), Some("billing"), "a label naming a known field");
+        assert_eq!(m.channel.as_deref(), Some("voice"));
+        assert_eq!(m.started_at.as_deref(), Some("2026-11-20T09:55:00Z"));
+        assert_eq!(m.language.as_deref(), Some("en"));
+        assert_eq!(m.csat, Some(4.0));
+        assert_eq!(m.extra["region"], "emea");
+        assert_eq!(m.extra["duration"], "16.800s");
+        assert_eq!(
+            m.extra["audio_uri"],
+            "gs://acme-calls/2026/11/20/7781203344.wav"
+        );
+        let got: Vec<_> = c
+            .turns
+            .iter()
+            .map(|t| (t.speaker, t.start_ms, t.end_ms))
+            .collect();
+        // Times from the words: first start, last end (13 words 320 ms apart from 0.4 s,
+        // the last ending 280 ms after its start: 4.52 s).
+        assert_eq!(
+            got,
+            vec![
+                (Speaker::Agent, Some(400), Some(4520)),
+                (Speaker::Customer, Some(4100), Some(8220)),
+                (Speaker::Agent, Some(8200), Some(12_320)),
+                (Speaker::Customer, Some(13_000), Some(13_920)),
+                (Speaker::Agent, Some(14_600), Some(16_800)),
+            ]
+        );
+        assert!(!c.times_estimated);
+        assert_eq!(c.turns[0].label.as_deref(), Some("HUMAN_AGENT"));
+    }
+
+    #[test]
+    fn insights_list_response_chat_and_channel_tags() {
+        let (calls, errs) = read_fixture("ccai/insights_list.json");
+        assert!(errs.is_empty(), "{errs:?}");
+        let ids: Vec<_> = calls.iter().map(|c| c.call_id.as_str()).collect();
+        assert_eq!(ids, ["chat-5512", "voice-9001"]);
+        let chat = &calls[0];
+        assert_eq!(chat.metadata.channel.as_deref(), Some("chat"));
+        assert_eq!(chat.metadata.agent.as_deref(), Some("wang.fang"));
+        assert_eq!(chat.metadata.team.as_deref(), Some("north"));
+        assert_eq!(chat.metadata.language.as_deref(), Some("zh"));
+        let starts: Vec<_> = chat.turns.iter().map(|t| t.start_ms).collect();
+        assert_eq!(starts, [Some(0), Some(38_000), Some(63_000)], "from messageTime");
+        // No roles and no callMetadata: channel 2 speaks first, so it is the agent.
+        let voice = &calls[1];
+        let who: Vec<_> = voice
+            .turns
+            .iter()
+            .map(|t| (t.speaker, t.label.as_deref()))
+            .collect();
+        assert_eq!(
+            who,
+            [
+                (Speaker::Agent, Some("channel 2")),
+                (Speaker::Customer, Some("channel 1")),
+                (Speaker::Agent, Some("channel 2")),
+            ]
+        );
+        // --speaker-map names channels like any label.
+        let opts = crate::input::ReadOptions {
+            speaker_map: [("channel 1".to_string(), Speaker::Agent)].into(),
+            ..Default::default()
+        };
+        let (calls, _) = crate::input::tests::read_fixture_with("ccai/insights_list.json", &opts);
+        assert_eq!(calls[1].turns[0].speaker, Speaker::Customer);
+        assert_eq!(calls[1].turns[1].speaker, Speaker::Agent);
+    }
+
+    #[test]
+    fn insights_wrapper_and_record() {
+        let text = std::fs::read_to_string(crate::input::tests::fixture(
+            "ccai/insights_conversation.json",
+        ))
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let wrapped = serde_json::json!({ "conversation": v }).to_string();
+        let (calls, errs) = crate::input::tests::read_text("export.json", &wrapped);
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(calls[0].call_id, "7781203344");
+        // The same conversation as one JSON Lines record.
+        let line = serde_json::to_string(&v).unwrap();
+        let c = crate::input::read::read_record(
+            "day.jsonl",
+            3,
+            &line,
+            &crate::input::ReadOptions::default(),
+        )
+        .unwrap();
+        assert_eq!((c.call_id.as_str(), c.source_line), ("7781203344", Some(3)));
+        assert_eq!(c.format, Format::GoogleCcai);
+        assert!(c.turns.iter().all(|t| t.line == Some(3)));
+    }
 }

@@ -263,8 +263,8 @@ pub(crate) fn read(ctx: &Ctx, text: &str) -> Result<Call, ReadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::transcript::Speaker;
     use crate::input::tests::{read_fixture, read_text, summary};
+    use crate::transcript::Speaker;
 
     #[test]
     fn english_with_header_and_continuation() {
@@ -459,11 +459,135 @@ mod tests {
             "call_id: A1\nAgent: Hello, thank you for calling.\nCustomer: hi\n",
         );
         assert!(errs.is_empty(), "{errs:?}");
-        assert_eq!(calls[0].call_id, "x", "not a header block");
+        assert_eq!(calls[0].call_id, "A1", "a header line right before the turns");
         assert_eq!(calls[0].turns.len(), 2);
+        let (calls, _) = read_text("x.txt", "Agent: Sarah Lee\n\nAgent: Hello.\nCustomer: hi\n");
+        assert_eq!(calls[0].turns.len(), 3, "ambiguous without other header keys: a turn");
         let (calls, _) = read_text("x.txt", "call_id: A1\nagent: Sarah Lee\n\nAgent: Hello.\n");
         assert_eq!(calls[0].call_id, "A1");
         assert_eq!(calls[0].metadata.agent.as_deref(), Some("Sarah Lee"));
+    }
+
+    /// What a call's metadata says, as (field, value) pairs worth comparing.
+    fn md(c: &Call) -> Vec<(&str, String)> {
+        let m = &c.metadata;
+        let mut v = vec![];
+        for (k, x) in [
+            ("agent", &m.agent),
+            ("team", &m.team),
+            ("queue", &m.queue),
+            ("channel", &m.channel),
+            ("started_at", &m.started_at),
+            ("customer_id", &m.customer_id),
+        ] {
+            if let Some(x) = x {
+                v.push((k, x.clone()));
+            }
+        }
+        for (k, x) in &m.extra {
+            v.push((k.as_str(), x.clone()));
+        }
+        v
+    }
+
+    #[test]
+    fn liveperson_like_chat_export_header_is_metadata() {
+        let (calls, errs) = read_fixture("plain/liveperson_chat.txt");
+        assert!(errs.is_empty(), "{errs:?}");
+        let c = &calls[0];
+        assert_eq!(c.call_id, "5f2c9e1a-7b44-4d1e-9c61-2a8e0d3b7a10");
+        assert_eq!(
+            md(c),
+            vec![
+                ("agent", "Sarah Lee".to_string()),
+                ("queue", "Payments".into()),
+                ("channel", "chat".into()),
+                ("started_at", "2026-11-20 09:31:05".into()),
+                ("end_time", "2026-11-20 09:34:02".into()),
+                ("visitor", "Visitor 84213".into()),
+            ]
+        );
+        assert_eq!(c.turns.len(), 8, "no header line became a turn");
+        assert_eq!(c.turns[0].speaker, Speaker::Agent);
+        assert_eq!(c.turns[0].line, Some(10));
+        assert!(c.turns[0].text.starts_with("Hi, thanks for contacting Acme"));
+        assert_eq!(c.turns[1].speaker, Speaker::Customer);
+        assert_eq!(c.turns[7].start_ms, Some(177_000));
+    }
+
+    #[test]
+    fn zendesk_like_export_names_tell_who_is_who() {
+        // The visitor writes first under their own name: the header's `Visitor: Ben Kim`
+        // and `Agent: Sarah` decide the roles (the unknown-label rule alone would make
+        // Ben the agent).
+        let (calls, errs) = read_fixture("plain/zendesk_chat.txt");
+        assert!(errs.is_empty(), "{errs:?}");
+        let c = &calls[0];
+        assert_eq!(
+            md(c),
+            vec![
+                ("agent", "Sarah".to_string()),
+                ("queue", "Orders".into()),
+                ("started_at", "2026-11-20 02:14 PM UTC".into()),
+                ("visitor", "Ben Kim".into()),
+            ]
+        );
+        let who: Vec<_> = c.turns.iter().map(|t| t.speaker).collect();
+        assert_eq!(
+            who,
+            [
+                Speaker::Customer,
+                Speaker::Agent,
+                Speaker::Customer,
+                Speaker::Agent,
+                Speaker::Customer,
+                Speaker::Agent,
+                Speaker::Customer
+            ]
+        );
+        assert_eq!(c.turns[1].start_ms, Some(33_000));
+    }
+
+    #[test]
+    fn chinese_call_center_export_header_is_metadata() {
+        let (calls, errs) = read_fixture("plain/callcenter_zh.txt");
+        assert!(errs.is_empty(), "{errs:?}");
+        let c = &calls[0];
+        assert_eq!(c.call_id, "CC20261120-0931-1024");
+        assert_eq!(
+            md(c),
+            vec![
+                ("agent", "1024".to_string()),
+                ("queue", "账单查询".into()),
+                ("channel", "voice".into()),
+                ("started_at", "2026-11-20 09:31:05".into()),
+                ("customer_id", "Z2088".into()),
+                ("duration", "00:04:12".into()),
+            ]
+        );
+        assert_eq!(c.turns.len(), 9);
+        assert!(c.turns.iter().all(|t| !t.text.contains("09:31:05")));
+        assert_eq!(c.turns[0].speaker, Speaker::Agent);
+        assert_eq!(c.turns[0].line, Some(10));
+    }
+
+    #[test]
+    fn persian_export_header_is_metadata() {
+        let (calls, errs) = read_fixture("plain/call_fa_header.txt");
+        assert!(errs.is_empty(), "{errs:?}");
+        let c = &calls[0];
+        assert_eq!(c.call_id, "FA-H-3005");
+        assert_eq!(
+            md(c),
+            vec![
+                ("agent", "2231".to_string()),
+                ("queue", "پشتیبانی فنی".into()),
+                ("channel", "voice".into()),
+                ("started_at", "2026-11-20 14:05:00".into()),
+            ]
+        );
+        assert_eq!(c.turns.len(), 4);
+        assert_eq!(c.turns[1].speaker, Speaker::Customer);
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub(crate) fn read(ctx: &Ctx, v: &Value) -> Result<Call, ReadError> {
 
 #[cfg(test)]
 mod tests {
-    use crate::transcript::read::ReadOptions;
+    use crate::input::ReadOptions;
     use crate::input::tests::{read_fixture, read_fixture_with};
     use crate::transcript::{Format, Speaker};
     use std::collections::BTreeMap;
