@@ -10,14 +10,14 @@
 //! Throughput is in input bytes. End-to-end numbers (with I/O, threads, ripgrep as the
 //! baseline) come from `benches/throughput.sh`.
 
+use callscore::input::ReadOptions;
+use callscore::input::read::read_record;
 use callscore::matcher::{Scan, scan_call};
 use callscore::normalize::{Normalized, normalize_into};
 use callscore::rules::{Pack, load_pack, load_pack_str};
 use callscore::score::{ScoreOptions, score_call};
 use callscore::sink::format_record;
 use callscore::transcript::Call;
-use callscore::input::ReadOptions;
-use callscore::input::read::read_record;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::Path;
@@ -29,7 +29,10 @@ fn sample_calls() -> Vec<Call> {
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| read_record("batch.jsonl", i as u64 + 1, l, &ReadOptions::default()).expect("sample reads"))
+        .map(|(i, l)| {
+            read_record("batch.jsonl", i as u64 + 1, l, &ReadOptions::default())
+                .expect("sample reads")
+        })
         .collect()
 }
 

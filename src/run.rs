@@ -17,11 +17,11 @@
 //! A file that cannot be read becomes an error record and the run goes on; a panic while
 //! scoring one input is caught and recorded the same way (it is still a bug to fix).
 
+use crate::input::{InputCount, InputError, InputOptions, Inputs, ReadError, Unit};
 use crate::matcher::{Scan, scan_call};
 use crate::rules::Pack;
 use crate::score::{ScoreOptions, score_call};
 use crate::sink::{Output, format_error, format_record};
-use crate::input::{InputCount, InputError, InputOptions, Inputs, ReadError, Unit};
 use crate::transcript::Call;
 use rayon::prelude::*;
 use std::path::PathBuf;

@@ -101,12 +101,10 @@ fn tom_and_maria() -> Call {
         ("Maria", "Let me check the line for you."),
         ("Tom", "ok thanks"),
     ];
-    let text: String = turns.iter().map(|(s, t)| format!("{s}: {t}\n")).collect();
     let json = serde_json::json!({
         "call_id": "TM-1",
         "turns": turns.iter().map(|(s, t)| serde_json::json!({"speaker": s, "text": t})).collect::<Vec<_>>(),
     });
-    let _ = text;
     Call {
         name: "tm-1.json",
         doc: serde_json::to_vec_pretty(&json).unwrap(),
@@ -216,7 +214,10 @@ fn default_metadata_fills_what_is_missing_in_every_way_in() {
     }
     for (way, r) in every_way(&simple_call("D-2", Some("day")), &extra) {
         let c = only_call(way, &r);
-        assert_eq!(c["metadata"]["team"], "day", "{way}: the call's own value wins");
+        assert_eq!(
+            c["metadata"]["team"], "day",
+            "{way}: the call's own value wins"
+        );
     }
 }
 
@@ -229,7 +230,12 @@ fn default_metadata_after_side_csv() {
     std::fs::write(&call, &simple_call("D-3", None).doc).unwrap();
     let r = run(
         &[&call],
-        &["--metadata", &csv.display().to_string(), "--meta", "team=night"],
+        &[
+            "--metadata",
+            &csv.display().to_string(),
+            "--meta",
+            "team=night",
+        ],
         None,
     );
     assert_eq!(only_call("file", &r)["metadata"]["team"], "blue");
@@ -243,7 +249,14 @@ fn bad_default_metadata_is_a_clear_argument_error() {
         ("csat=great", "csat: expected a number, got \"great\""),
     ] {
         let o = callscore()
-            .args(["run", "corpus", "--rules", "tests/fixtures/pack", "--out", "-"])
+            .args([
+                "run",
+                "corpus",
+                "--rules",
+                "tests/fixtures/pack",
+                "--out",
+                "-",
+            ])
             .args(["--meta", arg])
             .output()
             .unwrap();
@@ -257,7 +270,7 @@ fn bad_default_metadata_is_a_clear_argument_error() {
 #[test]
 fn size_limit_applies_to_every_way_in() {
     // One turn of 1.2 MiB: over a 1 MiB limit whichever way it comes in.
-    let long = "refund ".repeat(180_000);
+    let long = "lorem ".repeat(210_000);
     let mut call = simple_call("BIG-1", None);
     let v = serde_json::json!({"call_id": "BIG-1", "turns": [{"speaker": "agent", "text": long}]});
     call.doc = serde_json::to_vec_pretty(&v).unwrap();
@@ -266,9 +279,15 @@ fn size_limit_applies_to_every_way_in() {
         assert_eq!(r.calls.len(), 0, "{way}");
         assert_eq!(r.errors.len(), 1, "{way}: {:?}", r.errors);
         let reason = r.errors[0]["reason"].as_str().unwrap();
-        assert!(reason.contains("more than the limit of 1048576"), "{way}: {reason}");
         assert!(
-            r.errors[0]["hint"].as_str().unwrap().contains("--max-file-size"),
+            reason.contains("more than the limit of 1048576"),
+            "{way}: {reason}"
+        );
+        assert!(
+            r.errors[0]["hint"]
+                .as_str()
+                .unwrap()
+                .contains("--max-file-size"),
             "{way}"
         );
     }
@@ -352,7 +371,10 @@ fn output_folder_inside_the_input_folder_is_never_read() {
     assert_eq!(first.code, 0, "{}", first.stderr);
     assert_eq!(second.code, 0, "{:?}", second.errors);
     assert_eq!(first.calls.len(), 3);
-    assert_eq!(second.calls, first.calls, "the second run reads the same inputs");
+    assert_eq!(
+        second.calls, first.calls,
+        "the second run reads the same inputs"
+    );
     // A relative spelling of the same folder is excluded too.
     let rel = run_to(&[&input], &[], None, &input.join(".").join("out"));
     assert_eq!(rel.calls.len(), 3, "{:?}", rel.errors);
@@ -360,8 +382,13 @@ fn output_folder_inside_the_input_folder_is_never_read() {
     let tmp = input.join(".callscore-tmp-1");
     std::fs::create_dir_all(&tmp).unwrap();
     std::fs::write(tmp.join("calls.jsonl"), "{not a call}\n").unwrap();
-    let third = run(&[&input], &[], None);
-    assert_eq!((third.calls.len(), third.errors.len()), (3, 0));
+    let third = run_to(&[&input], &[], None, &out);
+    assert_eq!(
+        (third.calls.len(), third.errors.len()),
+        (3, 0),
+        "{:?}",
+        third.errors
+    );
 }
 
 #[test]
@@ -370,11 +397,7 @@ fn empty_input_folder_is_reported() {
     std::fs::write(dir.path().join("README.md"), "# notes\n").unwrap();
     let r = run(&[dir.path()], &[], None);
     assert!(r.calls.is_empty());
-    assert!(
-        r.stderr.contains("no transcript was found"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("no transcript was found"), "{}", r.stderr);
 }
 
 /// A scratch folder with `files` written into it.
@@ -417,7 +440,12 @@ fn diff_reads_inputs_like_run_with_speaker_map() {
             .args(extra)
             .output()
             .unwrap();
-        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         let v: Value = serde_json::from_slice(&o.stdout).unwrap();
         let greeting = v["items"]
             .as_array()
@@ -443,4 +471,19 @@ fn diff_reads_inputs_like_run_with_speaker_map() {
         .unwrap()["result"]
         .clone();
     assert_eq!(greeting, "pass");
+}
+
+/// Header lines of a real export are metadata end to end, not turns.
+#[test]
+fn export_header_lines_become_metadata_in_the_record() {
+    let path = root().join("tests/fixtures/read/plain/callcenter_zh.txt");
+    let r = run(&[&path], &[], None);
+    let c = only_call("file", &r);
+    assert_eq!(c["call_id"], "CC20261120-0931-1024");
+    assert_eq!(c["metadata"]["started_at"], "2026-11-20 09:31:05");
+    assert_eq!(c["metadata"]["agent"], "1024");
+    assert_eq!(c["metadata"]["queue"], "账单查询");
+    assert_eq!(c["metadata"]["channel"], "voice");
+    assert_eq!(c["metrics"]["turns"], 9, "header lines are not turns");
+    assert_eq!(c["metrics"]["agent_turns"], 5);
 }

@@ -35,7 +35,11 @@ pub(crate) struct InputArgs {
 
 impl InputArgs {
     /// The input options for `paths`, never reading `exclude` (an output folder).
-    pub fn options(&self, paths: Vec<PathBuf>, exclude: Vec<PathBuf>) -> Result<InputOptions, String> {
+    pub fn options(
+        &self,
+        paths: Vec<PathBuf>,
+        exclude: Vec<PathBuf>,
+    ) -> Result<InputOptions, String> {
         let mut o = InputOptions {
             paths,
             exclude,

@@ -61,7 +61,11 @@ mod tests {
             parse_pair(" queue = billing ").unwrap(),
             ("queue".to_string(), "billing".to_string())
         );
-        assert!(parse_pair("team").unwrap_err().contains("expected KEY=VALUE"));
+        assert!(
+            parse_pair("team")
+                .unwrap_err()
+                .contains("expected KEY=VALUE")
+        );
         assert!(parse_pair("=x").unwrap_err().contains("with a key"));
         assert_eq!(
             parse_pair("csat=great").unwrap_err(),

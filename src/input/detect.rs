@@ -234,7 +234,11 @@ mod tests {
             r#"{"conversation":{"transcript":{"transcriptSegments":[]}}}"#,
             r#"{"conversations":[{"transcript":{"transcriptSegments":[]}}]}"#,
         ] {
-            assert_eq!(d("a.json", insights), Some(Format::GoogleCcai), "{insights}");
+            assert_eq!(
+                d("a.json", insights),
+                Some(Format::GoogleCcai),
+                "{insights}"
+            );
             assert_eq!(d("-", insights), Some(Format::GoogleCcai), "{insights}");
         }
         assert_eq!(
@@ -279,7 +283,13 @@ mod tests {
         assert_eq!(d("-", "role,text\nagent,hi\n"), Some(Format::ChatCsv));
         assert_eq!(d("-", "hello world"), None);
         assert_eq!(d("a.pdf", "%PDF-1.4"), None);
-        assert_eq!(d("a.webvtt", "00:01.000 --> 00:02.000\nhi"), Some(Format::Webvtt));
-        assert_eq!(d("a.tsv", "sender\tmessage\nagent\thi"), Some(Format::ChatCsv));
+        assert_eq!(
+            d("a.webvtt", "00:01.000 --> 00:02.000\nhi"),
+            Some(Format::Webvtt)
+        );
+        assert_eq!(
+            d("a.tsv", "sender\tmessage\nagent\thi"),
+            Some(Format::ChatCsv)
+        );
     }
 }

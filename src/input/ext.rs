@@ -44,8 +44,7 @@ const TABLE: &[(&str, FileKind)] = &[
 
 /// The transcript extensions, for messages ("supported extensions: …").
 pub const TRANSCRIPT_EXTENSIONS: &[&str] = &[
-    "json", "jsonl", "ndjson", "vtt", "webvtt", "srt", "txt", "text", "log", "chat", "csv",
-    "tsv",
+    "json", "jsonl", "ndjson", "vtt", "webvtt", "srt", "txt", "text", "log", "chat", "csv", "tsv",
 ];
 
 /// The kind of `path` by its extension; `None` for a file that is not a transcript

@@ -46,7 +46,10 @@ pub(crate) struct Lines {
 }
 
 /// A UTF-16 encoding the stream is in, by its BOM or the forced encoding.
-fn utf16_of(reader: &mut dyn BufRead, forced: Option<&'static Encoding>) -> Option<&'static Encoding> {
+fn utf16_of(
+    reader: &mut dyn BufRead,
+    forced: Option<&'static Encoding>,
+) -> Option<&'static Encoding> {
     if let Some(e) = forced {
         return (e == UTF_16LE || e == UTF_16BE).then_some(e);
     }
@@ -148,7 +151,8 @@ impl Lines {
                 Some(Ok(buf))
             }
             Err(e) => {
-                let e = ReadError::new(&self.source, format!("read error: {e}")).at_line(self.line_no);
+                let e =
+                    ReadError::new(&self.source, format!("read error: {e}")).at_line(self.line_no);
                 self.reader = Box::new(std::io::empty());
                 Some(Err(e))
             }
@@ -313,9 +317,10 @@ mod tests {
             .into_iter()
             .chain(rest)
             .map(|u| match u {
-                Unit::Record { line, bytes, .. } => {
-                    (line, String::from_utf8(bytes).unwrap().trim_end().to_string())
-                }
+                Unit::Record { line, bytes, .. } => (
+                    line,
+                    String::from_utf8(bytes).unwrap().trim_end().to_string(),
+                ),
                 _ => panic!("not a record"),
             })
             .collect()
@@ -361,7 +366,10 @@ mod tests {
         };
         assert_eq!(
             records(first, rest),
-            vec![(1, "{\"a\":\"坐席\"}".to_string()), (2, "{\"b\":2}".to_string())]
+            vec![
+                (1, "{\"a\":\"坐席\"}".to_string()),
+                (2, "{\"b\":2}".to_string())
+            ]
         );
     }
 
@@ -372,7 +380,9 @@ mod tests {
             ..Default::default()
         };
         let (reader, transcoded) = prepare(
-            Box::new(std::io::Cursor::new(b"{\"a\":1}\n{\"long\":123456}\n{\"b\":2}\n".to_vec())),
+            Box::new(std::io::Cursor::new(
+                b"{\"a\":1}\n{\"long\":123456}\n{\"b\":2}\n".to_vec(),
+            )),
             None,
         );
         let Stdin::Lines(first, rest) = Stdin::sniff(reader, transcoded, &opts) else {

@@ -198,7 +198,11 @@ fn empty_file_fixture() {
 #[test]
 fn unknown_format_and_metadata_csv() {
     let (_, errs) = read_text("-", "%PDF-1.7 binary-ish");
-    assert!(errs[0].reason.starts_with("unknown format"), "{}", errs[0].reason);
+    assert!(
+        errs[0].reason.starts_with("unknown format"),
+        "{}",
+        errs[0].reason
+    );
     let (_, errs) = read_text("meta.csv", "call_id,csat\nA,5\n");
     assert!(
         errs[0].reason.starts_with("not a chat export"),
@@ -242,8 +246,14 @@ fn scratch_corpus() -> tempfile::TempDir {
         std::fs::write(p, text).unwrap();
     };
     w("a/one.txt", "Agent: hello\nCustomer: hi\n");
-    w("a/two.webvtt", "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Agent>hi\n");
-    w("b/calls.jsonl", "{\"call_id\":\"J1\",\"turns\":[{\"speaker\":\"agent\",\"text\":\"hi\"}]}\n");
+    w(
+        "a/two.webvtt",
+        "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Agent>hi\n",
+    );
+    w(
+        "b/calls.jsonl",
+        "{\"call_id\":\"J1\",\"turns\":[{\"speaker\":\"agent\",\"text\":\"hi\"}]}\n",
+    );
     w("meta.csv", "call_id,team\nJ1,blue\n");
     w("notes.md", "# notes\n");
     w("out/calls.jsonl", "{\"type\":\"call\"}\n");

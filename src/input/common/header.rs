@@ -370,16 +370,11 @@ mod tests {
 
     fn head(text: &str) -> (usize, Vec<(String, String)>) {
         let lines: Vec<&str> = text.lines().collect();
-        let h = split(
-            &lines,
-            &BTreeMap::new(),
-            &|l| l.starts_with('['),
-            &|l| {
-                let l = l.trim_start_matches(|c: char| c != ']' && l.starts_with('['));
-                let l = l.trim_start_matches(']').trim();
-                super::super::speakers::split_label(l).map(|(a, _)| a.to_string())
-            },
-        );
+        let h = split(&lines, &BTreeMap::new(), &|l| l.starts_with('['), &|l| {
+            let l = l.trim_start_matches(|c: char| c != ']' && l.starts_with('['));
+            let l = l.trim_start_matches(']').trim();
+            super::super::speakers::split_label(l).map(|(a, _)| a.to_string())
+        });
         (
             h.body,
             h.lines
@@ -391,35 +386,64 @@ mod tests {
 
     #[test]
     fn names_and_ids() {
-        for v in ["Sarah Lee", "Sarah L.", "Visitor 84213", "1024", "a.sarah", "王芳", "رضا احمدی", ""] {
+        for v in [
+            "Sarah Lee",
+            "Sarah L.",
+            "Visitor 84213",
+            "1024",
+            "a.sarah",
+            "王芳",
+            "رضا احمدی",
+            "",
+        ] {
             assert!(is_name_or_id(v), "{v}");
         }
-        for v in ["Hello, thanks for calling", "hi there", "I need help.", "您好，请问", "سلام، خوش آمدید"] {
+        for v in [
+            "Hello, thanks for calling",
+            "hi there",
+            "I need help.",
+            "您好，请问",
+            "سلام، خوش آمدید",
+        ] {
             assert!(!is_name_or_id(v), "{v}");
         }
     }
 
     #[test]
     fn turns_are_never_header() {
-        assert_eq!(head("Agent: Hello, thanks for calling.\nCustomer: hi\n").0, 0);
-        assert_eq!(head("Agent: Sarah Lee\n\nAgent: Hello.\nCustomer: hi\n").0, 0, "ambiguous: a turn");
+        assert_eq!(
+            head("Agent: Hello, thanks for calling.\nCustomer: hi\n").0,
+            0
+        );
+        assert_eq!(
+            head("Agent: Sarah Lee\n\nAgent: Hello.\nCustomer: hi\n").0,
+            0,
+            "ambiguous: a turn"
+        );
         assert_eq!(head("Agent: Hi there\nCustomer: hello\n").0, 0);
     }
 
     #[test]
     fn strong_keys_make_a_header() {
-        let (body, lines) = head("Visitor: Visitor 84213\nDepartment: Payments\nEngagement ID: 3321\n\nAgent: Hello, how can I help?\n");
+        let (body, lines) = head(
+            "Visitor: Visitor 84213\nDepartment: Payments\nEngagement ID: 3321\n\nAgent: Hello, how can I help?\n",
+        );
         assert_eq!(body, 4);
         assert_eq!(lines.len(), 3);
         // Without a blank line, up to the last strong line only.
         let (body, lines) = head("Department: Payments\nAgent: Hi there\nCustomer: hello\n");
         assert_eq!((body, lines.len()), (1, 1));
         // A name used as a label below counts.
-        let (body, _) = head("Agent: Sarah Lee\n[09:31:05] Sarah Lee: Hello\n[09:31:09] Visitor 1: hi\n");
+        let (body, _) =
+            head("Agent: Sarah Lee\n[09:31:05] Sarah Lee: Hello\n[09:31:09] Visitor 1: hi\n");
         assert_eq!(body, 1);
-        let (body, lines) = head("坐席工号：1024\n开始时间：2026-11-20 09:31:05\n\n坐席：您好，请问有什么可以帮您？\n");
+        let (body, lines) = head(
+            "坐席工号：1024\n开始时间：2026-11-20 09:31:05\n\n坐席：您好，请问有什么可以帮您？\n",
+        );
         assert_eq!((body, lines.len()), (3, 2));
-        let (body, _) = head("Chat transcript\n\n# exported_by: x\nDepartment: Billing\n-----\nAgent: hi, welcome.\n");
+        let (body, _) = head(
+            "Chat transcript\n\n# exported_by: x\nDepartment: Billing\n-----\nAgent: hi, welcome.\n",
+        );
         assert_eq!(body, 5);
     }
 }

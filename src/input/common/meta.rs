@@ -88,9 +88,13 @@ pub(crate) fn channel_name(v: &str) -> String {
     let l = v.trim().to_lowercase();
     let name = match l.as_str() {
         "phone" | "phone call" | "phone_call" | "call" | "telephone" | "telephony" | "语音"
-        | "电话" | "呼入" | "呼出" | "تلفن" | "تلفنی" | "صوتی" | "تماس" => "voice",
+        | "电话" | "呼入" | "呼出" | "تلفن" | "تلفنی" | "صوتی" | "تماس" => {
+            "voice"
+        }
         "web messaging" | "messaging" | "live chat" | "livechat" | "web chat" | "webchat"
-        | "在线" | "在线客服" | "聊天" | "文字" | "چت" | "گفتگو" | "پیام" => "chat",
+        | "在线" | "在线客服" | "聊天" | "文字" | "چت" | "گفتگو" | "پیام" => {
+            "chat"
+        }
         "e-mail" | "mail" | "邮件" | "电子邮件" | "ایمیل" => "email",
         _ => return l,
     };
@@ -160,7 +164,12 @@ mod tests {
         assert_eq!(m.csat, Some(4.5));
         assert_eq!(m.channel.as_deref(), Some("voice"));
         assert_eq!(primary_language("en-US").as_deref(), Some("en"));
-        for (given, name) in [("语音", "voice"), ("Web messaging", "chat"), ("ایمیل", "email"), ("SMS", "sms")] {
+        for (given, name) in [
+            ("语音", "voice"),
+            ("Web messaging", "chat"),
+            ("ایمیل", "email"),
+            ("SMS", "sms"),
+        ] {
             assert_eq!(channel_name(given), name, "{given}");
         }
     }

@@ -30,8 +30,8 @@
 use crate::input::common::meta;
 use crate::input::common::speakers::Resolver;
 use crate::input::common::timefmt::json_f64;
-use crate::input::common::{Ctx, ReadError, fill_ends, finish};
 use crate::input::common::timefmt::parse_datetime;
+use crate::input::common::{Ctx, ReadError, fill_ends, finish};
 use crate::input::detect::is_insights_conversation;
 use crate::transcript::{Call, Format, Speaker, Turn};
 use serde_json::Value;
@@ -117,7 +117,10 @@ fn read_insights(ctx: &Ctx, v: &Value) -> Result<Call, ReadError> {
     }
     for (k, path) in [
         ("audio_uri", ["dataSource", "gcsSource", "audioUri"]),
-        ("transcript_uri", ["dataSource", "gcsSource", "transcriptUri"]),
+        (
+            "transcript_uri",
+            ["dataSource", "gcsSource", "transcriptUri"],
+        ),
     ] {
         if let Some(u) = text_at(&path) {
             md.extra.insert(k.into(), u);
@@ -362,7 +365,11 @@ mod tests {
         let m = &c.metadata;
         assert_eq!(m.agent.as_deref(), Some("agent-5521"));
         assert_eq!(m.team.as_deref(), Some("billing-emea"));
-        assert_eq!(m.queue.as_deref(), Some("billing"), "a label naming a known field");
+        assert_eq!(
+            m.queue.as_deref(),
+            Some("billing"),
+            "a label naming a known field"
+        );
         assert_eq!(m.channel.as_deref(), Some("voice"));
         assert_eq!(m.started_at.as_deref(), Some("2026-11-20T09:55:00Z"));
         assert_eq!(m.language.as_deref(), Some("en"));
@@ -406,7 +413,11 @@ mod tests {
         assert_eq!(chat.metadata.team.as_deref(), Some("north"));
         assert_eq!(chat.metadata.language.as_deref(), Some("zh"));
         let starts: Vec<_> = chat.turns.iter().map(|t| t.start_ms).collect();
-        assert_eq!(starts, [Some(0), Some(38_000), Some(63_000)], "from messageTime");
+        assert_eq!(
+            starts,
+            [Some(0), Some(38_000), Some(63_000)],
+            "from messageTime"
+        );
         // No roles and no callMetadata: channel 2 speaks first, so it is the agent.
         let voice = &calls[1];
         let who: Vec<_> = voice

@@ -272,8 +272,8 @@ pub(crate) fn read(ctx: &Ctx, text: &str) -> Vec<Result<Call, ReadError>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::transcript::Speaker;
     use crate::input::tests::{read_fixture, read_text, summary};
+    use crate::transcript::Speaker;
 
     #[test]
     fn multi_conversation_export() {

@@ -23,7 +23,9 @@
 
 use crate::input::common::header::{self, Field};
 use crate::input::common::meta::{self, Key};
-use crate::input::common::speakers::{LabelFilter, Resolver, is_bidi_mark, split_label, trim_marks};
+use crate::input::common::speakers::{
+    LabelFilter, Resolver, is_bidi_mark, split_label, trim_marks,
+};
 use crate::input::common::timefmt::{parse_clock, parse_datetime};
 use crate::input::common::{Ctx, ReadError, fill_ends, finish};
 use crate::transcript::{Call, Format, Metadata, Turn};
@@ -113,7 +115,9 @@ fn apply_header(
         }
         Some(Field::Extra(name)) => {
             if !value.is_empty() {
-                md.extra.entry(name.to_string()).or_insert_with(|| value.to_string());
+                md.extra
+                    .entry(name.to_string())
+                    .or_insert_with(|| value.to_string());
             }
             Ok(())
         }
@@ -459,10 +463,17 @@ mod tests {
             "call_id: A1\nAgent: Hello, thank you for calling.\nCustomer: hi\n",
         );
         assert!(errs.is_empty(), "{errs:?}");
-        assert_eq!(calls[0].call_id, "A1", "a header line right before the turns");
+        assert_eq!(
+            calls[0].call_id, "A1",
+            "a header line right before the turns"
+        );
         assert_eq!(calls[0].turns.len(), 2);
         let (calls, _) = read_text("x.txt", "Agent: Sarah Lee\n\nAgent: Hello.\nCustomer: hi\n");
-        assert_eq!(calls[0].turns.len(), 3, "ambiguous without other header keys: a turn");
+        assert_eq!(
+            calls[0].turns.len(),
+            3,
+            "ambiguous without other header keys: a turn"
+        );
         let (calls, _) = read_text("x.txt", "call_id: A1\nagent: Sarah Lee\n\nAgent: Hello.\n");
         assert_eq!(calls[0].call_id, "A1");
         assert_eq!(calls[0].metadata.agent.as_deref(), Some("Sarah Lee"));
@@ -510,7 +521,11 @@ mod tests {
         assert_eq!(c.turns.len(), 8, "no header line became a turn");
         assert_eq!(c.turns[0].speaker, Speaker::Agent);
         assert_eq!(c.turns[0].line, Some(10));
-        assert!(c.turns[0].text.starts_with("Hi, thanks for contacting Acme"));
+        assert!(
+            c.turns[0]
+                .text
+                .starts_with("Hi, thanks for contacting Acme")
+        );
         assert_eq!(c.turns[1].speaker, Speaker::Customer);
         assert_eq!(c.turns[7].start_ms, Some(177_000));
     }
