@@ -55,8 +55,6 @@ struct Call {
     record: Vec<u8>,
 }
 
-const WAYS: [&str; 5] = ["file", "folder", "jsonl record", "stdin", "stdin jsonl"];
-
 /// Run `call` every way with `extra` arguments; returns (way, outcome) pairs.
 fn every_way(call: &Call, extra: &[&str]) -> Vec<(&'static str, Ran)> {
     let dir = tempfile::tempdir().unwrap();
@@ -447,14 +445,13 @@ fn diff_reads_inputs_like_run_with_speaker_map() {
             String::from_utf8_lossy(&o.stderr)
         );
         let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-        let greeting = v["items"]
+        v["items"]
             .as_array()
             .unwrap()
             .iter()
             .find(|i| i["id"] == "greeting")
             .unwrap()["transitions"]
-            .clone();
-        greeting
+            .clone()
     };
     // Maria says the greeting: it passes only when she is the agent, as in `run`.
     assert_eq!(diff(&[]), serde_json::json!({"fail→": 1}));

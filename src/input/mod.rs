@@ -324,10 +324,10 @@ pub(crate) fn decode_record<'a>(
     transcoded: bool,
     opts: &ReadOptions,
 ) -> Result<Cow<'a, str>, ReadError> {
-    if transcoded || opts.encoding.is_none() {
-        if let Ok(s) = std::str::from_utf8(bytes) {
-            return Ok(Cow::Borrowed(s));
-        }
+    if (transcoded || opts.encoding.is_none())
+        && let Ok(s) = std::str::from_utf8(bytes)
+    {
+        return Ok(Cow::Borrowed(s));
     }
     let plain;
     let opts = if transcoded {

@@ -40,7 +40,8 @@ pub(crate) enum Entry {
 
 /// The walk of the input paths (rules in the module docs).
 pub(crate) struct Walker {
-    inputs: std::vec::IntoIter<PathBuf>,
+    inputs: Vec<PathBuf>,
+    next_input: usize,
     walk: Option<walkdir::IntoIter>,
     exclude: Vec<PathBuf>,
 }
@@ -83,7 +84,8 @@ impl Walker {
     /// A walk of `inputs` that never enters `exclude`.
     pub fn new(inputs: &[PathBuf], exclude: &[PathBuf]) -> Self {
         Walker {
-            inputs: inputs.to_vec().into_iter(),
+            inputs: inputs.to_vec(),
+            next_input: 0,
             walk: None,
             exclude: exclude
                 .iter()
@@ -119,10 +121,8 @@ impl Iterator for Walker {
                             || is_run_staging(p)
                             || (dir && self.excluded(p));
                         if skip {
-                            if dir {
-                                if let Some(w) = self.walk.as_mut() {
-                                    w.skip_current_dir();
-                                }
+                            if dir && let Some(w) = self.walk.as_mut() {
+                                w.skip_current_dir();
                             }
                             continue;
                         }
@@ -147,7 +147,8 @@ impl Iterator for Walker {
                     }
                 }
             }
-            let input = self.inputs.next()?;
+            let input = self.inputs.get(self.next_input)?.clone();
+            self.next_input += 1;
             if input == Path::new("-") {
                 return Some(Entry::Stdin);
             }

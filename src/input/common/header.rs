@@ -203,7 +203,7 @@ fn is_name_or_id(v: &str) -> bool {
         return true;
     }
     // "Sarah L." is a name; "I need help." is not.
-    if v.ends_with('.') && !words.last().is_some_and(|w| w.chars().count() == 2) {
+    if v.ends_with('.') && words.last().is_none_or(|w| w.chars().count() != 2) {
         return false;
     }
     words.iter().all(|w| {
@@ -337,8 +337,8 @@ pub(crate) fn split<'a>(
             i = end; // a title block: skip it
             continue;
         }
-        for j in start..accepted {
-            let l = trim_marks(lines[j]);
+        for (j, raw) in lines.iter().enumerate().take(accepted).skip(start) {
+            let l = trim_marks(raw);
             let Some((k, v)) = key_value(l) else { continue };
             let field = field_of(k);
             if let Some(s) = speaker(k)
