@@ -484,3 +484,34 @@ fn export_header_lines_become_metadata_in_the_record() {
     assert_eq!(c["metrics"]["turns"], 9, "header lines are not turns");
     assert_eq!(c["metrics"]["agent_turns"], 5);
 }
+
+/// `explain` reads a call exactly as `run` does, input options included.
+#[test]
+fn explain_reads_inputs_like_run_with_speaker_map_and_meta() {
+    let call = tom_and_maria();
+    let record = [call.record.as_slice(), b"\n"].concat();
+    let (_d, dir) = folder_with(&[("tm.jsonl", &record)]);
+    let file = dir.join("tm.jsonl");
+    let extra = ["--speaker-map", "Maria=agent", "--meta", "queue=tech"];
+    let o = callscore()
+        .arg("explain")
+        .arg(&file)
+        .args(["--rules", "tests/fixtures/pack", "--format", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let ex: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ran = run(&[&file], &extra, None);
+    let rec = only_call("run", &ran);
+    assert_eq!(ex["record"]["metrics"]["agent_turns"], 2);
+    for k in ["qa", "metrics", "metadata", "call_id"] {
+        assert_eq!(ex["record"][k], rec[k], "{k}");
+    }
+    assert_eq!(rec["metadata"]["queue"], "tech");
+}

@@ -3,7 +3,7 @@
 use super::Exit;
 use super::args::{InputArgs, PackArgs};
 use crate::explain::{explain_call, render_text};
-use crate::input::{Inputs, metadata_near};
+use crate::input::{Inputs, MetadataTable, metadata_near};
 use crate::score::ScoreOptions;
 use clap::{Args, ValueEnum};
 use std::io::Write;
@@ -66,8 +66,14 @@ pub(crate) fn explain(args: ExplainArgs) -> Exit {
     // The file is read exactly as `run` reads it, through the input layer; the side
     // metadata `run` would find at the top of a corpus is looked up near the file
     // (explicit --metadata first: its rows win).
+    // Tables near the file that do not load (a results TSV, a CSV without call_id) were
+    // not asked for: they are left out, as `run` leaves out such tables it finds.
     let mut input = args.input.clone();
-    input.metadata.extend(metadata_near(&args.file));
+    input.metadata.extend(
+        metadata_near(&args.file)
+            .into_iter()
+            .filter(|p| MetadataTable::load(p).is_ok()),
+    );
     let inputs = match input
         .options(vec![args.file.clone()], Vec::new())
         .map_err(|e| e.to_string())
