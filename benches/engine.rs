@@ -10,13 +10,14 @@
 //! Throughput is in input bytes. End-to-end numbers (with I/O, threads, ripgrep as the
 //! baseline) come from `benches/throughput.sh`.
 
+use callscore::input::ReadOptions;
+use callscore::input::read::read_record;
 use callscore::matcher::{Scan, scan_call};
 use callscore::normalize::{Normalized, normalize_into};
 use callscore::rules::{Pack, load_pack, load_pack_str};
 use callscore::score::{ScoreOptions, score_call};
 use callscore::sink::Formatter;
 use callscore::transcript::Call;
-use callscore::transcript::read::read_native_line;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::Path;
@@ -28,7 +29,10 @@ fn sample_calls() -> Vec<Call> {
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| read_native_line("batch.jsonl", i as u64 + 1, l).expect("sample reads"))
+        .map(|(i, l)| {
+            read_record("batch.jsonl", i as u64 + 1, l, &ReadOptions::default())
+                .expect("sample reads")
+        })
         .collect()
 }
 
@@ -109,10 +113,11 @@ fn benches(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("stages");
     g.throughput(Throughput::Bytes(SAMPLE.len() as u64));
+    let opts = ReadOptions::default();
     g.bench_function("read", |b| {
         b.iter(|| {
             for (i, l) in SAMPLE.lines().enumerate() {
-                black_box(read_native_line("batch.jsonl", i as u64, l).ok());
+                black_box(read_record("batch.jsonl", i as u64, l, &opts).ok());
             }
         })
     });

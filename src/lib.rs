@@ -1,7 +1,7 @@
 //! callscore: full-coverage auto-QA for contact-center transcripts.
 //!
 //! The pipeline, one stage per module:
-//! read ([`transcript::read`]: any input format → [`transcript::Call`]) →
+//! read ([`input`]: walk, decode, detect and read any input format → [`transcript::Call`]) →
 //! normalise ([`normalize`]: case, width, punctuation, Persian folding, with an offset map) →
 //! match ([`matcher`]: one Aho-Corasick automaton + one regex set for the whole rule pack,
 //! one pass over each turn) → score ([`score`]: scorecard items, sentiment, drivers, metrics) →
@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod explain;
 pub mod r#gen;
+pub mod input;
 pub mod matcher;
 pub mod normalize;
 pub mod record;

@@ -1,9 +1,10 @@
-//! The batch: walk the inputs in a fixed order, score them in parallel chunks, write
-//! results in input order.
+//! The batch: take the units of the input layer in their fixed order, score them in
+//! parallel chunks, write results in input order. What is read, and how, is the input
+//! layer's ([`crate::input`]); this module is chunking, the pool and ordered results.
 //!
 //! Shape (memory stays flat whatever the corpus size):
-//! 1. Inputs are produced lazily: directories are walked in sorted order (one directory
-//!    listing in memory at a time), JSON Lines files and stdin are read line by line.
+//! 1. Inputs are produced lazily by [`crate::input::Inputs::units`]: folders walked in
+//!    sorted order, JSON Lines files and stdin cut per record.
 //! 2. Up to `CHUNK_UNITS` inputs (or `CHUNK_BYTES` of lines) are taken and scored with
 //!    rayon (`map_init` gives each worker its own reusable scan buffers); `collect`
 //!    keeps their order.
@@ -16,42 +17,32 @@
 //! A file that cannot be read becomes an error record and the run goes on; a panic while
 //! scoring one input is caught and recorded the same way (it is still a bug to fix).
 
+use crate::input::{InputCount, InputError, InputOptions, Inputs, ReadError, Unit};
 use crate::matcher::{Scan, scan_call};
 use crate::rules::Pack;
 use crate::score::{ScoreOptions, score_call};
 use crate::sink::{Output, OutputError, RunStamp};
 use crate::summary::{PackStats, RunSummary};
 use crate::transcript::Call;
-use crate::transcript::read::{self, MetadataTable, ReadError, ReadOptions};
 use rayon::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
-
-mod inputs;
-
-pub use inputs::TRANSCRIPT_EXTENSIONS;
-use inputs::{Unit, UnitIter, csv_is_metadata, discover_metadata, is_csv};
 
 const CHUNK_UNITS: usize = 512;
 const CHUNK_BYTES: usize = 32 << 20;
 /// What to run.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
-    /// Files, directories, or `-` for JSON Lines on stdin.
-    pub inputs: Vec<PathBuf>,
+    /// What to read and how (paths, speaker map, encoding, side and default metadata,
+    /// size limit, paths never read).
+    pub input: InputOptions,
     /// Output folder, or `-` for stdout.
     pub out: PathBuf,
     /// Worker threads (0 = all cores).
     pub threads: usize,
-    /// Reader options.
-    pub read: ReadOptions,
-    /// Side CSVs of metadata given explicitly.
-    pub metadata: Vec<PathBuf>,
     /// Scoring options.
     pub score: ScoreOptions,
-    /// Largest whole file read (bytes); larger files are errors.
-    pub max_file_bytes: u64,
     /// Show a progress bar (only used when stderr is a terminal).
     pub progress: bool,
     /// Print at most this many per-input errors on stderr (all go to errors.jsonl).
@@ -63,13 +54,14 @@ pub struct RunOptions {
 impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
-            inputs: vec![PathBuf::from("corpus")],
+            input: InputOptions {
+                paths: vec![PathBuf::from("corpus")],
+                exclude: vec![PathBuf::from("out")],
+                ..InputOptions::default()
+            },
             out: PathBuf::from("out"),
             threads: 0,
-            read: ReadOptions::default(),
-            metadata: Vec::new(),
             score: ScoreOptions::default(),
-            max_file_bytes: 512 << 20,
             progress: true,
             max_stderr_errors: 20,
             run_id: None,
@@ -100,11 +92,28 @@ pub struct Summary {
     pub metadata_rows: u64,
     /// Bytes of input read.
     pub bytes_read: u64,
+    /// Files finished so far (progress only; a JSON Lines file counts when the next
+    /// input starts).
+    #[serde(skip)]
+    pub files_done: u64,
+    #[serde(skip)]
+    last_record_file: Option<Arc<str>>,
 }
 
 impl Summary {
     /// Count one input's outcome.
     fn count<T>(&mut self, o: &UnitOut<T>) {
+        match &o.record_of {
+            Some(file) if self.last_record_file.as_ref() == Some(file) => {}
+            Some(file) => {
+                if self.last_record_file.replace(file.clone()).is_some() {
+                    self.files_done += 1;
+                }
+            }
+            None => {
+                self.files_done += 1 + u64::from(self.last_record_file.take().is_some());
+            }
+        }
         self.inputs_found += 1;
         self.bytes_read += o.bytes;
         if o.errors.is_empty() {
@@ -163,64 +172,69 @@ pub struct UnitOut<T> {
     pub errors: Vec<ReadError>,
     /// Bytes read.
     pub bytes: u64,
+    /// The JSON Lines file (or `-`) this unit is a record of; `None` for a whole file.
+    pub record_of: Option<Arc<str>>,
 }
 
-/// A prepared batch: inputs checked, side metadata loaded, worker threads started.
+/// A prepared batch: inputs opened (checked, side metadata loaded), worker threads
+/// started.
 ///
 /// [`Batch::for_each`] is the one loop every corpus command shares (`run` writes records,
-/// `diff` compares two packs): inputs are produced lazily in a fixed order, taken in
-/// chunks, each call is handed to a worker function on the rayon pool (with per-worker
-/// state, e.g. scan buffers), and the per-input results come back to the caller's sink
-/// in input order. Memory stays flat: one chunk in flight.
+/// `diff` compares two packs): units come lazily from the input layer in a fixed order,
+/// are taken in chunks, each unit is read and each of its calls handed to a worker
+/// function on the rayon pool (with per-worker state, e.g. scan buffers), and the
+/// per-input results come back to the caller's sink in input order. Memory stays flat:
+/// one chunk in flight.
 pub struct Batch<'o> {
-    opts: &'o RunOptions,
-    meta: MetadataTable,
-    /// The side metadata CSVs found among the inputs: the walk skips them (their
-    /// header was read once, by the discovery).
-    metadata_csvs: std::collections::HashSet<PathBuf>,
+    _opts: std::marker::PhantomData<&'o RunOptions>,
+    inputs: Inputs,
     pool: rayon::ThreadPool,
     /// Counts so far (metadata counts are filled by [`Batch::new`]).
     pub summary: Summary,
+    /// Side metadata tables found among the inputs that could not be loaded (the run
+    /// goes on without them); the caller shows them.
+    pub warnings: Vec<String>,
 }
 
 impl<'o> Batch<'o> {
-    /// Check the inputs exist, load side metadata, start the worker pool.
+    /// Open the inputs (check they exist, load side metadata), start the worker pool.
     pub fn new(opts: &'o RunOptions) -> Result<Self, RunError> {
-        for p in &opts.inputs {
-            if p != Path::new("-") && !p.exists() {
-                return Err(RunError::MissingInput(p.clone()));
-            }
-        }
-        let mut summary = Summary::default();
-        let mut meta = MetadataTable::default();
-        for p in &opts.metadata {
-            let t = MetadataTable::load(p).map_err(RunError::Metadata)?;
-            summary.metadata_rows += t.len() as u64;
-            summary.metadata_files.push(p.display().to_string());
-            meta.extend(t);
-        }
-        let discovered = discover_metadata(&opts.inputs);
-        for p in &discovered {
-            match MetadataTable::load(p) {
-                Ok(t) => {
-                    summary.metadata_rows += t.len() as u64;
-                    summary.metadata_files.push(p.display().to_string());
-                    meta.extend(t);
-                }
-                Err(e) => eprintln!("callscore: {}: {}", p.display(), e.reason),
-            }
-        }
+        let inputs = Inputs::open(opts.input.clone()).map_err(|e| match e {
+            InputError::Missing(p) => RunError::MissingInput(p),
+            InputError::Metadata(e) => RunError::Metadata(e),
+        })?;
+        let warnings = inputs
+            .warnings
+            .iter()
+            .map(|w| format!("{}: {}", w.source, w.reason))
+            .collect();
+        let summary = Summary {
+            metadata_files: inputs.metadata_files.clone(),
+            metadata_rows: inputs.metadata_rows,
+            ..Summary::default()
+        };
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(opts.threads)
             .build()
             .map_err(|e| RunError::Threads(e.to_string()))?;
         Ok(Batch {
-            opts,
-            meta,
-            metadata_csvs: discovered.into_iter().collect(),
+            _opts: std::marker::PhantomData,
+            inputs,
             pool,
             summary,
+            warnings,
         })
+    }
+
+    /// What the batch will read (files and bytes; see [`crate::input::count`]), for a
+    /// progress bar or to stop early on an empty input.
+    pub fn count(&self) -> InputCount {
+        self.inputs.count()
+    }
+
+    /// The opened inputs.
+    pub fn inputs(&self) -> &Inputs {
+        &self.inputs
     }
 
     /// Number of worker threads.
@@ -249,25 +263,21 @@ impl<'o> Batch<'o> {
         // Three stages overlap: a reader thread cuts the inputs into chunks, a scoring
         // thread runs each chunk on the pool, and this thread hands results to `sink`
         // (the writer) in order. Bounded channels keep at most a few chunks in memory.
-        let (opts, meta, pool) = (self.opts, &self.meta, &self.pool);
-        let inputs = self.opts.inputs.clone();
-        let metadata_csvs = &self.metadata_csvs;
+        let (inputs, pool) = (&self.inputs, &self.pool);
         let (chunk_tx, chunk_rx) = std::sync::mpsc::sync_channel::<Vec<Unit>>(1);
         let (out_tx, out_rx) = std::sync::mpsc::sync_channel::<Vec<UnitOut<T>>>(1);
         let (init, work) = (&init, &work);
         let summary = &mut self.summary;
         std::thread::scope(|scope| {
             let reader = scope.spawn(move || {
-                let mut units = UnitIter::new(inputs, metadata_csvs);
+                let mut units = inputs.units();
                 loop {
                     let mut chunk = Vec::with_capacity(CHUNK_UNITS);
                     let mut bytes = 0usize;
                     while chunk.len() < CHUNK_UNITS && bytes < CHUNK_BYTES {
                         match units.next() {
                             Some(u) => {
-                                if let Unit::Line { text, .. } = &u {
-                                    bytes += text.len();
-                                }
+                                bytes += u.held_bytes();
                                 chunk.push(u);
                             }
                             None => break,
@@ -285,7 +295,7 @@ impl<'o> Batch<'o> {
                         chunk
                             .into_par_iter()
                             .map_init(init, |state, unit| {
-                                process_unit(opts, meta, state, init, work, unit)
+                                process_unit(inputs, state, init, work, unit)
                             })
                             .collect()
                     });
@@ -321,11 +331,11 @@ impl<'o> Batch<'o> {
         work: impl Fn(&mut S, &Call) -> T,
         mut sink: impl FnMut(&mut Summary, UnitOut<T>) -> Result<(), E>,
     ) -> Result<(), E> {
-        let mut units = UnitIter::new(self.opts.inputs.clone(), &self.metadata_csvs);
+        let mut units = self.inputs.units();
         let mut state = init();
         let mut result = Ok(());
         for unit in units.by_ref() {
-            let o = process_unit(self.opts, &self.meta, &mut state, &init, &work, unit);
+            let o = process_unit(&self.inputs, &mut state, &init, &work, unit);
             self.summary.count(&o);
             if let Err(e) = sink(&mut self.summary, o) {
                 result = Err(e);
@@ -344,12 +354,12 @@ impl<'o> Batch<'o> {
 /// prints: the CLI shows a progress bar and the first errors on stderr, a service could
 /// log them. Every method has a do-nothing default.
 pub trait RunObserver {
-    /// The run starts.
-    fn started(&mut self, _stamp: &RunStamp) {}
+    /// The run starts; `total` is what the inputs hold (counted with a cheap walk first).
+    fn started(&mut self, _stamp: &RunStamp, _total: &InputCount) {}
     /// An input was handled (called in input order, after its records were written).
     fn progress(&mut self, _counts: &Summary) {}
     /// An input (or part of one) could not be read; it is also in `errors.jsonl`.
-    fn input_error(&mut self, _error: &crate::transcript::read::ReadError) {}
+    fn input_error(&mut self, _error: &crate::input::ReadError) {}
     /// Something the operator should know that is not an input error.
     fn warning(&mut self, _message: &str) {}
 }
@@ -370,12 +380,19 @@ pub fn run(
     let started = Instant::now();
     let stamp = RunStamp::new(opts.run_id.clone());
     let mut batch = Batch::new(opts)?;
+    for w in batch.warnings.drain(..) {
+        observer.warning(&w);
+    }
+    let total = batch.count();
+    if total.files == 0 && !total.stdin {
+        return Err(no_inputs(opts, total.skipped, &total.skipped_examples));
+    }
     let out_err = |source| RunError::Output {
         path: opts.out.clone(),
         source,
     };
     let (mut output, formatter) = Output::open(&opts.out, pack, &stamp).map_err(out_err)?;
-    observer.started(&stamp);
+    observer.started(&stamp, &total);
     let formatter = &formatter;
     let result = batch.for_each(
         || Scan::new(pack),
@@ -411,24 +428,11 @@ pub fn run(
     let counts = batch.summary;
     if counts.inputs_found == 0 {
         output.abandon();
-        return Err(RunError::NoInputs {
-            inputs: opts
-                .inputs
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-            skipped: if counts.files_skipped > 0 {
-                format!(
-                    " ({} files skipped, not transcript formats, e.g. {})",
-                    counts.files_skipped,
-                    counts.skipped_examples.join(", ")
-                )
-            } else {
-                String::new()
-            },
-            out: opts.out.display().to_string(),
-        });
+        return Err(no_inputs(
+            opts,
+            counts.files_skipped,
+            &counts.skipped_examples,
+        ));
     }
     let elapsed = started.elapsed();
     let secs = elapsed.as_secs_f64();
@@ -461,11 +465,32 @@ pub fn run(
     }
 }
 
+/// The error of a run that found no transcript.
+fn no_inputs(opts: &RunOptions, skipped: u64, examples: &[String]) -> RunError {
+    RunError::NoInputs {
+        inputs: opts
+            .input
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        skipped: if skipped > 0 {
+            format!(
+                " ({skipped} files skipped, not transcript formats, e.g. {})",
+                examples.join(", ")
+            )
+        } else {
+            String::new()
+        },
+        out: opts.out.display().to_string(),
+    }
+}
+
 /// Read one unit and run `work` on its calls (on a worker thread). Panics are caught and
 /// reported as errors; the worker state is then rebuilt with `init`.
 fn process_unit<S, T>(
-    opts: &RunOptions,
-    meta: &MetadataTable,
+    inputs: &Inputs,
     state: &mut S,
     init: &impl Fn() -> S,
     work: &impl Fn(&mut S, &Call) -> T,
@@ -473,16 +498,24 @@ fn process_unit<S, T>(
 ) -> UnitOut<T> {
     // Keep where the unit came from without formatting it: the label is only needed
     // if scoring panics, and a JSON Lines run has one unit per record.
+    let record_of = match &unit {
+        Unit::Record { source, .. } => Some(source.clone()),
+        _ => None,
+    };
     let origin = match &unit {
         Unit::File(p) => Origin::File(p.clone()),
-        Unit::Line { source, line, .. } => Origin::Line(source.clone(), *line),
+        Unit::Record { source, line, .. } => Origin::Line(source.clone(), *line),
+        Unit::Document { .. } => Origin::Named("-".into()),
         Unit::Error(e) => Origin::Named(e.source.clone()),
     };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_and_work(opts, meta, state, work, unit)
+        read_and_work(inputs, state, work, unit)
     }));
     match result {
-        Ok(o) => o,
+        Ok(mut o) => {
+            o.record_of = record_of;
+            o
+        }
         Err(panic) => {
             let msg = panic
                 .downcast_ref::<&str>()
@@ -501,6 +534,7 @@ fn process_unit<S, T>(
                 calls: vec![],
                 errors: vec![e],
                 bytes: 0,
+                record_of: None,
             }
         }
     }
@@ -524,134 +558,18 @@ impl Origin {
     }
 }
 
+/// Read one unit through the input layer and run `work` on each of its calls.
 fn read_and_work<S, T>(
-    opts: &RunOptions,
-    meta: &MetadataTable,
+    inputs: &Inputs,
     state: &mut S,
     work: &impl Fn(&mut S, &Call) -> T,
     unit: Unit,
 ) -> UnitOut<T> {
-    let (calls, errors, bytes) = match unit {
-        Unit::Error(e) => (vec![], vec![e], 0),
-        Unit::Line { source, line, text } => {
-            let n = text.len() as u64;
-            match read::read_native_line(&source, line, &text) {
-                Ok(c) => (vec![c], vec![], n),
-                Err(e) => (vec![], vec![e], n),
-            }
-        }
-        Unit::File(path) => read_file(&path, &opts.read, opts.max_file_bytes),
-    };
-    let mut out = UnitOut {
-        calls: Vec::with_capacity(calls.len()),
-        errors,
-        bytes,
-    };
-    for mut call in calls {
-        if call.turns.is_empty() {
-            out.errors.push(empty_call_error(&call));
-            continue;
-        }
-        prepare_call(meta, &mut call);
-        out.calls.push(work(state, &call));
+    let read = inputs.read(unit);
+    UnitOut {
+        calls: read.calls.iter().map(|c| work(state, c)).collect(),
+        errors: read.errors,
+        bytes: read.bytes,
+        record_of: None,
     }
-    out
-}
-
-/// The error for a call without turns.
-pub fn empty_call_error(call: &Call) -> ReadError {
-    ReadError {
-        source: call.source.clone(),
-        line: call.source_line,
-        call_id: Some(call.call_id.clone()),
-        reason: "empty call: no turns with text".into(),
-        hint: Some("check the export; a call needs at least one turn".into()),
-    }
-}
-
-/// What every command does to a call after reading it and before scoring it, so that
-/// `run`, `diff` and `explain` score the same call the same way: join side metadata
-/// (fills only what the file lacks), then infer the channel from the format.
-pub fn prepare_call(meta: &MetadataTable, call: &mut Call) {
-    meta.apply(call);
-    call.infer_channel();
-}
-
-/// Side metadata CSVs that `explain` uses for a single file: those in the file's own
-/// folder and in up to two folders above it (a corpus keeps `metadata.csv` at its top,
-/// e.g. `corpus/metadata.csv` for `corpus/whisper/x.json`).
-pub fn metadata_near(file: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for dir in file.parent().into_iter().flat_map(Path::ancestors).take(3) {
-        let dir = if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        };
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            continue;
-        };
-        let mut csvs: Vec<PathBuf> = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.is_file() && is_csv(p) && csv_is_metadata(p))
-            .collect();
-        csvs.sort();
-        out.extend(csvs);
-    }
-    out
-}
-
-/// Read one transcript file whole (any format, JSON Lines included): its calls, the
-/// errors of the parts that could not be read, and the bytes read. Files larger than
-/// `max_file_bytes` are an error.
-pub fn read_file(
-    path: &Path,
-    read_opts: &ReadOptions,
-    max_file_bytes: u64,
-) -> (Vec<Call>, Vec<ReadError>, u64) {
-    let source = path.display().to_string();
-    let err = |reason: String, hint: &str| ReadError {
-        source: source.clone(),
-        line: None,
-        call_id: None,
-        reason,
-        hint: Some(hint.to_string()),
-    };
-    let bytes = match std::fs::metadata(path) {
-        Ok(m) if m.len() > max_file_bytes => {
-            return (
-                vec![],
-                vec![err(
-                    format!(
-                        "file is {} bytes, more than the limit of {}",
-                        m.len(),
-                        max_file_bytes
-                    ),
-                    "split it, export it as JSON Lines (streamed without limit), or raise --max-file-size",
-                )],
-                0,
-            );
-        }
-        _ => match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                return (
-                    vec![],
-                    vec![err(
-                        format!("cannot read file: {e}"),
-                        "check the path and permissions",
-                    )],
-                    0,
-                );
-            }
-        },
-    };
-    let n = bytes.len() as u64;
-    let text = match read::decode(&bytes, &source, read_opts) {
-        Ok(t) => t,
-        Err(e) => return (vec![], vec![e], n),
-    };
-    let (calls, errors) = read::read_document(&source, path, &text, read_opts);
-    (calls, errors, n)
 }

@@ -1,19 +1,20 @@
 //! `callscore diff --rules OLD --rules-new NEW [PATH...]`: what shipping NEW would change.
 
 use super::Exit;
+use super::args::InputArgs;
 use super::explain::TextOrJson;
 use crate::diff::{Plan, Report, compare_call};
 use crate::matcher::Scan;
 use crate::run::{Batch, RunError, RunOptions};
 use crate::score::ScoreOptions;
-use crate::transcript::read::ReadOptions;
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub(crate) struct DiffArgs {
-    /// Transcript files or folders (walked), or `-` for JSON Lines on stdin.
+    /// Transcript files or folders (walked), or `-` for stdin (JSON Lines, or one
+    /// transcript of any format).
     #[arg(default_value = "corpus")]
     paths: Vec<PathBuf>,
     /// The pack in use now.
@@ -34,15 +35,11 @@ pub(crate) struct DiffArgs {
     /// Worker threads (default: all cores).
     #[arg(long, default_value_t = 0)]
     threads: usize,
-    /// Side CSV of metadata joined on call_id (repeatable).
-    #[arg(long)]
-    metadata: Vec<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
     /// Keep card numbers, phone numbers, ids and e-mails in examples (default: redacted).
     #[arg(long)]
     no_redact: bool,
-    /// Largest transcript file read whole, in MiB.
-    #[arg(long, default_value_t = 512)]
-    max_file_size: u64,
 }
 
 pub(crate) fn diff(args: DiffArgs) -> Exit {
@@ -52,16 +49,22 @@ pub(crate) fn diff(args: DiffArgs) -> Exit {
     let Some(new) = super::load_pack_or_report(&args.rules_new) else {
         return Exit::Fatal;
     };
+    // The report folder is never read back as input.
+    let exclude = args.out.iter().cloned().collect();
+    let input = match args.input.options(args.paths.clone(), exclude) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("callscore: {e}");
+            return Exit::Fatal;
+        }
+    };
     let opts = RunOptions {
-        inputs: args.paths.clone(),
+        input,
         out: PathBuf::from("-"),
         threads: args.threads,
-        read: ReadOptions::default(),
-        metadata: args.metadata.clone(),
         score: ScoreOptions {
             redact: !args.no_redact,
         },
-        max_file_bytes: args.max_file_size.saturating_mul(1 << 20),
         progress: false,
         max_stderr_errors: 20,
         run_id: None,

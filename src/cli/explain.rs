@@ -1,9 +1,10 @@
 //! `callscore explain FILE`: one call, turn by turn, with its scorecard and why.
 
 use super::Exit;
+use super::args::{InputArgs, PackArgs};
 use crate::explain::{explain_call, render_text};
+use crate::input::{Inputs, MetadataTable, metadata_near};
 use crate::score::ScoreOptions;
-use crate::transcript::read::{MetadataTable, ReadOptions};
 use clap::{Args, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
@@ -31,9 +32,8 @@ pub(crate) struct ExplainArgs {
     /// Which call of a file that holds several (default: all, up to 5).
     #[arg(long = "call")]
     call: Option<String>,
-    /// The rule pack folder (or one .toml file).
-    #[arg(long, default_value = "rules")]
-    rules: PathBuf,
+    #[command(flatten)]
+    pack: PackArgs,
     /// Output: text for people, json for tools (the record plus per-turn hits).
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     format: TextOrJson,
@@ -43,30 +43,11 @@ pub(crate) struct ExplainArgs {
     /// Show card numbers, phone numbers, ids and e-mails (default: redacted).
     #[arg(long)]
     no_redact: bool,
-    /// Side CSV of metadata joined on call_id (repeatable).
-    #[arg(long)]
-    metadata: Vec<PathBuf>,
-    /// Force an input encoding instead of detecting it (e.g. gbk, utf-16le).
-    #[arg(long)]
-    encoding: Option<String>,
-    /// Largest file read, in MiB.
-    #[arg(long, default_value_t = 512)]
-    max_file_size: u64,
+    #[command(flatten)]
+    input: InputArgs,
 }
 
 pub(crate) fn explain(args: ExplainArgs) -> Exit {
-    let encoding = match &args.encoding {
-        Some(label) => match encoding_rs::Encoding::for_label(label.as_bytes()) {
-            Some(e) => Some(e),
-            None => {
-                eprintln!(
-                    "callscore: unknown encoding '{label}'; use a WHATWG label such as utf-8, gbk, utf-16le"
-                );
-                return Exit::Fatal;
-            }
-        },
-        None => None,
-    };
     if !args.file.is_file() {
         eprintln!(
             "callscore: cannot read {}: {}",
@@ -79,30 +60,33 @@ pub(crate) fn explain(args: ExplainArgs) -> Exit {
         );
         return Exit::Fatal;
     }
-    let Some(pack) = super::load_pack_or_report(&args.rules) else {
+    let Some(pack) = super::load_pack_or_report(&args.pack.rules) else {
         return Exit::Fatal;
     };
-    let mut meta = MetadataTable::default();
-    // Explicit --metadata first (its rows win), then metadata CSVs near the file.
-    let near = crate::run::metadata_near(&args.file);
-    for p in args.metadata.iter().chain(near.iter()) {
-        match MetadataTable::load(p) {
-            Ok(t) => meta.extend(t),
-            Err(e) => {
-                eprintln!("callscore: {e}");
-                return Exit::Fatal;
-            }
-        }
-    }
-    let read_opts = ReadOptions {
-        encoding,
-        ..Default::default()
-    };
-    let (calls, errors, _) = crate::run::read_file(
-        &args.file,
-        &read_opts,
-        args.max_file_size.saturating_mul(1 << 20),
+    // The file is read exactly as `run` reads it, through the input layer; the side
+    // metadata `run` would find at the top of a corpus is looked up near the file
+    // (explicit --metadata first: its rows win).
+    // Tables near the file that do not load (a results TSV, a CSV without call_id) were
+    // not asked for: they are left out, as `run` leaves out such tables it finds.
+    let mut input = args.input.clone();
+    input.metadata.extend(
+        metadata_near(&args.file)
+            .into_iter()
+            .filter(|p| MetadataTable::load(p).is_ok()),
     );
+    let inputs = match input
+        .options(vec![args.file.clone()], Vec::new())
+        .map_err(|e| e.to_string())
+        .and_then(|o| Inputs::open(o).map_err(|e| e.to_string()))
+    {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("callscore: {e}");
+            return Exit::Fatal;
+        }
+    };
+    let read = inputs.read_all();
+    let (calls, errors) = (read.calls, read.errors);
     for e in &errors {
         eprintln!("callscore: {e}");
     }
@@ -157,12 +141,7 @@ pub(crate) fn explain(args: ExplainArgs) -> Exit {
         }
     };
     let mut out = String::new();
-    for (i, mut call) in selected.into_iter().enumerate() {
-        if call.turns.is_empty() {
-            eprintln!("callscore: {}", crate::run::empty_call_error(&call));
-            continue;
-        }
-        crate::run::prepare_call(&meta, &mut call);
+    for (i, call) in selected.into_iter().enumerate() {
         let ex = explain_call(&pack, &call, opts);
         match args.format {
             TextOrJson::Json => {

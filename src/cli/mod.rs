@@ -1,6 +1,7 @@
 //! Command-line interface: argument parsing (clap derive), one module per subcommand,
 //! and the documented exit codes.
 
+mod args;
 mod check;
 mod diff;
 mod explain;

@@ -1,21 +1,20 @@
 //! `callscore run`: the nightly batch.
 
 use super::Exit;
+use super::args::{InputArgs, PackArgs};
 use crate::run::{RunOptions, run as run_batch};
 use crate::score::ScoreOptions;
-use crate::transcript::Speaker;
-use crate::transcript::read::ReadOptions;
 use clap::Args;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub(crate) struct RunArgs {
-    /// Transcript files or folders (walked), or `-` for JSON Lines on stdin.
+    /// Transcript files or folders (walked), or `-` for stdin (JSON Lines, or one
+    /// transcript of any format).
     #[arg(default_value = "corpus")]
     paths: Vec<PathBuf>,
-    /// The rule pack folder (or one .toml file).
-    #[arg(long, default_value = "rules")]
-    rules: PathBuf,
+    #[command(flatten)]
+    pack: PackArgs,
     /// Output folder (calls.jsonl, calls.csv, errors.jsonl, summary.json), or `-` for stdout.
     #[arg(long, default_value = "out")]
     out: PathBuf,
@@ -23,22 +22,11 @@ pub(crate) struct RunArgs {
     /// thread; with more, that many scoring workers plus a reader and a writer thread.
     #[arg(long, default_value_t = 0)]
     threads: usize,
-    /// Side CSV of metadata joined on call_id (repeatable). CSVs with a call_id column
-    /// found among the inputs are loaded too.
-    #[arg(long)]
-    metadata: Vec<PathBuf>,
-    /// Map a speaker label to a role, e.g. `SPEAKER_01=agent` (repeatable).
-    #[arg(long = "speaker-map", value_parser = parse_speaker_map)]
-    speaker_map: Vec<(String, Speaker)>,
-    /// Force an input encoding instead of detecting it (e.g. gbk, utf-16le, windows-1256).
-    #[arg(long)]
-    encoding: Option<String>,
+    #[command(flatten)]
+    input: InputArgs,
     /// Keep card numbers, phone numbers, ids and e-mails in evidence (default: redacted).
     #[arg(long)]
     no_redact: bool,
-    /// Largest transcript file read whole, in MiB (JSON Lines are streamed without limit).
-    #[arg(long, default_value_t = 512)]
-    max_file_size: u64,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -53,57 +41,35 @@ fn parse_run_id(s: &str) -> Result<String, String> {
     crate::sink::check_run_id(s).map(|()| s.to_string())
 }
 
-fn parse_speaker_map(s: &str) -> Result<(String, Speaker), String> {
-    let (label, role) = s
-        .split_once('=')
-        .ok_or("expected LABEL=ROLE, e.g. SPEAKER_01=agent")?;
-    let role = match role.trim().to_lowercase().as_str() {
-        "agent" => Speaker::Agent,
-        "customer" => Speaker::Customer,
-        "other" => Speaker::Other,
-        r => return Err(format!("unknown role '{r}'; use agent, customer or other")),
-    };
-    Ok((label.trim().to_string(), role))
-}
-
 pub(crate) fn run(args: RunArgs) -> Exit {
-    let encoding = match &args.encoding {
-        Some(label) => match encoding_rs::Encoding::for_label(label.as_bytes()) {
-            Some(e) => Some(e),
-            None => {
-                eprintln!(
-                    "callscore: unknown encoding '{label}'; use a WHATWG label such as utf-8, gbk, gb18030, utf-16le, windows-1256"
-                );
-                return Exit::Fatal;
-            }
-        },
-        None => None,
+    // The output folder is never read back as input (it may sit inside an input folder).
+    let exclude = if args.out.as_os_str() == "-" {
+        Vec::new()
+    } else {
+        vec![args.out.clone()]
     };
-    let Some(pack) = super::load_pack_or_report(&args.rules) else {
+    let input = match args.input.options(args.paths.clone(), exclude) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("callscore: {e}");
+            return Exit::Fatal;
+        }
+    };
+    let Some(pack) = super::load_pack_or_report(&args.pack.rules) else {
         return Exit::Fatal;
     };
     let opts = RunOptions {
-        inputs: args.paths,
+        input,
         out: args.out.clone(),
         threads: args.threads,
-        read: ReadOptions {
-            speaker_map: args
-                .speaker_map
-                .into_iter()
-                .map(|(k, v)| (k.to_lowercase(), v))
-                .collect(),
-            encoding,
-        },
-        metadata: args.metadata,
         score: ScoreOptions {
             redact: !args.no_redact,
         },
-        max_file_bytes: args.max_file_size.saturating_mul(1 << 20),
         progress: !args.quiet,
         max_stderr_errors: 20,
         run_id: args.run_id,
     };
-    let mut console = super::progress::Console::new(opts.progress, None, opts.max_stderr_errors);
+    let mut console = super::progress::Console::new(opts.progress, opts.max_stderr_errors);
     let result = run_batch(&pack, &opts, &mut console);
     console.finish();
     match result {
@@ -148,7 +114,7 @@ pub(crate) fn run(args: RunArgs) -> Exit {
             eprintln!("callscore: {e}");
             eprintln!(
                 "  help: give transcript files or folders (extensions: {})",
-                crate::run::TRANSCRIPT_EXTENSIONS.join(", ")
+                crate::input::TRANSCRIPT_EXTENSIONS.join(", ")
             );
             Exit::Fatal
         }

@@ -3,6 +3,7 @@
 //! of the test files with the actual outcomes.
 
 use super::Exit;
+use super::args::PackArgs;
 use crate::rules::model::Expect;
 use crate::ruletest::mdtest::{self, MdResult};
 use crate::ruletest::{ExampleResult, run_examples};
@@ -12,9 +13,8 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub(crate) struct TestArgs {
-    /// The rule pack folder (or one .toml file).
-    #[arg(long, default_value = "rules")]
-    rules: PathBuf,
+    #[command(flatten)]
+    pack: PackArgs,
     /// Folder of whole-call test files (*.md); default: the `tests` folder of the pack.
     #[arg(long)]
     tests: Option<PathBuf>,
@@ -27,14 +27,14 @@ pub(crate) struct TestArgs {
 }
 
 pub(crate) fn test(args: TestArgs) -> Exit {
-    let Some(pack) = super::load_pack_or_report(&args.rules) else {
+    let Some(pack) = super::load_pack_or_report(&args.pack.rules) else {
         return Exit::Fatal;
     };
     let files = if args.files.is_empty() {
         let dir = args
             .tests
             .clone()
-            .unwrap_or_else(|| args.rules.join("tests"));
+            .unwrap_or_else(|| args.pack.rules.join("tests"));
         if dir.is_dir() {
             mdtest::test_files(&dir)
         } else {

@@ -25,9 +25,9 @@ pub mod csv;
 pub mod manifest;
 pub mod publish;
 
+use crate::input::ReadError;
 use crate::record::CallRecord;
 use crate::rules::Pack;
-use crate::transcript::read::ReadError;
 use csv::CsvLayout;
 use manifest::Manifest;
 use publish::{PublishError, Staging};

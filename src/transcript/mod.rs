@@ -1,16 +1,14 @@
-//! Stage 1 of the pipeline: the transcript model every reader produces.
+//! The call model every reader produces.
 //!
 //! A [`Call`] is one conversation (voice call, chat or e-mail thread) with its
-//! [`Metadata`] and its ordered [`Turn`]s. Readers in [`read`] turn bytes of any
-//! supported input format into calls; nothing downstream knows which format a
+//! [`Metadata`] and its ordered [`Turn`]s. The input layer (`crate::input`) turns bytes
+//! of any supported input format into calls; nothing downstream knows which format a
 //! call came from except through [`Call::format`].
 //!
 //! Invariants:
 //! - `turns` are in spoken order (by start time when times are known, else file order);
 //! - times are milliseconds from the start of the call (not wall-clock);
 //! - `Turn::text` is the original text as decoded (evidence quotes it verbatim).
-
-pub mod read;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

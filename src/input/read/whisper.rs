@@ -8,14 +8,14 @@
 //! `speaker` are [`Speaker::Other`] with no label. Language: top-level `language`.
 //! Whisper has no call id: the file stem is used.
 
-use super::meta;
-use super::speakers::Resolver;
-use super::timefmt::{json_f64, secs_to_ms};
-use super::{Ctx, ReadError, finish};
+use crate::input::common::meta;
+use crate::input::common::speakers::Resolver;
+use crate::input::common::timefmt::{json_f64, secs_to_ms};
+use crate::input::common::{Ctx, ReadError, finish};
 use crate::transcript::{Call, Format, Speaker, Turn};
 use serde_json::Value;
 
-pub(super) fn read(ctx: &Ctx, v: &Value) -> Result<Call, ReadError> {
+pub(crate) fn read(ctx: &Ctx, v: &Value) -> Result<Call, ReadError> {
     let mut call = ctx.call(None, Format::Whisper);
     call.metadata.language = v
         .get("language")
@@ -59,8 +59,8 @@ pub(super) fn read(ctx: &Ctx, v: &Value) -> Result<Call, ReadError> {
 
 #[cfg(test)]
 mod tests {
-    use crate::transcript::read::ReadOptions;
-    use crate::transcript::read::tests::{read_fixture, read_fixture_with};
+    use crate::input::ReadOptions;
+    use crate::input::tests::{read_fixture, read_fixture_with};
     use crate::transcript::{Format, Speaker};
     use std::collections::BTreeMap;
 

@@ -1,10 +1,16 @@
-//! Cross-format tests of the reader entry points: fixture helpers used by every
-//! reader's tests, encodings end to end, malformed inputs, and a property test that
-//! nothing panics on arbitrary bytes.
+//! Cross-format tests of the input layer's entry points: fixture helpers used by every
+//! reader's tests, encodings end to end, malformed inputs, the walk (exclusions, the
+//! extension table, the pre-count), default metadata, and a property test that nothing
+//! panics on arbitrary bytes.
 
+use super::common::speakers::role_of;
+use super::decode::decode;
+use super::detect::detect_format;
+use super::read::{read_document, read_record};
 use super::*;
-use crate::transcript::Speaker;
+use crate::transcript::{Call, Speaker};
 use proptest::prelude::*;
+use std::path::Path;
 
 /// Absolute path of a fixture under `tests/fixtures/read/`.
 pub(crate) fn fixture(rel: &str) -> String {
@@ -191,8 +197,12 @@ fn empty_file_fixture() {
 
 #[test]
 fn unknown_format_and_metadata_csv() {
-    let (_, errs) = read_text("x.pdf", "%PDF-1.7 binary-ish");
-    assert_eq!(errs[0].reason, "unknown format (.pdf)");
+    let (_, errs) = read_text("-", "%PDF-1.7 binary-ish");
+    assert!(
+        errs[0].reason.starts_with("unknown format"),
+        "{}",
+        errs[0].reason
+    );
     let (_, errs) = read_text("meta.csv", "call_id,csat\nA,5\n");
     assert!(
         errs[0].reason.starts_with("not a chat export"),
@@ -217,13 +227,103 @@ fn stdin_source_gets_stdin_id() {
 
 #[test]
 fn public_label_helper_and_display() {
-    assert_eq!(speaker_for_label("Agent (Sarah)"), Some(Speaker::Agent));
-    assert_eq!(speaker_for_label("SPEAKER_00"), None);
+    assert_eq!(role_of("Agent (Sarah)"), Some(Speaker::Agent));
+    assert_eq!(role_of("SPEAKER_00"), None);
     let e = ReadError::new("a.vtt", "bad")
         .at_line(3)
         .with_call("c1")
         .with_hint("fix it");
     assert_eq!(e.to_string(), "a.vtt:3: bad (call c1); hint: fix it");
+}
+
+/// A scratch folder: transcripts, a side metadata CSV, a non-transcript file, an output
+/// folder of an earlier run and a run's staging folder.
+fn scratch_corpus() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let w = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    w("a/one.txt", "Agent: hello\nCustomer: hi\n");
+    w(
+        "a/two.webvtt",
+        "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Agent>hi\n",
+    );
+    w(
+        "b/calls.jsonl",
+        "{\"call_id\":\"J1\",\"turns\":[{\"speaker\":\"agent\",\"text\":\"hi\"}]}\n",
+    );
+    w("meta.csv", "call_id,team\nJ1,blue\n");
+    w("notes.md", "# notes\n");
+    w("out/calls.jsonl", "{\"type\":\"call\"}\n");
+    w(".callscore-tmp-1/calls.jsonl", "{}\n");
+    dir
+}
+
+#[test]
+fn count_walks_like_the_run_and_excludes_outputs() {
+    let dir = scratch_corpus();
+    let opts = InputOptions {
+        paths: vec![dir.path().to_path_buf()],
+        exclude: vec![dir.path().join("a/../out")],
+        ..Default::default()
+    };
+    let c = count(&opts);
+    assert_eq!((c.files, c.skipped, c.stdin), (3, 1, false), "{c:?}");
+    let inputs = Inputs::open(opts.clone()).unwrap();
+    assert_eq!(inputs.count(), c);
+    assert_eq!(inputs.metadata_rows, 1);
+    let all = inputs.read_all();
+    let ids: Vec<_> = all.calls.iter().map(|c| c.call_id.as_str()).collect();
+    assert_eq!(ids, ["one", "two", "J1"], "{:?}", all.errors);
+    assert!(all.errors.is_empty(), "{:?}", all.errors);
+    assert_eq!(all.calls[2].metadata.team.as_deref(), Some("blue"));
+    // Without the exclusion the old output is read (and fails).
+    let opts = InputOptions {
+        paths: vec![dir.path().to_path_buf()],
+        ..Default::default()
+    };
+    assert_eq!(count(&opts).files, 4);
+}
+
+#[test]
+fn nothing_to_read_is_a_typed_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("README.md"), "x").unwrap();
+    let opts = InputOptions {
+        paths: vec![dir.path().to_path_buf()],
+        ..Default::default()
+    };
+    let c = count(&opts);
+    let e = c.check_not_empty(&opts).unwrap_err();
+    assert_eq!(e.skipped, 1);
+    let msg = e.to_string();
+    assert!(msg.starts_with("no transcript was found under"), "{msg}");
+    assert!(msg.contains("README.md") && msg.contains("webvtt"), "{msg}");
+    let stdin = InputOptions {
+        paths: vec!["-".into()],
+        ..Default::default()
+    };
+    assert!(count(&stdin).check_not_empty(&stdin).is_ok());
+}
+
+#[test]
+fn defaults_fill_after_side_metadata() {
+    let mut meta = MetadataTable::from_csv_text("m.csv", "call_id,team\nA,blue\n").unwrap();
+    meta.extend(MetadataTable::default());
+    let defaults = defaults::from_pairs(&[
+        ("team".into(), "night".into()),
+        ("queue".into(), "billing".into()),
+    ])
+    .unwrap();
+    let (mut calls, _) = read_text("A.txt", "# agent: x\nAgent: hi\nCustomer: yo\n");
+    prepare_call(&meta, &defaults, &mut calls[0]);
+    let m = &calls[0].metadata;
+    assert_eq!(
+        (m.agent.as_deref(), m.team.as_deref(), m.queue.as_deref()),
+        (Some("x"), Some("blue"), Some("billing"))
+    );
 }
 
 const EXTS: &[&str] = &[
@@ -248,9 +348,9 @@ fn run_all(bytes: &[u8]) {
         }
         if let Ok(text) = std::str::from_utf8(bytes) {
             for (i, line) in text.lines().enumerate() {
-                let _ = read_native_line(&name, i as u64 + 1, line);
+                let _ = read_record(&name, i as u64 + 1, line, &opts);
             }
-            let _ = detect_format(Path::new(&name), text);
+            let _ = detect_format(ext::kind_of(Path::new(&name)), text);
             let _ = is_metadata_csv(text);
             let _ = MetadataTable::from_csv_text(&name, text);
         }

@@ -7,14 +7,121 @@
 //! numeric ones (csat, nps, human_qa_score, self_score) must parse, else the error
 //! names the line and column. Other columns go to `extra` under their header name.
 //! Empty cells are ignored; a repeated call id fills what its first row lacked.
+//!
+//! Where tables come from: `--metadata FILE` (an error there is fatal), and every
+//! `.csv`/`.tsv` among the inputs whose header has no message column
+//! ([`csv_file_is_metadata`]; the walk then does not read it as a transcript).
+//! `explain` on one file also loads the tables next to it ([`metadata_near`]).
 
-use super::ReadError;
-use super::chat_csv::sniff_delimiter;
-use super::meta::{self, Key};
-use crate::transcript::Metadata;
+use super::common::ReadError;
+use super::common::meta::{self, Key};
+use super::decode::decode;
+use super::ext::{FileKind, kind_of};
+use super::read::chat_csv::{self, sniff_delimiter};
+use crate::transcript::{Call, Metadata};
 use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
-pub(super) fn parse(source: &str, text: &str) -> Result<BTreeMap<String, Metadata>, ReadError> {
+/// Metadata from side CSV files, keyed by call id.
+#[derive(Debug, Clone, Default)]
+pub struct MetadataTable {
+    rows: BTreeMap<String, Metadata>,
+}
+
+impl MetadataTable {
+    /// Load a CSV with a header row that has a `call_id` column (other known columns:
+    /// agent, team, queue, channel, started_at, customer_id, csat, nps, human_qa_score,
+    /// self_score, language; anything else goes to `extra`).
+    pub fn load(path: &Path) -> Result<Self, ReadError> {
+        let source = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| {
+            ReadError::new(&source, format!("cannot read metadata file: {e}"))
+                .with_hint("check the path given to --metadata")
+        })?;
+        let text = decode(&bytes, &source, &Default::default())?;
+        Self::from_csv_text(&source, &text)
+    }
+
+    /// Parse metadata CSV text already in memory; `source` names it in errors. Same
+    /// rules as [`MetadataTable::load`].
+    pub fn from_csv_text(source: &str, text: &str) -> Result<Self, ReadError> {
+        parse(source, text).map(|rows| MetadataTable { rows })
+    }
+
+    /// The row for `call_id`, if any.
+    pub fn get(&self, call_id: &str) -> Option<&Metadata> {
+        self.rows.get(call_id)
+    }
+
+    /// Add the rows of another table (rows already present are kept).
+    pub fn extend(&mut self, other: MetadataTable) {
+        for (k, v) in other.rows {
+            self.rows.entry(k).or_insert(v);
+        }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True if there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Fill the metadata fields the call itself does not carry from the row with its id.
+    pub fn apply(&self, call: &mut Call) {
+        if let Some(row) = self.rows.get(&call.call_id) {
+            meta::fill_missing(&mut call.metadata, row);
+        }
+    }
+}
+
+/// True when `text` is a CSV whose header has no message/text column, i.e. a
+/// metadata table rather than a chat export. Whether the table has the required
+/// `call_id` column is checked by [`MetadataTable::load`], which says so.
+pub fn is_metadata_csv(text: &str) -> bool {
+    chat_csv::is_metadata_csv(text)
+}
+
+/// True for a `.csv`/`.tsv` file whose header (first 64 KiB) has no message column.
+pub(crate) fn csv_file_is_metadata(p: &Path) -> bool {
+    if kind_of(p) != Some(FileKind::Csv) {
+        return false;
+    }
+    let mut head = Vec::with_capacity(4096);
+    let ok = std::fs::File::open(p).and_then(|f| f.take(64 * 1024).read_to_end(&mut head));
+    ok.is_ok() && is_metadata_csv(&String::from_utf8_lossy(&head))
+}
+
+/// Side metadata CSVs that `explain` uses for a single file: those in the file's own
+/// folder and in up to two folders above it (a corpus keeps `metadata.csv` at its top,
+/// e.g. `corpus/metadata.csv` for `corpus/whisper/x.json`).
+pub fn metadata_near(file: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for dir in file.parent().into_iter().flat_map(Path::ancestors).take(3) {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        let mut csvs: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && csv_file_is_metadata(p))
+            .collect();
+        csvs.sort();
+        out.extend(csvs);
+    }
+    out
+}
+
+fn parse(source: &str, text: &str) -> Result<BTreeMap<String, Metadata>, ReadError> {
     let body = text.trim_start_matches('\u{feff}');
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(sniff_delimiter(body))
@@ -102,8 +209,10 @@ pub(super) fn parse(source: &str, text: &str) -> Result<BTreeMap<String, Metadat
 
 #[cfg(test)]
 mod tests {
-    use crate::transcript::read::tests::fixture;
-    use crate::transcript::read::{MetadataTable, ReadOptions, read_document};
+    use super::MetadataTable;
+    use crate::input::ReadOptions;
+    use crate::input::read::read_document;
+    use crate::input::tests::fixture;
     use std::path::Path;
 
     #[test]

@@ -70,7 +70,7 @@ pub(crate) fn set(m: &mut Metadata, key: Key, value: &str) -> Result<(), String>
         Key::Agent => m.agent = Some(v.to_string()),
         Key::Team => m.team = Some(v.to_string()),
         Key::Queue => m.queue = Some(v.to_string()),
-        Key::Channel => m.channel = Some(v.to_lowercase()),
+        Key::Channel => m.channel = Some(channel_name(v)),
         Key::StartedAt => m.started_at = Some(v.to_string()),
         Key::CustomerId => m.customer_id = Some(v.to_string()),
         Key::Csat => m.csat = Some(num()?),
@@ -80,6 +80,25 @@ pub(crate) fn set(m: &mut Metadata, key: Key, value: &str) -> Result<(), String>
         Key::Language => m.language = Some(v.to_string()),
     }
     Ok(())
+}
+
+/// `voice`, `chat` or `email` for the common ways exports name them (`Phone`,
+/// `Web messaging`, `语音`, `在线客服`, `تلفن`, `چت` …); anything else lower-cased as given.
+pub(crate) fn channel_name(v: &str) -> String {
+    let l = v.trim().to_lowercase();
+    let name = match l.as_str() {
+        "phone" | "phone call" | "phone_call" | "call" | "telephone" | "telephony" | "语音"
+        | "电话" | "呼入" | "呼出" | "تلفن" | "تلفنی" | "صوتی" | "تماس" => {
+            "voice"
+        }
+        "web messaging" | "messaging" | "live chat" | "livechat" | "web chat" | "webchat"
+        | "在线" | "在线客服" | "聊天" | "文字" | "چت" | "گفتگو" | "پیام" => {
+            "chat"
+        }
+        "e-mail" | "mail" | "邮件" | "电子邮件" | "ایمیل" => "email",
+        _ => return l,
+    };
+    name.to_string()
 }
 
 /// A JSON scalar as text (`None` for null, arrays and objects).
@@ -145,6 +164,14 @@ mod tests {
         assert_eq!(m.csat, Some(4.5));
         assert_eq!(m.channel.as_deref(), Some("voice"));
         assert_eq!(primary_language("en-US").as_deref(), Some("en"));
+        for (given, name) in [
+            ("语音", "voice"),
+            ("Web messaging", "chat"),
+            ("ایمیل", "email"),
+            ("SMS", "sms"),
+        ] {
+            assert_eq!(channel_name(given), name, "{given}");
+        }
     }
 
     #[test]

@@ -1,17 +1,26 @@
 //! Bytes → text. Contact-center exports come in UTF-8 (with or without BOM),
 //! UTF-16 from Windows tools, and GBK/GB18030 from Chinese platforms; this module
-//! picks the encoding (order in the parent module docs) and refuses binary data
-//! with a located, actionable error instead of scoring garbage.
+//! picks the encoding and refuses binary data with a located, actionable error
+//! instead of scoring garbage. A whole file, stdin read whole and each JSON Lines
+//! record go through [`decode`], so `--encoding` means the same for all of them.
+//!
+//! Detection order (the first that applies wins):
+//! 1. `ReadOptions::encoding`, if set (its own BOM is stripped);
+//! 2. a byte-order mark: UTF-8 (`EF BB BF`), UTF-16LE (`FF FE`), UTF-16BE (`FE FF`);
+//! 3. valid UTF-8 without NUL bytes;
+//! 4. BOM-less UTF-16 when every other byte is NUL (ASCII-range text saved as UTF-16);
+//! 5. GB18030 (a superset of GBK / GB2312) when the bytes decode without error;
+//! 6. otherwise the input is "not text" and a [`ReadError`] says where it went wrong.
 
-use super::{ReadError, ReadOptions};
+use super::common::{ReadError, ReadOptions};
 use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
 use std::borrow::Cow;
 
 const HINT: &str =
     "convert the file to UTF-8, or pass --encoding LABEL (e.g. gbk, utf-16le, windows-1252)";
 
-/// See [`super::decode`].
-pub(super) fn decode<'a>(
+/// Decode a whole input to text (detection order in the module docs).
+pub fn decode<'a>(
     bytes: &'a [u8],
     source: &str,
     opts: &ReadOptions,

@@ -13,20 +13,24 @@
 //!   the recording and kept as they are.
 //! - A line without a (valid) label continues the previous turn (joined with a
 //!   newline); text before the first turn that is not a header is ignored.
-//! - Header lines before the first turn become metadata: `# key: value` lines
-//!   (unknown keys go to `extra`), and a first block of `key: value` lines, ended
-//!   by a blank line, made only of known keys (call_id, agent, team, queue,
-//!   channel, started_at, customer_id, csat, nps, human_qa_score, self_score,
-//!   language and aliases) including at least one that is not also a speaker label.
+//! - Header lines before the first turn become metadata, not turns (the rule is in
+//!   `input::common::header`): `# key: value` lines, and blocks of `Key: value` lines
+//!   with known header keys in English, Chinese and Persian (`Department`, `开始时间`,
+//!   `坐席工号`, `شناسه کارشناس` …). Names the header gives (`Agent: Sarah Lee`) also
+//!   tell who is who when the turns are labelled with those names.
 //! - Turn ends: the next turn's start or the time the text takes to say, whichever
 //!   is sooner. Without any timestamps, times are estimated from text length.
 
-use super::meta::{self, Key};
-use super::speakers::{LabelFilter, Resolver, is_bidi_mark, role_of, split_label, trim_marks};
-use super::timefmt::{parse_clock, parse_datetime};
-use super::{Ctx, ReadError, fill_ends, finish};
+use crate::input::common::header::{self, Field};
+use crate::input::common::meta::{self, Key};
+use crate::input::common::speakers::{
+    LabelFilter, Resolver, is_bidi_mark, split_label, trim_marks,
+};
+use crate::input::common::timefmt::{parse_clock, parse_datetime};
+use crate::input::common::{Ctx, ReadError, fill_ends, finish};
 use crate::transcript::{Call, Format, Metadata, Turn};
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// A timestamp at the start of a line.
@@ -80,110 +84,51 @@ fn split_stamp(line: &str) -> Option<(Stamp, &str)> {
 }
 
 /// `line` without a leading timestamp (for format sniffing).
-pub(super) fn strip_stamp(line: &str) -> &str {
+pub(crate) fn strip_stamp(line: &str) -> &str {
     split_stamp(line).map_or(line, |(_, rest)| rest)
-}
-
-/// `key: value` (ASCII or full-width colon).
-fn key_value(s: &str) -> Option<(&str, &str)> {
-    let i = s.find([':', '：'])?;
-    let colon = if s[i..].starts_with(':') {
-        1
-    } else {
-        '：'.len_utf8()
-    };
-    let k = s[..i].trim();
-    (!k.is_empty()).then(|| (k, s[i + colon..].trim()))
 }
 
 fn apply_header(
     ctx: &Ctx,
     md: &mut Metadata,
     call_id: &mut Option<String>,
-    line_no: usize,
-    key: &str,
-    value: &str,
+    line: &header::Line,
 ) -> Result<(), ReadError> {
-    match meta::key_of(key) {
-        Some(Key::CallId) => {
-            if !value.is_empty() {
+    let (key, value) = (line.key, line.value);
+    match line.field {
+        Some(Field::Meta(Key::CallId)) => {
+            if !value.is_empty() && call_id.is_none() {
                 *call_id = Some(value.to_string());
             }
             Ok(())
         }
-        Some(k) => meta::set(md, k, value).map_err(|e| {
-            ctx.err(format!("header {key}: {e}"))
-                .at_line(line_no as u64 + 1)
-                .with_hint("fix the header value or remove the line")
-        }),
-        None => {
+        Some(Field::Meta(k)) => {
+            // The first line that gives a field wins (`Agent ID` before `Agent`).
+            let mut scratch = Metadata::default();
+            meta::set(&mut scratch, k, value).map_err(|e| {
+                ctx.err(format!("header {key}: {e}"))
+                    .at_line(line.index as u64 + 1)
+                    .with_hint("fix the header value or remove the line")
+            })?;
+            meta::fill_missing(md, &scratch);
+            Ok(())
+        }
+        Some(Field::Extra(name)) => {
             if !value.is_empty() {
-                md.extra.insert(meta::norm_key(key), value.to_string());
+                md.extra
+                    .entry(name.to_string())
+                    .or_insert_with(|| value.to_string());
             }
             Ok(())
         }
-    }
-}
-
-/// Read the header; returns the index of the first body line.
-fn header(
-    ctx: &Ctx,
-    lines: &[&str],
-    md: &mut Metadata,
-    call_id: &mut Option<String>,
-) -> Result<usize, ReadError> {
-    let mut i = 0;
-    loop {
-        while i < lines.len() {
-            let l = trim_marks(lines[i]);
-            if l.is_empty() {
-                i += 1;
-            } else if let Some(rest) = l.strip_prefix('#') {
-                if let Some((k, v)) = key_value(rest.trim()) {
-                    apply_header(ctx, md, call_id, i, k, v)?;
-                }
-                i += 1;
-            } else {
-                break;
+        None => {
+            if !value.is_empty() {
+                md.extra
+                    .entry(meta::norm_key(key))
+                    .or_insert_with(|| value.to_string());
             }
+            Ok(())
         }
-        let start = i;
-        let mut end = i;
-        while end < lines.len() && !trim_marks(lines[end]).is_empty() {
-            end += 1;
-        }
-        if start == end {
-            return Ok(i);
-        }
-        let mut kvs = Vec::new();
-        let mut has_plain_key = false;
-        for (j, l) in lines[start..end].iter().enumerate() {
-            let l = trim_marks(l);
-            if l.starts_with('#') {
-                continue;
-            }
-            match key_value(l) {
-                Some((k, v)) if meta::key_of(k).is_some() && split_stamp(l).is_none() => {
-                    // `Agent: Hello, thank you for calling` is a turn, not a header.
-                    if role_of(k).is_some()
-                        && (v.split_whitespace().count() > 4
-                            || v.ends_with(['.', '?', '!', '。', '？', '！']))
-                    {
-                        return Ok(start);
-                    }
-                    has_plain_key |= role_of(k).is_none();
-                    kvs.push((start + j, k, v));
-                }
-                _ => return Ok(start),
-            }
-        }
-        if !has_plain_key {
-            return Ok(start);
-        }
-        for (j, k, v) in kvs {
-            apply_header(ctx, md, call_id, j, k, v)?;
-        }
-        i = end;
     }
 }
 
@@ -195,7 +140,7 @@ struct Line<'a> {
 }
 
 /// Read a plain-text transcript.
-pub(super) fn read(ctx: &Ctx, text: &str) -> Result<Call, ReadError> {
+pub(crate) fn read(ctx: &Ctx, text: &str) -> Result<Call, ReadError> {
     let lines: Vec<&str> = text
         .lines()
         .enumerate()
@@ -209,7 +154,32 @@ pub(super) fn read(ctx: &Ctx, text: &str) -> Result<Call, ReadError> {
         .collect();
     let mut md = Metadata::default();
     let mut call_id = None;
-    let body = header(ctx, &lines, &mut md, &mut call_id)?;
+    let unmarked = |l: &str| {
+        l.trim_start_matches(|c: char| c.is_whitespace() || is_bidi_mark(c))
+            .to_string()
+    };
+    let head = header::split(
+        &lines,
+        &ctx.opts.speaker_map,
+        &|l| split_stamp(&unmarked(l)).is_some(),
+        &|l| {
+            let t = unmarked(l);
+            split_label(strip_stamp(&t)).map(|(label, _)| label.to_string())
+        },
+    );
+    for line in &head.lines {
+        apply_header(ctx, &mut md, &mut call_id, line)?;
+    }
+    let body = head.body;
+    // Names the header gives to speakers, under the user's own map.
+    let map: Cow<_> = if head.hints.is_empty() {
+        Cow::Borrowed(&ctx.opts.speaker_map)
+    } else {
+        let mut m = head.hints.clone();
+        m.extend(ctx.opts.speaker_map.clone());
+        Cow::Owned(m)
+    };
+    let map = map.as_ref();
     let parsed: Vec<Line> = lines
         .iter()
         .enumerate()
@@ -228,7 +198,6 @@ pub(super) fn read(ctx: &Ctx, text: &str) -> Result<Call, ReadError> {
             }
         })
         .collect();
-    let map = &ctx.opts.speaker_map;
     let filter = LabelFilter::new(map, parsed.iter().filter_map(|l| l.label.map(|x| x.0)));
     let mut call = ctx.call(call_id, Format::PlainText);
     call.metadata = md;
@@ -298,8 +267,8 @@ pub(super) fn read(ctx: &Ctx, text: &str) -> Result<Call, ReadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::tests::{read_fixture, read_text, summary};
     use crate::transcript::Speaker;
-    use crate::transcript::read::tests::{read_fixture, read_text, summary};
 
     #[test]
     fn english_with_header_and_continuation() {
@@ -494,11 +463,146 @@ mod tests {
             "call_id: A1\nAgent: Hello, thank you for calling.\nCustomer: hi\n",
         );
         assert!(errs.is_empty(), "{errs:?}");
-        assert_eq!(calls[0].call_id, "x", "not a header block");
+        assert_eq!(
+            calls[0].call_id, "A1",
+            "a header line right before the turns"
+        );
         assert_eq!(calls[0].turns.len(), 2);
+        let (calls, _) = read_text("x.txt", "Agent: Sarah Lee\n\nAgent: Hello.\nCustomer: hi\n");
+        assert_eq!(
+            calls[0].turns.len(),
+            3,
+            "ambiguous without other header keys: a turn"
+        );
         let (calls, _) = read_text("x.txt", "call_id: A1\nagent: Sarah Lee\n\nAgent: Hello.\n");
         assert_eq!(calls[0].call_id, "A1");
         assert_eq!(calls[0].metadata.agent.as_deref(), Some("Sarah Lee"));
+    }
+
+    /// What a call's metadata says, as (field, value) pairs worth comparing.
+    fn md(c: &Call) -> Vec<(&str, String)> {
+        let m = &c.metadata;
+        let mut v = vec![];
+        for (k, x) in [
+            ("agent", &m.agent),
+            ("team", &m.team),
+            ("queue", &m.queue),
+            ("channel", &m.channel),
+            ("started_at", &m.started_at),
+            ("customer_id", &m.customer_id),
+        ] {
+            if let Some(x) = x {
+                v.push((k, x.clone()));
+            }
+        }
+        for (k, x) in &m.extra {
+            v.push((k.as_str(), x.clone()));
+        }
+        v
+    }
+
+    #[test]
+    fn liveperson_like_chat_export_header_is_metadata() {
+        let (calls, errs) = read_fixture("plain/liveperson_chat.txt");
+        assert!(errs.is_empty(), "{errs:?}");
+        let c = &calls[0];
+        assert_eq!(c.call_id, "5f2c9e1a-7b44-4d1e-9c61-2a8e0d3b7a10");
+        assert_eq!(
+            md(c),
+            vec![
+                ("agent", "Sarah Lee".to_string()),
+                ("queue", "Payments".into()),
+                ("channel", "chat".into()),
+                ("started_at", "2026-11-20 09:31:05".into()),
+                ("end_time", "2026-11-20 09:34:02".into()),
+                ("visitor", "Visitor 84213".into()),
+            ]
+        );
+        assert_eq!(c.turns.len(), 8, "no header line became a turn");
+        assert_eq!(c.turns[0].speaker, Speaker::Agent);
+        assert_eq!(c.turns[0].line, Some(10));
+        assert!(
+            c.turns[0]
+                .text
+                .starts_with("Hi, thanks for contacting Acme")
+        );
+        assert_eq!(c.turns[1].speaker, Speaker::Customer);
+        assert_eq!(c.turns[7].start_ms, Some(177_000));
+    }
+
+    #[test]
+    fn zendesk_like_export_names_tell_who_is_who() {
+        // The visitor writes first under their own name: the header's `Visitor: Ben Kim`
+        // and `Agent: Sarah` decide the roles (the unknown-label rule alone would make
+        // Ben the agent).
+        let (calls, errs) = read_fixture("plain/zendesk_chat.txt");
+        assert!(errs.is_empty(), "{errs:?}");
+        let c = &calls[0];
+        assert_eq!(
+            md(c),
+            vec![
+                ("agent", "Sarah".to_string()),
+                ("queue", "Orders".into()),
+                ("started_at", "2026-11-20 02:14 PM UTC".into()),
+                ("visitor", "Ben Kim".into()),
+            ]
+        );
+        let who: Vec<_> = c.turns.iter().map(|t| t.speaker).collect();
+        assert_eq!(
+            who,
+            [
+                Speaker::Customer,
+                Speaker::Agent,
+                Speaker::Customer,
+                Speaker::Agent,
+                Speaker::Customer,
+                Speaker::Agent,
+                Speaker::Customer
+            ]
+        );
+        assert_eq!(c.turns[1].start_ms, Some(33_000));
+    }
+
+    #[test]
+    fn chinese_call_center_export_header_is_metadata() {
+        let (calls, errs) = read_fixture("plain/callcenter_zh.txt");
+        assert!(errs.is_empty(), "{errs:?}");
+        let c = &calls[0];
+        assert_eq!(c.call_id, "CC20261120-0931-1024");
+        assert_eq!(
+            md(c),
+            vec![
+                ("agent", "1024".to_string()),
+                ("queue", "账单查询".into()),
+                ("channel", "voice".into()),
+                ("started_at", "2026-11-20 09:31:05".into()),
+                ("customer_id", "Z2088".into()),
+                ("duration", "00:04:12".into()),
+            ]
+        );
+        assert_eq!(c.turns.len(), 9);
+        assert!(c.turns.iter().all(|t| !t.text.contains("09:31:05")));
+        assert_eq!(c.turns[0].speaker, Speaker::Agent);
+        assert_eq!(c.turns[0].line, Some(10));
+    }
+
+    #[test]
+    fn persian_export_header_is_metadata() {
+        let (calls, errs) = read_fixture("plain/call_fa_header.txt");
+        assert!(errs.is_empty(), "{errs:?}");
+        let c = &calls[0];
+        assert_eq!(c.call_id, "FA-H-3005");
+        assert_eq!(
+            md(c),
+            vec![
+                ("agent", "2231".to_string()),
+                ("queue", "پشتیبانی فنی".into()),
+                ("channel", "voice".into()),
+                ("started_at", "2026-11-20 14:05:00".into()),
+            ]
+        );
+        assert_eq!(c.turns.len(), 4);
+        assert_eq!(c.turns[1].speaker, Speaker::Customer);
     }
 
     #[test]

@@ -6,15 +6,15 @@
 //! labels) and strict where a mistake would silently change scores (a missing
 //! `turns`, a non-numeric score or time is an error, not a default).
 
-use super::meta::{self, Key};
-use super::speakers::Resolver;
-use super::timefmt::{json_f64, secs_to_ms};
-use super::{Ctx, ReadError, ReadOptions, finish, json_error_message};
+use crate::input::common::meta::{self, Key};
+use crate::input::common::speakers::Resolver;
+use crate::input::common::timefmt::{json_f64, secs_to_ms};
+use crate::input::common::{Ctx, ReadError, finish};
 use crate::transcript::{Call, Format, Speaker, Turn};
 use serde_json::{Map, Value};
 
 /// Read a whole native JSON document (already parsed).
-pub(super) fn read_json(ctx: &Ctx, v: &Value) -> Vec<Result<Call, ReadError>> {
+pub(crate) fn read_json(ctx: &Ctx, v: &Value) -> Vec<Result<Call, ReadError>> {
     let list = match v {
         Value::Array(a) => a,
         Value::Object(o) => match o.get("calls") {
@@ -43,41 +43,6 @@ pub(super) fn read_json(ctx: &Ctx, v: &Value) -> Vec<Result<Call, ReadError>> {
         .collect()
 }
 
-/// Read one JSON Lines record.
-pub(super) fn read_line(source: &str, line_no: u64, line: &str) -> Result<Call, ReadError> {
-    let line = line.trim_start_matches('\u{feff}');
-    if let Some(call) = fast::read_line(source, line_no, line) {
-        return call;
-    }
-    let opts = ReadOptions::default();
-    let ctx = Ctx {
-        source,
-        stem: super::stem_of(std::path::Path::new(source)),
-        opts: &opts,
-    };
-    read_line_general(&ctx, line_no, line)
-}
-
-/// The general JSON Lines reader (every shape the native format allows).
-fn read_line_general(ctx: &Ctx, line_no: u64, line: &str) -> Result<Call, ReadError> {
-    let source = ctx.source;
-    let v: Value = serde_json::from_str(line).map_err(|e| {
-        ReadError::new(
-            source,
-            format!(
-                "invalid JSON at column {}: {}",
-                e.column(),
-                json_error_message(&e)
-            ),
-        )
-        .at_line(line_no)
-        .with_hint("each line must be one complete JSON object (a call); check the exporter")
-    })?;
-    let fallback = format!("{}#{}", ctx.stem, line_no);
-    read_call(ctx, &v, Some(fallback), Some(line_no), Format::NativeJsonl)
-        .map_err(|e| e.at_line(line_no))
-}
-
 /// The fast path for JSON Lines records in the canonical shape (what `callscore gen`,
 /// our own converters and most exporters write): deserialised straight into borrowed
 /// structs instead of a `serde_json::Value` tree, which measured about 3x fewer
@@ -85,10 +50,10 @@ fn read_line_general(ctx: &Ctx, line_no: u64, line: &str) -> Result<Call, ReadEr
 /// labels, numbers as strings, malformed JSON) returns `None` and goes through the
 /// general reader above, which also produces every error message — so both paths give
 /// the same `Call` for the records the fast path accepts (tested on the sample corpus).
-mod fast {
-    use super::super::meta::{self, Key};
-    use super::super::timefmt::secs_to_ms;
-    use super::super::{ReadError, finish};
+pub(crate) mod fast {
+    use crate::input::common::meta::{self, Key};
+    use crate::input::common::timefmt::secs_to_ms;
+    use crate::input::common::{ReadError, finish, stem_of};
     use crate::transcript::{Call, Format, Metadata, Speaker, Turn};
     use serde::Deserialize;
     use std::borrow::Cow;
@@ -188,7 +153,7 @@ mod fast {
     }
 
     /// `None`: not in the canonical shape; use the general reader.
-    pub(super) fn read_line(
+    pub(crate) fn read_line(
         source: &str,
         line_no: u64,
         line: &str,
@@ -226,12 +191,7 @@ mod fast {
             .filter(|s| !s.is_empty())
             .map_or_else(
                 // Same fallback id as the general reader: only built when needed.
-                || {
-                    format!(
-                        "{}#{line_no}",
-                        super::super::stem_of(std::path::Path::new(source))
-                    )
-                },
+                || format!("{}#{line_no}", stem_of(std::path::Path::new(source))),
                 str::to_string,
             );
         let call = Call {
@@ -258,9 +218,18 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
+/// The error for a call that is not a JSON object.
+pub(crate) fn not_an_object(ctx: &Ctx, v: &Value) -> ReadError {
+    ctx.err(format!(
+        "expected a JSON object for a call, found {}",
+        type_name(v)
+    ))
+    .with_hint("see schemas/call.schema.json")
+}
+
 /// One call object. `fallback_id` replaces the stem when the call has no id;
 /// `line` (JSON Lines) goes into `source_line` and each turn's `line`.
-fn read_call(
+pub(crate) fn read_call(
     ctx: &Ctx,
     v: &Value,
     fallback_id: Option<String>,
@@ -268,12 +237,7 @@ fn read_call(
     format: Format,
 ) -> Result<Call, ReadError> {
     let Value::Object(obj) = v else {
-        return Err(ctx
-            .err(format!(
-                "expected a JSON object for a call, found {}",
-                type_name(v)
-            ))
-            .with_hint("see schemas/call.schema.json"));
+        return Err(not_an_object(ctx, v));
     };
     let mut call_id = obj.get("call_id").and_then(meta::scalar_text);
     let mut call = ctx.call(None, format);
@@ -444,6 +408,24 @@ fn time_field(t: &Map<String, Value>, secs: &str, ms: &str) -> Result<Option<u64
 mod tests {
     use super::*;
 
+    use crate::input::ReadOptions;
+    use crate::input::read::read_record;
+
+    fn read_line(source: &str, line_no: u64, line: &str) -> Result<Call, ReadError> {
+        read_record(source, line_no, line, &ReadOptions::default())
+    }
+
+    /// The general JSON Lines reader (what `read_record` does when the fast path declines).
+    fn read_line_general(ctx: &Ctx, line_no: u64, line: &str) -> Result<Call, ReadError> {
+        let v: Value = serde_json::from_str(line).unwrap();
+        let ctx = Ctx {
+            source: ctx.source,
+            stem: format!("{}#{line_no}", ctx.stem),
+            opts: ctx.opts,
+        };
+        read_call(&ctx, &v, None, Some(line_no), Format::NativeJsonl)
+    }
+
     /// The fast path gives exactly the general reader's call on every record it takes.
     #[test]
     fn fast_path_equals_general_reader() {
@@ -458,7 +440,7 @@ mod tests {
             let opts = ReadOptions::default();
             let ctx = Ctx {
                 source: file,
-                stem: super::super::stem_of(std::path::Path::new(file)),
+                stem: crate::input::common::stem_of(std::path::Path::new(file)),
                 opts: &opts,
             };
             for (i, line) in text.lines().enumerate() {
@@ -485,7 +467,7 @@ mod tests {
             assert!(read_line("s", 1, line).is_ok(), "{line}");
         }
     }
-    use crate::transcript::read::tests::{fixture, read_fixture};
+    use crate::input::tests::{fixture, read_fixture};
 
     #[test]
     fn english_fixture() {

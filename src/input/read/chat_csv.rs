@@ -16,10 +16,10 @@
 //! A CSV without a message column is not a chat export but a metadata table
 //! (see `is_metadata_csv`).
 
-use super::meta::{self, Key};
-use super::speakers::Resolver;
-use super::timefmt::{parse_clock, parse_datetime};
-use super::{Ctx, ReadError, fill_ends, finish};
+use crate::input::common::meta::{self, Key};
+use crate::input::common::speakers::Resolver;
+use crate::input::common::timefmt::{parse_clock, parse_datetime};
+use crate::input::common::{Ctx, ReadError, fill_ends, finish};
 use crate::transcript::{Call, Format, Metadata, Turn};
 use std::collections::HashMap;
 
@@ -71,7 +71,7 @@ const TIME: &[&str] = &[
 ];
 
 /// The most frequent of `,`, `;`, tab in the first line (comma on ties).
-pub(super) fn sniff_delimiter(text: &str) -> u8 {
+pub(crate) fn sniff_delimiter(text: &str) -> u8 {
     let first = text.lines().next().unwrap_or("");
     let count = |c: char| first.matches(c).count();
     let (comma, semi, tab) = (count(','), count(';'), count('\t'));
@@ -85,7 +85,7 @@ pub(super) fn sniff_delimiter(text: &str) -> u8 {
 }
 
 /// Normalised header names, or `None` if the text has no CSV header.
-pub(super) fn headers(text: &str) -> Option<(u8, Vec<String>)> {
+pub(crate) fn headers(text: &str) -> Option<(u8, Vec<String>)> {
     let body = text.trim_start_matches('\u{feff}');
     let d = sniff_delimiter(body);
     let mut rdr = csv::ReaderBuilder::new()
@@ -102,12 +102,12 @@ fn find(names: &[String], set: &[&str]) -> Option<usize> {
 }
 
 /// True if the header has a message column.
-pub(super) fn is_chat_csv(text: &str) -> bool {
+pub(crate) fn is_chat_csv(text: &str) -> bool {
     headers(text).is_some_and(|(_, h)| h.len() >= 2 && find(&h, MESSAGE).is_some())
 }
 
-/// See [`super::is_metadata_csv`].
-pub(super) fn is_metadata_csv(text: &str) -> bool {
+/// True if the header has no message column (see `input::side::is_metadata_csv`).
+pub(crate) fn is_metadata_csv(text: &str) -> bool {
     headers(text).is_some_and(|(_, h)| find(&h, MESSAGE).is_none())
 }
 
@@ -141,7 +141,7 @@ fn parse_time(s: &str) -> Option<i64> {
 }
 
 /// Read every conversation of a chat CSV.
-pub(super) fn read(ctx: &Ctx, text: &str) -> Vec<Result<Call, ReadError>> {
+pub(crate) fn read(ctx: &Ctx, text: &str) -> Vec<Result<Call, ReadError>> {
     let body = text.trim_start_matches('\u{feff}');
     let Some((delim, names)) = headers(body) else {
         return vec![Err(ctx.err("no CSV header row"))];
@@ -272,8 +272,8 @@ pub(super) fn read(ctx: &Ctx, text: &str) -> Vec<Result<Call, ReadError>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::tests::{read_fixture, read_text, summary};
     use crate::transcript::Speaker;
-    use crate::transcript::read::tests::{read_fixture, read_text, summary};
 
     #[test]
     fn multi_conversation_export() {

@@ -8,16 +8,16 @@
 //! file stem. Language: the primary subtag of `LanguageCode` (`en-US` → `en`).
 //! Channel: `Channel` lower-cased, else `voice`.
 
-use super::meta;
-use super::speakers::Resolver;
-use super::timefmt::json_f64;
-use super::{Ctx, ReadError, finish};
+use crate::input::common::meta;
+use crate::input::common::speakers::Resolver;
+use crate::input::common::timefmt::json_f64;
+use crate::input::common::{Ctx, ReadError, finish};
 use crate::transcript::{Call, Format, Turn};
 use serde_json::Value;
 use std::collections::HashMap;
 
 /// Read a Call Analytics (`contact_lens == false`) or Contact Lens document.
-pub(super) fn read(ctx: &Ctx, v: &Value, contact_lens: bool) -> Result<Call, ReadError> {
+pub(crate) fn read(ctx: &Ctx, v: &Value, contact_lens: bool) -> Result<Call, ReadError> {
     let format = if contact_lens {
         Format::ContactLens
     } else {
@@ -109,7 +109,7 @@ pub(super) fn read(ctx: &Ctx, v: &Value, contact_lens: bool) -> Result<Call, Rea
 
 #[cfg(test)]
 mod tests {
-    use crate::transcript::read::tests::read_fixture;
+    use crate::input::tests::read_fixture;
     use crate::transcript::{Format, Speaker};
 
     #[test]

@@ -18,9 +18,9 @@
 //! not a valid timing is an error for the whole file (line and text given): a
 //! half-read transcript would be scored wrongly.
 
-use super::speakers::{LabelFilter, Resolver, split_label};
-use super::timefmt::parse_clock;
-use super::{Ctx, ReadError, finish};
+use crate::input::common::speakers::{LabelFilter, Resolver, split_label};
+use crate::input::common::timefmt::parse_clock;
+use crate::input::common::{Ctx, ReadError, finish};
 use crate::transcript::{Call, Format, Speaker, Turn};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -167,7 +167,7 @@ fn cue_from_text(start: u64, end: u64, line: u64, raw: String, voice: Option<Str
 }
 
 /// Read a WebVTT file.
-pub(super) fn read_vtt(ctx: &Ctx, text: &str) -> Result<Call, ReadError> {
+pub(crate) fn read_vtt(ctx: &Ctx, text: &str) -> Result<Call, ReadError> {
     let mut cues: Vec<Cue> = Vec::new();
     for (bi, (first, lines)) in blocks(text).into_iter().enumerate() {
         let head = lines[0].trim_start();
@@ -210,7 +210,7 @@ pub(super) fn read_vtt(ctx: &Ctx, text: &str) -> Result<Call, ReadError> {
 }
 
 /// Read an SRT file.
-pub(super) fn read_srt(ctx: &Ctx, text: &str) -> Result<Call, ReadError> {
+pub(crate) fn read_srt(ctx: &Ctx, text: &str) -> Result<Call, ReadError> {
     let mut cues: Vec<Cue> = Vec::new();
     for (first, lines) in blocks(text) {
         let Some(ti) = lines.iter().take(2).position(|l| l.contains("-->")) else {
@@ -282,7 +282,7 @@ fn build(ctx: &Ctx, mut cues: Vec<Cue>, format: Format) -> Result<Call, ReadErro
 
 #[cfg(test)]
 mod tests {
-    use crate::transcript::read::tests::{read_fixture, read_text};
+    use crate::input::tests::{read_fixture, read_text};
     use crate::transcript::{Format, Speaker};
 
     #[test]

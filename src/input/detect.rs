@@ -2,21 +2,25 @@
 //! says what it is. Content wins where it is unambiguous (a `WEBVTT` header, an SRT
 //! cue, the keys of a JSON document), because exports are often misnamed (`.txt`
 //! subtitles, `.json` files that are really JSON Lines).
+//!
+//! The extension's claim comes from the one extension table (`ext::kind_of`); stdin
+//! has none (`kind == None`) and is classified by content alone.
 
-use super::speakers::{role_of, split_label};
-use super::{Ctx, ReadError, chat_csv, plain};
+use super::common::speakers::{role_of, split_label};
+use super::common::{Ctx, ReadError};
+use super::ext::FileKind;
+use super::read::{chat_csv, plain};
 use crate::transcript::Format;
 use serde_json::Value;
-use std::path::Path;
 
-fn ext_of(path: &Path) -> String {
-    path.extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default()
-}
-
-/// See [`super::detect_format`].
-pub(super) fn detect_format(path: &Path, text: &str) -> Option<Format> {
+/// Which reader a decoded input needs: `kind` is what its extension claims (`None` for
+/// stdin), `text` its content. Content wins over the extension where it is
+/// unambiguous: text starting with `WEBVTT` is WebVTT and text starting with an SRT cue
+/// (`1` then a `-->` line) is SRT whatever the file is called; JSON is classified by its
+/// keys (`turns`, `Transcript`, `entries`, `transcript.transcriptSegments`, `segments`)
+/// and is JSON Lines when it holds one object per line. A CSV without a message column
+/// is a metadata table, not a transcript: `None`. `None` also means "unknown format".
+pub fn detect_format(kind: Option<FileKind>, text: &str) -> Option<Format> {
     let body = text.trim_start_matches('\u{feff}');
     let head = body.trim_start();
     if head.starts_with("WEBVTT") {
@@ -26,19 +30,19 @@ pub(super) fn detect_format(path: &Path, text: &str) -> Option<Format> {
         return Some(Format::Srt);
     }
     let starts_json = head.starts_with('{') || head.starts_with('[');
-    match ext_of(path).as_str() {
-        "jsonl" | "ndjson" => Some(Format::NativeJsonl),
-        "json" => json_format(body, true),
-        "vtt" | "webvtt" => Some(Format::Webvtt),
-        "srt" => Some(Format::Srt),
-        "csv" | "tsv" => chat_csv::is_chat_csv(body).then_some(Format::ChatCsv),
-        "txt" | "log" | "chat" | "text" => {
+    match kind {
+        Some(FileKind::JsonLines) => Some(Format::NativeJsonl),
+        Some(FileKind::Json) => json_format(body, true),
+        Some(FileKind::Vtt) => Some(Format::Webvtt),
+        Some(FileKind::Srt) => Some(Format::Srt),
+        Some(FileKind::Csv) => chat_csv::is_chat_csv(body).then_some(Format::ChatCsv),
+        Some(FileKind::Text) => {
             if starts_json && let Some(f) = json_format(body, false) {
                 return Some(f);
             }
             Some(Format::PlainText)
         }
-        _ => {
+        None => {
             if let Some(f) = starts_json.then(|| json_format(body, false)).flatten() {
                 Some(f)
             } else if chat_csv::is_chat_csv(body)
@@ -108,7 +112,7 @@ fn sniff_keys(body: &str) -> Format {
         Format::ContactLens
     } else if has("Transcript") {
         Format::AwsTranscribe
-    } else if has("entries") {
+    } else if has("entries") || has("transcriptSegments") {
         Format::GoogleCcai
     } else if has("segments") {
         Format::Whisper
@@ -118,9 +122,12 @@ fn sniff_keys(body: &str) -> Format {
 }
 
 /// Which JSON format a parsed document is, by its keys.
-pub(super) fn classify_json(v: &Value) -> Option<Format> {
+pub(crate) fn classify_json(v: &Value) -> Option<Format> {
     match v {
         Value::Object(o) => {
+            if is_insights_conversation(v) {
+                return Some(Format::GoogleCcai);
+            }
             if o.contains_key("turns") || matches!(o.get("calls"), Some(Value::Array(_))) {
                 return Some(Format::NativeJson);
             }
@@ -153,26 +160,42 @@ pub(super) fn classify_json(v: &Value) -> Option<Format> {
     }
 }
 
-/// The error for a file [`detect_format`] could not place.
-pub(super) fn unknown_format_error(ctx: &Ctx, path: &Path, text: &str) -> ReadError {
-    let ext = ext_of(path);
+/// A Google CCAI Insights `Conversation` (`transcript.transcriptSegments[]`), bare, in a
+/// `{"conversation": …}` wrapper, or a `{"conversations": […]}` list response.
+pub(crate) fn is_insights_conversation(v: &Value) -> bool {
+    let conv = |c: &Value| {
+        c.get("transcript")
+            .and_then(|t| t.get("transcriptSegments"))
+            .is_some_and(Value::is_array)
+    };
+    conv(v)
+        || v.get("conversation").is_some_and(conv)
+        || v.get("conversations")
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.first().is_some_and(conv))
+}
+
+/// The error for an input [`detect_format`] could not place.
+pub(crate) fn unknown_format_error(ctx: &Ctx, kind: Option<FileKind>, text: &str) -> ReadError {
     let head = text.trim_start_matches('\u{feff}').trim_start();
-    if ext == "csv" || ext == "tsv" {
+    if kind == Some(FileKind::Csv) {
         ctx.err("not a chat export: the CSV has no message column (it looks like a metadata table)")
             .at_line(1)
             .with_hint(
                 "pass metadata CSVs with --metadata; a chat export needs a message/text column",
             )
-    } else if ext == "json" || head.starts_with('{') || head.starts_with('[') {
-        ctx.err("unrecognised JSON layout: no `turns` (callscore), `Transcript` (Amazon), `entries` (Google CCAI) or `segments` (Whisper)")
-            .with_hint("convert it to the native format described in schemas/call.schema.json")
+    } else if kind == Some(FileKind::Json) || head.starts_with('{') || head.starts_with('[') {
+        unknown_json_error(ctx)
     } else {
-        ctx.err(format!(
-            "unknown format{}",
-            if ext.is_empty() { String::new() } else { format!(" (.{ext})") }
-        ))
+        ctx.err("unknown format: not JSON, WebVTT, SRT, a chat CSV or `Speaker: text` lines")
         .with_hint("supported: .json, .jsonl, .vtt, .srt, .txt/.log/.chat (Speaker: text lines), .csv chat exports; see docs/formats.md")
     }
+}
+
+/// The error for JSON of a layout no reader knows.
+pub(crate) fn unknown_json_error(ctx: &Ctx) -> ReadError {
+    ctx.err("unrecognised JSON layout: no `turns` (callscore), `Transcript` (Amazon), `entries` or `transcript.transcriptSegments` (Google CCAI) or `segments` (Whisper)")
+        .with_hint("convert it to the native format described in schemas/call.schema.json")
 }
 
 #[cfg(test)]
@@ -180,7 +203,7 @@ mod tests {
     use super::*;
 
     fn d(name: &str, text: &str) -> Option<Format> {
-        detect_format(Path::new(name), text)
+        detect_format(crate::input::ext::kind_of(std::path::Path::new(name)), text)
     }
 
     #[test]
@@ -206,6 +229,22 @@ mod tests {
             Some(Format::ContactLens)
         );
         assert_eq!(d("a.json", r#"{"entries":[]}"#), Some(Format::GoogleCcai));
+        for insights in [
+            r#"{"name":"c","transcript":{"transcriptSegments":[]}}"#,
+            r#"{"conversation":{"transcript":{"transcriptSegments":[]}}}"#,
+            r#"{"conversations":[{"transcript":{"transcriptSegments":[]}}]}"#,
+        ] {
+            assert_eq!(
+                d("a.json", insights),
+                Some(Format::GoogleCcai),
+                "{insights}"
+            );
+            assert_eq!(d("-", insights), Some(Format::GoogleCcai), "{insights}");
+        }
+        assert_eq!(
+            d("a.json", r#"{"transcript":{"transcriptSegments":[{"text":"#),
+            Some(Format::GoogleCcai)
+        );
         assert_eq!(
             d("a.json", r#"{"text":"x","segments":[]}"#),
             Some(Format::Whisper)
@@ -244,5 +283,13 @@ mod tests {
         assert_eq!(d("-", "role,text\nagent,hi\n"), Some(Format::ChatCsv));
         assert_eq!(d("-", "hello world"), None);
         assert_eq!(d("a.pdf", "%PDF-1.4"), None);
+        assert_eq!(
+            d("a.webvtt", "00:01.000 --> 00:02.000\nhi"),
+            Some(Format::Webvtt)
+        );
+        assert_eq!(
+            d("a.tsv", "sender\tmessage\nagent\thi"),
+            Some(Format::ChatCsv)
+        );
     }
 }

@@ -1,0 +1,288 @@
+//! Which files a run reads, in which order, and how they are cut into units of work.
+//!
+//! One walk ([`Walker`]) serves the metadata discovery, the units of a run and the
+//! pre-count ([`super::count`]), so they always agree. Its rules:
+//! - paths are taken in the order given; folders are walked in sorted order (one
+//!   directory listing in memory at a time);
+//! - hidden entries below a given path (`.git`, `.DS_Store`, a run's temporary files) and
+//!   anything named `.callscore-*` (a run's staging folders, even when named directly)
+//!   are never read;
+//! - the `exclude` paths (the output folder of the run) are never entered, however they
+//!   are spelled (compared after resolving `.`, `..` and links);
+//! - a file is a transcript when the one extension table says so (`ext::kind_of`),
+//!   whether it was named directly or found in a folder; other files are skipped and
+//!   counted;
+//! - `-` is stdin (sniffed, see `lines`).
+//!
+//! [`Units`] turns the walk into units lazily: a file read whole, each record of a JSON
+//! Lines file or stream, stdin read whole, or an error. Memory stays flat: one record
+//! (or one whole file) at a time.
+
+use super::common::ReadError;
+use super::ext::{FileKind, kind_of};
+use super::lines::{Lines, Stdin};
+use super::side::csv_file_is_metadata;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One thing the walk found.
+pub(crate) enum Entry {
+    /// A transcript file and what its extension claims.
+    File(PathBuf, FileKind),
+    /// `-`.
+    Stdin,
+    /// A file that is not a transcript (by its extension).
+    Skipped(PathBuf),
+    /// A folder that could not be listed.
+    Error(ReadError),
+}
+
+/// The walk of the input paths (rules in the module docs).
+pub(crate) struct Walker {
+    inputs: Vec<PathBuf>,
+    next_input: usize,
+    walk: Option<walkdir::IntoIter>,
+    exclude: Vec<PathBuf>,
+}
+
+/// `p` with `.`/`..`/links resolved, also when it does not exist yet (its parent is
+/// resolved and its name kept).
+fn resolved(p: &Path) -> PathBuf {
+    if let Ok(c) = p.canonicalize() {
+        return c;
+    }
+    match (p.parent(), p.file_name()) {
+        (Some(parent), Some(name)) => {
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            parent
+                .canonicalize()
+                .map(|c| c.join(name))
+                .unwrap_or_else(|_| p.to_path_buf())
+        }
+        _ => p.to_path_buf(),
+    }
+}
+
+fn is_run_staging(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with(".callscore-"))
+}
+
+fn is_hidden(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.'))
+}
+
+impl Walker {
+    /// A walk of `inputs` that never enters `exclude`.
+    pub fn new(inputs: &[PathBuf], exclude: &[PathBuf]) -> Self {
+        Walker {
+            inputs: inputs.to_vec(),
+            next_input: 0,
+            walk: None,
+            exclude: exclude
+                .iter()
+                .filter(|p| p.as_os_str() != "-")
+                .map(|p| resolved(p))
+                .collect(),
+        }
+    }
+
+    fn excluded(&self, dir: &Path) -> bool {
+        !self.exclude.is_empty() && self.exclude.contains(&resolved(dir))
+    }
+
+    fn file(path: PathBuf) -> Entry {
+        match kind_of(&path) {
+            Some(k) => Entry::File(path, k),
+            None => Entry::Skipped(path),
+        }
+    }
+}
+
+impl Iterator for Walker {
+    type Item = Entry;
+
+    fn next(&mut self) -> Option<Entry> {
+        loop {
+            if self.walk.is_some() {
+                match self.walk.as_mut().and_then(Iterator::next) {
+                    Some(Ok(e)) => {
+                        let p = e.path();
+                        let dir = e.file_type().is_dir();
+                        let skip = (e.depth() > 0 && is_hidden(p))
+                            || is_run_staging(p)
+                            || (dir && self.excluded(p));
+                        if skip {
+                            if dir && let Some(w) = self.walk.as_mut() {
+                                w.skip_current_dir();
+                            }
+                            continue;
+                        }
+                        if !e.file_type().is_file() {
+                            continue;
+                        }
+                        return Some(Self::file(e.into_path()));
+                    }
+                    Some(Err(err)) => {
+                        return Some(Entry::Error(
+                            ReadError::new(
+                                &err.path()
+                                    .map_or_else(|| "?".into(), |p| p.display().to_string()),
+                                format!("cannot walk: {err}"),
+                            )
+                            .with_hint("check permissions"),
+                        ));
+                    }
+                    None => {
+                        self.walk = None;
+                        continue;
+                    }
+                }
+            }
+            let input = self.inputs.get(self.next_input)?.clone();
+            self.next_input += 1;
+            if input == Path::new("-") {
+                return Some(Entry::Stdin);
+            }
+            if is_run_staging(&input) {
+                continue;
+            }
+            if input.is_dir() {
+                self.walk = Some(
+                    walkdir::WalkDir::new(&input)
+                        .sort_by_file_name()
+                        .into_iter(),
+                );
+                continue;
+            }
+            return Some(Self::file(input));
+        }
+    }
+}
+
+/// Side metadata CSVs among the inputs (named directly or found in folders): every
+/// `.csv`/`.tsv` whose header has no message column.
+pub(crate) fn discover_metadata(inputs: &[PathBuf], exclude: &[PathBuf]) -> Vec<PathBuf> {
+    Walker::new(inputs, exclude)
+        .filter_map(|e| match e {
+            Entry::File(p, FileKind::Csv) if csv_file_is_metadata(&p) => Some(p),
+            _ => None,
+        })
+        .collect()
+}
+
+/// One unit of work: what a worker reads into calls.
+pub enum Unit {
+    /// A file read whole.
+    File(PathBuf),
+    /// Stdin read whole (it was not JSON Lines); `transcoded`: already UTF-8.
+    Document {
+        /// The bytes.
+        bytes: Vec<u8>,
+        /// True when the bytes were transcoded to UTF-8 while reading (UTF-16).
+        transcoded: bool,
+    },
+    /// One record of a JSON Lines file or stream.
+    Record {
+        /// The file, or `-`.
+        source: Arc<str>,
+        /// 1-based line.
+        line: u64,
+        /// The line (with its newline).
+        bytes: Vec<u8>,
+        /// True when the stream was transcoded to UTF-8 while reading (UTF-16).
+        transcoded: bool,
+    },
+    /// Something that could not be read at all.
+    Error(ReadError),
+}
+
+impl Unit {
+    /// Bytes a unit holds in memory (for chunking).
+    pub fn held_bytes(&self) -> usize {
+        match self {
+            Unit::Record { bytes, .. } | Unit::Document { bytes, .. } => bytes.len(),
+            _ => 0,
+        }
+    }
+}
+
+/// Lazily yields the units of a run (see the module docs).
+pub struct Units<'i> {
+    walker: Walker,
+    metadata_csvs: &'i HashSet<PathBuf>,
+    opts: &'i super::InputOptions,
+    lines: Option<Lines>,
+    pending: Option<Unit>,
+    /// Files not read because their extension is not a transcript format.
+    pub skipped: u64,
+    /// A few of them.
+    pub skipped_examples: Vec<String>,
+}
+
+impl<'i> Units<'i> {
+    pub(crate) fn new(opts: &'i super::InputOptions, metadata_csvs: &'i HashSet<PathBuf>) -> Self {
+        Units {
+            walker: Walker::new(&opts.paths, &opts.exclude),
+            metadata_csvs,
+            opts,
+            lines: None,
+            pending: None,
+            skipped: 0,
+            skipped_examples: Vec::new(),
+        }
+    }
+}
+
+impl Iterator for Units<'_> {
+    type Item = Unit;
+
+    fn next(&mut self) -> Option<Unit> {
+        loop {
+            if let Some(u) = self.pending.take() {
+                return Some(u);
+            }
+            if let Some(lines) = self.lines.as_mut() {
+                match lines.next() {
+                    Some(u) => return Some(u),
+                    None => {
+                        self.lines = None;
+                        continue;
+                    }
+                }
+            }
+            match self.walker.next()? {
+                Entry::Error(e) => return Some(Unit::Error(e)),
+                Entry::Skipped(p) => {
+                    self.skipped += 1;
+                    if self.skipped_examples.len() < 5 {
+                        self.skipped_examples.push(p.display().to_string());
+                    }
+                }
+                Entry::File(p, _) if self.metadata_csvs.contains(&p) => {
+                    // Side metadata, loaded before the run.
+                }
+                Entry::File(p, FileKind::JsonLines) => match Lines::open_file(&p, self.opts) {
+                    Ok(l) => self.lines = Some(l),
+                    Err(e) => return Some(Unit::Error(e)),
+                },
+                Entry::File(p, _) => return Some(Unit::File(p)),
+                Entry::Stdin => match Stdin::open(self.opts) {
+                    Stdin::Lines(first, rest) => {
+                        self.pending = first;
+                        self.lines = Some(rest);
+                    }
+                    Stdin::Whole(u) => return Some(u),
+                },
+            }
+        }
+    }
+}
