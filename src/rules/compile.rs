@@ -5,7 +5,7 @@
 use super::load::Loaded;
 use super::model::*;
 use super::pack::*;
-use crate::diagnostic::{Diagnostic, Loc, Severity, SourceMap};
+use crate::diagnostic::{DiagCode, Diagnostic, Loc, Severity, SourceMap};
 use crate::normalize::normalize_phrase;
 use crate::transcript::Speaker;
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -80,7 +80,7 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
                 message.push_str(&format!("; did you mean \"{s}\"?"));
             }
             c.diags.push(
-                Diagnostic::error("unknown-id", d.department.loc.clone(), message)
+                Diagnostic::new(DiagCode::UnknownId, d.department.loc.clone(), message)
                     .with_help("add a [[department]] with that id, or fix the name"),
             );
             continue;
@@ -196,11 +196,11 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
 /// Order diagnostics by file, then position, so output is stable.
 pub fn sort_diagnostics(diags: &mut [Diagnostic], _sources: &SourceMap) {
     diags.sort_by(|a, b| {
-        (a.loc.file, a.loc.span.start, a.severity, a.code).cmp(&(
+        (a.loc.file, a.loc.span.start, a.severity, a.code.as_str()).cmp(&(
             b.loc.file,
             b.loc.span.start,
             b.severity,
-            b.code,
+            b.code.as_str(),
         ))
     });
 }
@@ -224,8 +224,8 @@ impl Compiler<'_> {
         let (line, col) = self.sources.line_col(first.file, first.span.start);
         let at = format!("{}:{line}:{col}", self.sources.path(first.file).display());
         self.diags.push(
-            Diagnostic::error(
-                "duplicate-id",
+            Diagnostic::new(
+                DiagCode::DuplicateId,
                 id.loc.clone(),
                 format!(
                     "{what} id \"{}\" is already used (first defined at {at})",
@@ -280,8 +280,8 @@ impl Compiler<'_> {
             RawKind::Driver(ids) => {
                 if ids.is_empty() {
                     self.diags.push(
-                        Diagnostic::error(
-                            "empty-list",
+                        Diagnostic::new(
+                            DiagCode::EmptyList,
                             raw.loc.clone(),
                             "`driver = []` names no driver, so it can never hold",
                         )
@@ -304,7 +304,7 @@ impl Compiler<'_> {
             RawKind::ItemPassed(id) => {
                 if self.in_driver {
                     self.diags.push(
-                        Diagnostic::error("item-in-driver", id.loc.clone(), "a driver cannot depend on a scorecard item")
+                        Diagnostic::new(DiagCode::ItemInDriver, id.loc.clone(), "a driver cannot depend on a scorecard item")
                             .with_help("drivers are found before items are scored; use phrases, metadata or other drivers"),
                     );
                     return Cond::ItemPassed(0);
@@ -330,7 +330,7 @@ impl Compiler<'_> {
             None => format!("no {what} has the id \"{}\"", id.value),
         };
         self.diags.push(
-            Diagnostic::error("unknown-id", id.loc.clone(), message).with_help(format!(
+            Diagnostic::new(DiagCode::UnknownId, id.loc.clone(), message).with_help(format!(
                 "define a {what} with that id, or fix the reference"
             )),
         );
@@ -351,7 +351,7 @@ impl Compiler<'_> {
             }
             _ => {
                 self.diags.push(
-                    Diagnostic::error("bad-operand", raw.loc.clone(), "each side of `near` / `before` must be phrases or a regex")
+                    Diagnostic::new(DiagCode::BadOperand, raw.loc.clone(), "each side of `near` / `before` must be phrases or a regex")
                         .with_help("write a list of phrases, or { any = [...] } / { regex = '...' } with scope keys"),
                 );
                 0
@@ -374,8 +374,8 @@ impl Compiler<'_> {
         };
         if terms.is_empty() {
             self.diags.push(
-                Diagnostic::error(
-                    "empty-list",
+                Diagnostic::new(
+                    DiagCode::EmptyList,
                     raw.loc.clone(),
                     "this condition has no phrases, so it can never hold",
                 )
@@ -413,8 +413,8 @@ impl Compiler<'_> {
         text = text.trim_start_matches('*').trim_end_matches('*');
         if text.contains('*') {
             self.diags.push(
-                Diagnostic::error(
-                    "bad-wildcard",
+                Diagnostic::new(
+                    DiagCode::BadWildcard,
                     phrase.loc.clone(),
                     format!("{what} \"{}\" has a '*' inside it", phrase.value),
                 )
@@ -427,8 +427,8 @@ impl Compiler<'_> {
         let norm = normalize_phrase(text);
         if norm.is_empty() {
             self.diags.push(
-                Diagnostic::error(
-                    "empty-phrase",
+                Diagnostic::new(
+                    DiagCode::EmptyPhrase,
                     phrase.loc.clone(),
                     format!(
                         "{what} \"{}\" is only punctuation or spaces, so it can never match",
@@ -477,7 +477,7 @@ impl Compiler<'_> {
                     ..re.loc.span.start + offset + span.end.offset.max(span.start.offset + 1),
             };
             self.diags.push(
-                Diagnostic::error("bad-regex", loc, format!("invalid regex: {}", e.kind()))
+                Diagnostic::new(DiagCode::BadRegex, loc, format!("invalid regex: {}", e.kind()))
                     .with_help("regexes use Rust syntax (no look-around or back-references); write them as '…' literal strings"),
             );
             return;
@@ -492,8 +492,8 @@ impl Compiler<'_> {
                 self.regex_uses.push((leaf, index));
             }
             Err(e) => self.diags.push(
-                Diagnostic::error(
-                    "bad-regex",
+                Diagnostic::new(
+                    DiagCode::BadRegex,
                     re.loc.clone(),
                     format!("regex cannot be compiled: {}", first_line(&e.to_string())),
                 )
@@ -517,7 +517,7 @@ impl Compiler<'_> {
                     Some((other, first)) if *other != d.id.value => {
                         let (line, col) = self.sources.line_col(first.file, first.span.start);
                         self.diags.push(
-                            Diagnostic::warning("shared-driver-phrase", p.loc.clone(), format!("phrase \"{}\" is claimed by drivers \"{other}\" and \"{}\"", p.value, d.id.value))
+                            Diagnostic::new(DiagCode::SharedDriverPhrase, p.loc.clone(), format!("phrase \"{}\" is claimed by drivers \"{other}\" and \"{}\"", p.value, d.id.value))
                                 .with_help(format!("a call that says it gets both drivers; first claimed at {}:{line}:{col}", self.sources.path(first.file).display())),
                         );
                     }
@@ -574,8 +574,8 @@ impl Compiler<'_> {
                             names.push(drivers[dep].id.as_str());
                             let first = stack[pos].0;
                             self.diags.push(
-                                Diagnostic::error(
-                                    "reference-cycle",
+                                Diagnostic::new(
+                                    DiagCode::ReferenceCycle,
                                     raw.drivers[first].id.loc.clone(),
                                     format!(
                                         "drivers refer to each other in a circle: {}",
@@ -651,8 +651,8 @@ impl Compiler<'_> {
             if let Some(cycle) = visit(i, items, &mut state, &mut order, &mut path) {
                 let names: Vec<&str> = cycle.iter().map(|&c| items[c].id.as_str()).collect();
                 self.diags.push(
-                    Diagnostic::error(
-                        "reference-cycle",
+                    Diagnostic::new(
+                        DiagCode::ReferenceCycle,
                         raw.items[cycle[0]].id.loc.clone(),
                         format!(
                             "items refer to each other in a circle: {}",

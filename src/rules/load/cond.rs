@@ -1,7 +1,7 @@
 //! Reading one condition table (kind key + scope keys) into a [`RawCond`].
 
 use super::value::{Ctx, Table, Value, as_str, as_str_list, type_error};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{DiagCode, Diagnostic};
 use crate::rules::model::{Located, RawCond, RawKind, Scope, Window};
 use crate::transcript::Speaker;
 use toml::de::DeValue;
@@ -71,8 +71,8 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
         [k] => *k,
         [] => {
             ctx.push(
-                Diagnostic::error(
-                    "no-condition-kind",
+                Diagnostic::new(
+                    DiagCode::NoConditionKind,
                     ctx.loc(t.header_span()),
                     format!("{what} says nothing to test"),
                 )
@@ -87,8 +87,8 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
                 .find(|(k, _)| k.get_ref().as_ref() == *second)
                 .map_or(t.header_span(), |(k, _)| k.span());
             ctx.push(
-                Diagnostic::error(
-                    "several-condition-kinds",
+                Diagnostic::new(
+                    DiagCode::SeveralConditionKinds,
                     ctx.loc(span),
                     format!("{what} has several kind keys ({})", kinds.join(", ")),
                 )
@@ -143,7 +143,7 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
                 return None;
             }
             if subs.is_empty() {
-                ctx.error("empty-list", kv.span(), format!("{inner} is empty"));
+                ctx.emit(DiagCode::EmptyList, kv.span(), format!("{inner} is empty"));
                 return None;
             }
             if kind_key == "and" {
@@ -199,8 +199,8 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
             "any" => Some(None),
             other => {
                 ctx.push(
-                    Diagnostic::error(
-                        "bad-value",
+                    Diagnostic::new(
+                        DiagCode::BadValue,
                         s.loc.clone(),
                         format!("unknown speaker '{other}'"),
                     )
@@ -217,8 +217,8 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
     if let Some(m) = &min_count {
         if !matches!(kind, RawKind::Any(_) | RawKind::All(_) | RawKind::Regex(_)) {
             ctx.push(
-                Diagnostic::error(
-                    "misplaced-key",
+                Diagnostic::new(
+                    DiagCode::MisplacedKey,
                     m.loc.clone(),
                     format!(
                         "'min_count' only counts phrase or regex hits, but {what} is '{kind_key}'"
@@ -228,8 +228,12 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
             );
         } else if m.value == 0 {
             ctx.push(
-                Diagnostic::error("never-fails", m.loc.clone(), "min_count = 0 always holds")
-                    .with_help("use 1 or more, or remove the condition"),
+                Diagnostic::new(
+                    DiagCode::NeverFails,
+                    m.loc.clone(),
+                    "min_count = 0 always holds",
+                )
+                .with_help("use 1 or more, or remove the condition"),
             );
         }
     }
@@ -259,8 +263,8 @@ fn read_window(ctx: &mut Ctx, v: Value, what: &str) -> Option<Window> {
         .collect();
     let [key] = present.as_slice() else {
         ctx.push(
-            Diagnostic::error(
-                "bad-window",
+            Diagnostic::new(
+                DiagCode::BadWindow,
                 ctx.loc(v.span()),
                 format!(
                     "{what} must have exactly one of: {}",
@@ -274,7 +278,7 @@ fn read_window(ctx: &mut Ctx, v: Value, what: &str) -> Option<Window> {
     let n = t.f64(ctx, key)?;
     let bad = |ctx: &mut Ctx, msg: String| {
         ctx.push(
-            Diagnostic::error("impossible-window", n.loc.clone(), msg)
+            Diagnostic::new(DiagCode::ImpossibleWindow, n.loc.clone(), msg)
                 .with_help("no turn can ever be inside this window"),
         );
         None

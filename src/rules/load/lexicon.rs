@@ -3,7 +3,7 @@
 //! here so their bytes go into the pack hash.
 
 use super::value::{Ctx, Table, Value, as_f64, type_error};
-use crate::diagnostic::{Diagnostic, SourceMap};
+use crate::diagnostic::{DiagCode, Diagnostic, SourceMap};
 use crate::rules::model::{Located, RawLexicon};
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -57,8 +57,8 @@ fn read_weights(ctx: &mut Ctx, t: &Table, spec: WeightTable) -> Vec<(Located<Str
         };
         if !spec.range.contains(&n.value) {
             ctx.push(
-                Diagnostic::error(
-                    "out-of-range",
+                Diagnostic::new(
+                    DiagCode::OutOfRange,
                     n.loc.clone(),
                     format!(
                         "{what}: {} {} is outside {}",
@@ -175,8 +175,8 @@ pub(super) fn read_lexicon(
             };
             if format.value != "vader" {
                 ctx.push(
-                    Diagnostic::error(
-                        "bad-value",
+                    Diagnostic::new(
+                        DiagCode::BadValue,
                         format.loc.clone(),
                         format!("unknown lexicon format '{}'", format.value),
                     )
@@ -193,8 +193,8 @@ pub(super) fn read_lexicon(
                     read_vader(ctx, &path, &String::from_utf8_lossy(&bytes), &mut lex);
                 }
                 Err(e) => ctx.push(
-                    Diagnostic::error(
-                        "missing-file",
+                    Diagnostic::new(
+                        DiagCode::MissingFile,
                         path.loc.clone(),
                         format!("cannot read external lexicon {}: {e}", full.display()),
                     )
@@ -246,8 +246,8 @@ fn read_vader(ctx: &mut Ctx, path: &Located<String>, text: &str, lex: &mut RawLe
     }
     if symbols_only > 0 {
         ctx.push(
-            Diagnostic::warning(
-                "unmatchable-terms",
+            Diagnostic::new(
+                DiagCode::UnmatchableTerms,
                 path.loc.clone(),
                 format!("{symbols_only} term(s) of {} are only punctuation or symbols (emoticons) and can never match; skipped", path.value),
             )
@@ -256,8 +256,8 @@ fn read_vader(ctx: &mut Ctx, path: &Located<String>, text: &str, lex: &mut RawLe
     }
     if let Some(line) = first_bad {
         ctx.push(
-            Diagnostic::warning(
-                "bad-lexicon-line",
+            Diagnostic::new(
+                DiagCode::BadLexiconLine,
                 path.loc.clone(),
                 format!(
                     "{bad} line(s) of {} are not `term<TAB>weight`, first at line {line}; skipped",

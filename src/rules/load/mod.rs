@@ -7,7 +7,7 @@ mod value;
 
 pub(crate) use value::closest_within;
 
-use crate::diagnostic::{Diagnostic, Loc, SourceMap};
+use crate::diagnostic::{DiagCode, Diagnostic, Loc, SourceMap};
 use crate::rules::model::*;
 use crate::transcript::Speaker;
 use sha2::{Digest, Sha256};
@@ -119,8 +119,8 @@ pub fn load_dir(dir: &Path) -> std::io::Result<Loaded> {
                 let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
                 let file = loaded.sources.add(path.clone(), text);
                 loaded.diagnostics.push(
-                    Diagnostic::error(
-                        "not-utf8",
+                    Diagnostic::new(
+                        DiagCode::NotUtf8,
                         Loc {
                             file,
                             span: valid..valid + 1,
@@ -157,8 +157,8 @@ fn read_file(loaded: &mut Loaded, file: u32, text: &str, dir: &Path, hasher: &mu
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             let msg = e.message().trim().to_string();
-            loaded.diagnostics.push(Diagnostic::error(
-                "toml-syntax",
+            loaded.diagnostics.push(Diagnostic::new(
+                DiagCode::TomlSyntax,
                 Loc { file, span },
                 format!("invalid TOML: {msg}"),
             ));
@@ -195,8 +195,8 @@ fn read_file(loaded: &mut Loaded, file: u32, text: &str, dir: &Path, hasher: &mu
             t.check_keys(&mut ctx, SCORING_KEYS);
             if let Some(n) = t.f64(&mut ctx, "auto_fail_score") {
                 if !(0.0..=100.0).contains(&n.value) {
-                    ctx.error(
-                        "out-of-range",
+                    ctx.emit(
+                        DiagCode::OutOfRange,
                         n.loc.span.clone(),
                         "auto_fail_score must be from 0 to 100",
                     );
@@ -224,8 +224,8 @@ fn read_file(loaded: &mut Loaded, file: u32, text: &str, dir: &Path, hasher: &mu
         if let Some(c) = &cost
             && c.value < 0.0
         {
-            ctx.error(
-                "out-of-range",
+            ctx.emit(
+                DiagCode::OutOfRange,
                 c.loc.span.clone(),
                 "cost_per_hour cannot be negative",
             );
@@ -280,8 +280,8 @@ fn read_item(ctx: &mut Ctx, v: Value, index: usize) -> Option<RawItem> {
     let weight = match t.f64(ctx, "weight") {
         Some(w) if w.value <= 0.0 => {
             ctx.push(
-                Diagnostic::error(
-                    "out-of-range",
+                Diagnostic::new(
+                    DiagCode::OutOfRange,
                     w.loc.clone(),
                     format!("weight of {} must be more than 0", t.what),
                 )
@@ -304,8 +304,8 @@ fn read_item(ctx: &mut Ctx, v: Value, index: usize) -> Option<RawItem> {
                 .find(|(k, _)| k.get_ref().as_ref() == "forbid")
                 .map(|(k, _)| k.span());
             ctx.push(
-                Diagnostic::error(
-                    "require-and-forbid",
+                Diagnostic::new(
+                    DiagCode::RequireAndForbid,
                     ctx.loc(span.unwrap_or(f.span())),
                     format!("{} has both 'require' and 'forbid'", t.what),
                 )
@@ -315,7 +315,7 @@ fn read_item(ctx: &mut Ctx, v: Value, index: usize) -> Option<RawItem> {
         }
         (None, None) => {
             ctx.push(
-                Diagnostic::error("missing-key", ctx.loc(t.header_span()), format!("{} has neither 'require' nor 'forbid'", t.what))
+                Diagnostic::new(DiagCode::MissingKey, ctx.loc(t.header_span()), format!("{} has neither 'require' nor 'forbid'", t.what))
                     .with_help("add `require = { … }` (pass when it holds) or `forbid = { … }` (fail when it holds)"),
             );
             return None;
@@ -398,8 +398,8 @@ fn check_id_syntax(ctx: &mut Ctx, id: &Located<String>) {
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'));
     if !ok {
         ctx.push(
-            Diagnostic::error(
-                "bad-id",
+            Diagnostic::new(
+                DiagCode::BadId,
                 id.loc.clone(),
                 format!("id \"{}\" has characters ids cannot have", id.value),
             )
@@ -444,8 +444,8 @@ fn read_examples(ctx: &mut Ctx, t: &Table) -> Vec<Example> {
                 "no-hit" => Some(Expect::NoHit),
                 other => {
                     ctx.push(
-                        Diagnostic::error(
-                            "bad-value",
+                        Diagnostic::new(
+                            DiagCode::BadValue,
                             e.loc.clone(),
                             format!("expect = \"{other}\" is not an outcome"),
                         )
@@ -462,8 +462,8 @@ fn read_examples(ctx: &mut Ctx, t: &Table) -> Vec<Example> {
                 "other" => Some(Speaker::Other),
                 other => {
                     ctx.push(
-                        Diagnostic::error(
-                            "bad-value",
+                        Diagnostic::new(
+                            DiagCode::BadValue,
                             s.loc.clone(),
                             format!("unknown speaker '{other}'"),
                         )

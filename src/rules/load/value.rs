@@ -1,7 +1,7 @@
 //! Typed access to a spanned TOML table, reporting every problem as a [`Diagnostic`]
 //! instead of stopping at the first one (serde would stop, and point at the table).
 
-use crate::diagnostic::{Diagnostic, FileId, Loc};
+use crate::diagnostic::{DiagCode, Diagnostic, FileId, Loc};
 use crate::rules::model::Located;
 use std::ops::Range;
 use toml::Spanned;
@@ -21,8 +21,8 @@ impl Ctx<'_> {
         }
     }
 
-    pub fn error(&mut self, code: &'static str, span: Range<usize>, msg: impl Into<String>) {
-        let d = Diagnostic::error(code, self.loc(span), msg);
+    pub fn emit(&mut self, code: DiagCode, span: Range<usize>, msg: impl Into<String>) {
+        let d = Diagnostic::new(code, self.loc(span), msg);
         self.diags.push(d);
     }
 
@@ -71,7 +71,7 @@ impl<'a, 'i> Table<'a, 'i> {
                 None => format!("unknown key '{key}' in {}", self.what),
             };
             ctx.push(
-                Diagnostic::error("unknown-key", ctx.loc(k.span()), message)
+                Diagnostic::new(DiagCode::UnknownKey, ctx.loc(k.span()), message)
                     .with_help(format!("allowed keys here: {}", allowed.join(", "))),
             );
         }
@@ -81,8 +81,8 @@ impl<'a, 'i> Table<'a, 'i> {
         let v = self.get(key);
         if v.is_none() {
             ctx.push(
-                Diagnostic::error(
-                    "missing-key",
+                Diagnostic::new(
+                    DiagCode::MissingKey,
                     ctx.loc(self.header_span()),
                     format!("{} has no '{key}'", self.what),
                 )
@@ -151,8 +151,8 @@ pub(crate) fn type_error(
     expected: &str,
     found: &DeValue,
 ) {
-    ctx.error(
-        "wrong-type",
+    ctx.emit(
+        DiagCode::WrongType,
         span,
         format!("{what} must be {expected}, found {}", found.type_str()),
     );
@@ -188,8 +188,8 @@ pub(crate) fn as_f64(ctx: &mut Ctx, v: Value, what: &str) -> Option<Located<f64>
             loc: ctx.loc(v.span()),
         }),
         _ => {
-            ctx.error(
-                "wrong-type",
+            ctx.emit(
+                DiagCode::WrongType,
                 v.span(),
                 format!("{what} must be a finite number"),
             );
@@ -212,8 +212,8 @@ pub(crate) fn as_u32(ctx: &mut Ctx, v: Value, what: &str) -> Option<Located<u32>
             loc: ctx.loc(v.span()),
         }),
         None => {
-            ctx.error(
-                "out-of-range",
+            ctx.emit(
+                DiagCode::OutOfRange,
                 v.span(),
                 format!("{what} must be a whole number from 0 to {}", u32::MAX),
             );
