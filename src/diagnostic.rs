@@ -140,6 +140,14 @@ impl Diagnostic {
     /// then the help, as rustc and ruff show them.
     pub fn render_full(&self, sources: &SourceMap) -> String {
         let mut out = self.render_concise(sources);
+        if self.severity == Severity::Note {
+            // A note follows the error it explains and points at the same place: the
+            // line and caret would only repeat it.
+            if let Some(help) = &self.help {
+                out.push_str(&format!("\n  = help: {help}"));
+            }
+            return out;
+        }
         let text = sources.text(self.loc.file);
         let start = text.floor_char_boundary(self.loc.span.start);
         let (line, _) = sources.line_col(self.loc.file, start);

@@ -45,6 +45,10 @@ diag_codes! {
     TomlSyntax = "toml-syntax" (Error),
     /// The file is not UTF-8 text. Re-save it as UTF-8.
     NotUtf8 = "not-utf8" (Error),
+    /// Some files could not be read (`toml-syntax`, `not-utf8`), so checks that need the
+    /// ids those files define (`unknown-id`) were skipped; they run again once the files
+    /// are fixed.
+    SkippedChecks = "skipped-checks" (Note),
     /// A key that does not exist in this table, usually a typo; the help starts with the
     /// key that was probably meant, then lists every allowed key.
     UnknownKey = "unknown-key" (Error),

@@ -143,6 +143,7 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
     }
 
     super::lint::never_holds(raw, c.sources, &mut c.diags);
+    hold_back_follow_on_errors(&loaded.diagnostics, c.sources, &mut c.diags);
 
     let regex_prefilter = regex_prefilter(&c.regexes);
     let automaton = AhoCorasick::builder()
@@ -191,6 +192,47 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
         item.summary = summary;
     }
     Some(pack)
+}
+
+/// When a file could not be read (`toml-syntax`, `not-utf8`), every id it defines is
+/// missing, so references to them elsewhere would each be reported as `unknown-id`: one
+/// missing quote in the drivers file gave 33 such errors under the one that matters.
+/// Those errors are dropped (any of them may name an id of the unread file) and one
+/// `skipped-checks` note says how many references went unchecked and why.
+fn hold_back_follow_on_errors(
+    load_diags: &[Diagnostic],
+    sources: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let unread: Vec<&Diagnostic> = load_diags
+        .iter()
+        .filter(|d| matches!(d.code, DiagCode::TomlSyntax | DiagCode::NotUtf8))
+        .collect();
+    let Some(first) = unread.first() else {
+        return;
+    };
+    let before = diags.len();
+    diags.retain(|d| d.code != DiagCode::UnknownId);
+    let held = before - diags.len();
+    if held == 0 {
+        return;
+    }
+    let mut files: Vec<String> = unread
+        .iter()
+        .map(|d| sources.path(d.loc.file).display().to_string())
+        .collect();
+    files.dedup();
+    diags.push(
+        Diagnostic::new(
+            DiagCode::SkippedChecks,
+            first.loc.clone(),
+            format!(
+                "{held} reference(s) to ids were not checked, because {} could not be read and may define them",
+                files.join(", ")
+            ),
+        )
+        .with_help("fix the error above, then run `callscore check` again"),
+    );
 }
 
 /// Order diagnostics by file, then position, so output is stable.
