@@ -69,6 +69,8 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
         .collect();
     let kind_key = match kinds.as_slice() {
         [k] => *k,
+        // `anyy = […]` is already reported as "did you mean 'any'?".
+        [] if ctx.misspelt(t.table, KIND_KEYS) => return None,
         [] => {
             ctx.push(
                 Diagnostic::new(
@@ -262,6 +264,9 @@ fn read_window(ctx: &mut Ctx, v: Value, what: &str) -> Option<Window> {
         .filter(|k| t.get(k).is_some())
         .collect();
     let [key] = present.as_slice() else {
+        if present.is_empty() && ctx.misspelt(t.table, WINDOW_KEYS) {
+            return None;
+        }
         ctx.push(
             Diagnostic::new(
                 DiagCode::BadWindow,

@@ -165,10 +165,7 @@ fn read_file(loaded: &mut Loaded, file: u32, text: &str, dir: &Path, hasher: &mu
             return;
         }
     };
-    let mut ctx = Ctx {
-        file,
-        diags: &mut loaded.diagnostics,
-    };
+    let mut ctx = Ctx::new(file, &mut loaded.diagnostics);
     let root = Table {
         table: doc.get_ref(),
         span: doc.span(),
@@ -313,6 +310,7 @@ fn read_item(ctx: &mut Ctx, v: Value, index: usize) -> Option<RawItem> {
             );
             return None;
         }
+        (None, None) if ctx.misspelt(t.table, &["require", "forbid"]) => return None,
         (None, None) => {
             ctx.push(
                 Diagnostic::new(DiagCode::MissingKey, ctx.loc(t.header_span()), format!("{} has neither 'require' nor 'forbid'", t.what))
@@ -380,12 +378,17 @@ fn open_entry<'a, 'i>(
         type_error(ctx, v.span(), &what, "a table", v.get_ref());
         return None;
     };
-    let id = t.str(ctx, "id", true)?;
-    let t = Table {
-        what: format!("{kind} \"{}\"", id.value),
-        ..t
+    // Keys are checked first, so that a misspelt `id` is reported as the typo it is, and
+    // under the entry's id when it has one.
+    let t = match t.get("id").map(|v| v.get_ref()) {
+        Some(DeValue::String(id)) => Table {
+            what: format!("{kind} \"{id}\""),
+            ..t
+        },
+        _ => t,
     };
     t.check_keys(ctx, keys);
+    let id = t.str(ctx, "id", true)?;
     check_id_syntax(ctx, &id);
     Some((t, id))
 }
