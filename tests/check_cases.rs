@@ -118,13 +118,13 @@ fn every_diagnostic_code_is_produced_by_some_case() {
 fn explain_prints_a_code_and_rejects_an_unknown_one() {
     let o = Command::cargo_bin("callscore")
         .unwrap()
-        .args(["check", "--explain", "shared-driver-phrase"])
+        .args(["check", "--explain", "regex-matches-empty"])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0));
     let out = String::from_utf8(o.stdout).unwrap();
     assert!(
-        out.starts_with("shared-driver-phrase (warning): Two drivers claim the same phrase"),
+        out.starts_with("regex-matches-empty (warning): A regex that can match the empty string"),
         "{out}"
     );
     let o = Command::cargo_bin("callscore")

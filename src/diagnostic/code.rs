@@ -95,6 +95,13 @@ diag_codes! {
     /// A regex that does not parse (the caret points inside the pattern) or compiles too
     /// large.
     BadRegex = "bad-regex" (Error),
+    /// A regex with a backspace character: in a double-quoted TOML string `\b` is a
+    /// backspace, not a word boundary, so the regex never matches. Write it in single
+    /// quotes (`'\bdays\b'`).
+    RegexEscape = "regex-escape" (Error),
+    /// A regex that can match the empty string (`.*`, `^`, `a*`, `x?`): it holds on
+    /// (nearly) every turn. Make some part of it required (`+` instead of `*`).
+    RegexMatchesEmpty = "regex-matches-empty" (Warning),
     /// A `window` without exactly one of `first_seconds`, `last_seconds`, `first_turns`,
     /// `last_turns`, `first_percent`, `last_percent`.
     BadWindow = "bad-window" (Error),

@@ -510,6 +510,26 @@ impl Compiler<'_> {
     }
 
     fn regex(&mut self, re: &Located<String>, leaf: LeafId, index: u32) {
+        if re.value.contains('\u{8}') {
+            // `regex = "\bdays\b"` is valid TOML: `\b` is a backspace there.
+            let written = re.value.replace('\u{8}', "\\b");
+            let help = if written.contains('\'') {
+                "write each `\\b` as `\\\\b` in \"…\", or use single quotes '…'".to_string()
+            } else {
+                format!(
+                    "write it in single quotes, where a backslash is just a backslash: '{written}'"
+                )
+            };
+            self.diags.push(
+                Diagnostic::new(
+                    DiagCode::RegexEscape,
+                    re.loc.clone(),
+                    "this regex has a backspace character: in a \"…\" string `\\b` is a backspace, not a word boundary",
+                )
+                .with_help(help),
+            );
+            return;
+        }
         if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(&re.value) {
             let offset = literal_start(self.sources.text(re.loc.file), re.loc.span.start);
             let span = e.span();
@@ -530,6 +550,7 @@ impl Compiler<'_> {
             .build()
         {
             Ok(r) => {
+                self.matches_empty(re);
                 self.regexes.push(r);
                 self.regex_uses.push((leaf, index));
             }
@@ -542,6 +563,28 @@ impl Compiler<'_> {
                 .with_help("simplify the pattern (large counted repetitions make huge automata)"),
             ),
         }
+    }
+
+    /// Warn about a regex that can match the empty string (`.*`, `^`, `a*`): it matches
+    /// at the start of every turn, so the condition holds almost everywhere.
+    fn matches_empty(&mut self, re: &Located<String>) {
+        let Ok(hir) = regex_syntax::Parser::new().parse(&re.value) else {
+            return;
+        };
+        if hir.properties().minimum_len() != Some(0) {
+            return;
+        }
+        self.diags.push(
+            Diagnostic::new(
+                DiagCode::RegexMatchesEmpty,
+                re.loc.clone(),
+                format!(
+                    "regex '{}' can match an empty string, so it holds on (nearly) every turn",
+                    re.value
+                ),
+            )
+            .with_help("make some part of it required: `+` instead of `*`, no `?` or empty alternative around the whole pattern"),
+        );
     }
 
     /// Warn when two drivers claim the same phrase: a call saying it gets both.

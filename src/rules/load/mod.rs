@@ -3,6 +3,7 @@
 
 mod cond;
 mod lexicon;
+mod syntax;
 mod value;
 
 pub(crate) use value::closest_within;
@@ -156,12 +157,18 @@ fn read_file(loaded: &mut Loaded, file: u32, text: &str, dir: &Path, hasher: &mu
         Ok(d) => d,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
-            let msg = e.message().trim().to_string();
-            loaded.diagnostics.push(Diagnostic::new(
-                DiagCode::TomlSyntax,
-                Loc { file, span },
-                format!("invalid TOML: {msg}"),
-            ));
+            let d = match syntax::bad_escape(text, span.start) {
+                Some(r) => {
+                    Diagnostic::new(DiagCode::TomlSyntax, Loc { file, span: r.span }, r.message)
+                        .with_help(r.help)
+                }
+                None => Diagnostic::new(
+                    DiagCode::TomlSyntax,
+                    Loc { file, span },
+                    format!("invalid TOML: {}", e.message().trim()),
+                ),
+            };
+            loaded.diagnostics.push(d);
             return;
         }
     };
