@@ -140,3 +140,18 @@ fn explain_prints_a_code_and_rejects_an_unknown_one() {
     );
     assert!(err.contains("unknown-key"), "{err}");
 }
+
+/// The QA lead's guide lists every code in its table of codes, in both languages.
+#[test]
+fn the_rule_guides_list_every_code() {
+    for guide in ["rules/README.md", "rules/README.zh.md"] {
+        let text = std::fs::read_to_string(root().join(guide)).unwrap();
+        let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("| `")).collect();
+        let missing: Vec<&str> = DiagCode::ALL
+            .iter()
+            .map(|c| c.as_str())
+            .filter(|c| !rows.iter().any(|r| r.contains(&format!("`{c}`"))))
+            .collect();
+        assert!(missing.is_empty(), "{guide} does not list {missing:?}");
+    }
+}
