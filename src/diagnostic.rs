@@ -5,13 +5,17 @@
 //! computed only when rendering (1-based line, 1-based column counted in characters),
 //! so the loader never has to track them.
 
+mod code;
+
+pub use code::DiagCode;
+
 use serde::Serialize;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use unicode_width::UnicodeWidthStr;
 
 /// How bad a diagnostic is. Any `Error` stops a run before transcripts are read;
-/// `Warning`s are printed and the run goes on.
+/// `Warning`s and `Note`s are printed and the run goes on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -19,6 +23,19 @@ pub enum Severity {
     Error,
     /// Probably a mistake, but the pack still works.
     Warning,
+    /// Not a problem in itself: says what was not checked, or why.
+    Note,
+}
+
+impl Severity {
+    /// `error`, `warning` or `note`, as printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
 }
 
 /// Index of a file in a [`SourceMap`].
@@ -75,10 +92,10 @@ impl SourceMap {
 /// Something wrong (or suspicious) in a user's file.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
-    /// Error or warning.
+    /// Error, warning or note (always `code.severity()`).
     pub severity: Severity,
-    /// Stable kebab-case code, e.g. `unknown-key`, `bad-regex`, `duplicate-id`.
-    pub code: &'static str,
+    /// What kind of problem: a stable code such as `unknown-key` (see [`DiagCode`]).
+    pub code: DiagCode,
     /// Where.
     pub loc: Loc,
     /// What is wrong, in one sentence.
@@ -88,22 +105,14 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A new error.
-    pub fn error(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {
+    /// A new diagnostic; its severity is the code's.
+    pub fn new(code: DiagCode, loc: Loc, message: impl Into<String>) -> Self {
         Diagnostic {
-            severity: Severity::Error,
+            severity: code.severity(),
             code,
             loc,
             message: message.into(),
             help: None,
-        }
-    }
-
-    /// A new warning.
-    pub fn warning(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, loc, message)
         }
     }
 
@@ -116,16 +125,12 @@ impl Diagnostic {
     /// `path:line:col: error[code]: message` — one line, for logs, CI and editors.
     pub fn render_concise(&self, sources: &SourceMap) -> String {
         let (line, col) = sources.line_col(self.loc.file, self.loc.span.start);
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
         format!(
             "{}:{}:{}: {}[{}]: {}",
             sources.path(self.loc.file).display(),
             line,
             col,
-            sev,
+            self.severity.as_str(),
             self.code,
             self.message
         )
@@ -135,6 +140,14 @@ impl Diagnostic {
     /// then the help, as rustc and ruff show them.
     pub fn render_full(&self, sources: &SourceMap) -> String {
         let mut out = self.render_concise(sources);
+        if self.severity == Severity::Note {
+            // A note follows the error it explains and points at the same place: the
+            // line and caret would only repeat it.
+            if let Some(help) = &self.help {
+                out.push_str(&format!("\n  = help: {help}"));
+            }
+            return out;
+        }
         let text = sources.text(self.loc.file);
         let start = text.floor_char_boundary(self.loc.span.start);
         let (line, _) = sources.line_col(self.loc.file, start);
@@ -168,7 +181,7 @@ impl Diagnostic {
         let (end_line, end_col) = sources.line_col(self.loc.file, self.loc.span.end);
         serde_json::json!({
             "severity": self.severity,
-            "code": self.code,
+            "code": self.code.as_str(),
             "file": sources.path(self.loc.file).display().to_string(),
             "line": line,
             "column": col,
@@ -196,8 +209,8 @@ mod tests {
     fn full_render_puts_caret_under_span() {
         let mut sm = SourceMap::default();
         let f = sm.add("r.toml".into(), "[[item]]\nwindw = 3\n".into());
-        let d = Diagnostic::error(
-            "unknown-key",
+        let d = Diagnostic::new(
+            DiagCode::UnknownKey,
             Loc {
                 file: f,
                 span: 9..14,
@@ -217,8 +230,8 @@ mod tests {
         let mut sm = SourceMap::default();
         let f = sm.add("r.toml".into(), "a = [\"感谢\"], windw = 1\n".into());
         let off = sm.text(f).find("windw").unwrap();
-        let d = Diagnostic::error(
-            "unknown-key",
+        let d = Diagnostic::new(
+            DiagCode::UnknownKey,
             Loc {
                 file: f,
                 span: off..off + 5,

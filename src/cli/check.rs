@@ -1,6 +1,7 @@
 //! `callscore check`: report every problem in a rule pack.
 
 use super::Exit;
+use crate::diagnostic::{DiagCode, Severity};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -22,9 +23,15 @@ pub(crate) struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = DiagFormat::Full)]
     format: DiagFormat,
+    /// Print what a diagnostic code (e.g. `unknown-key`) means, and exit.
+    #[arg(long, value_name = "CODE")]
+    explain: Option<String>,
 }
 
 pub(crate) fn check(args: CheckArgs) -> Exit {
+    if let Some(name) = &args.explain {
+        return explain(name);
+    }
     let checked = match crate::rules::load_pack(&args.rules) {
         Ok(c) => c,
         Err(e) => {
@@ -43,7 +50,11 @@ pub(crate) fn check(args: CheckArgs) -> Exit {
         }
     }
     let errors = checked.error_count();
-    let warnings = checked.diagnostics.len() - errors;
+    let warnings = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     match &checked.pack {
         Some(p) => {
             eprintln!(
@@ -60,6 +71,27 @@ pub(crate) fn check(args: CheckArgs) -> Exit {
         }
         None => {
             eprintln!("{} error(s), {} warning(s)", errors, warnings);
+            Exit::Fatal
+        }
+    }
+}
+
+/// `check --explain CODE`: the code's severity and meaning, from the code registry.
+fn explain(name: &str) -> Exit {
+    match DiagCode::from_name(name) {
+        Some(code) => {
+            println!(
+                "{} ({}): {}",
+                code.as_str(),
+                code.severity().as_str(),
+                code.explanation()
+            );
+            Exit::Ok
+        }
+        None => {
+            let all: Vec<&str> = DiagCode::ALL.iter().map(|c| c.as_str()).collect();
+            eprintln!("callscore: no diagnostic code is called '{name}'");
+            eprintln!("  help: the codes are: {}", all.join(", "));
             Exit::Fatal
         }
     }

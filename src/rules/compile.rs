@@ -5,7 +5,7 @@
 use super::load::Loaded;
 use super::model::*;
 use super::pack::*;
-use crate::diagnostic::{Diagnostic, Loc, Severity, SourceMap};
+use crate::diagnostic::{DiagCode, Diagnostic, Loc, Severity, SourceMap};
 use crate::normalize::normalize_phrase;
 use crate::transcript::Speaker;
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -80,7 +80,7 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
                 message.push_str(&format!("; did you mean \"{s}\"?"));
             }
             c.diags.push(
-                Diagnostic::error("unknown-id", d.department.loc.clone(), message)
+                Diagnostic::new(DiagCode::UnknownId, d.department.loc.clone(), message)
                     .with_help("add a [[department]] with that id, or fix the name"),
             );
             continue;
@@ -143,6 +143,7 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
     }
 
     super::lint::never_holds(raw, c.sources, &mut c.diags);
+    hold_back_follow_on_errors(&loaded.diagnostics, c.sources, &mut c.diags);
 
     let regex_prefilter = regex_prefilter(&c.regexes);
     let automaton = AhoCorasick::builder()
@@ -193,14 +194,55 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
     Some(pack)
 }
 
+/// When a file could not be read (`toml-syntax`, `not-utf8`), every id it defines is
+/// missing, so references to them elsewhere would each be reported as `unknown-id`: one
+/// missing quote in the drivers file gave 33 such errors under the one that matters.
+/// Those errors are dropped (any of them may name an id of the unread file) and one
+/// `skipped-checks` note says how many references went unchecked and why.
+fn hold_back_follow_on_errors(
+    load_diags: &[Diagnostic],
+    sources: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let unread: Vec<&Diagnostic> = load_diags
+        .iter()
+        .filter(|d| matches!(d.code, DiagCode::TomlSyntax | DiagCode::NotUtf8))
+        .collect();
+    let Some(first) = unread.first() else {
+        return;
+    };
+    let before = diags.len();
+    diags.retain(|d| d.code != DiagCode::UnknownId);
+    let held = before - diags.len();
+    if held == 0 {
+        return;
+    }
+    let mut files: Vec<String> = unread
+        .iter()
+        .map(|d| sources.path(d.loc.file).display().to_string())
+        .collect();
+    files.dedup();
+    diags.push(
+        Diagnostic::new(
+            DiagCode::SkippedChecks,
+            first.loc.clone(),
+            format!(
+                "{held} reference(s) to ids were not checked, because {} could not be read and may define them",
+                files.join(", ")
+            ),
+        )
+        .with_help("fix the error above, then run `callscore check` again"),
+    );
+}
+
 /// Order diagnostics by file, then position, so output is stable.
 pub fn sort_diagnostics(diags: &mut [Diagnostic], _sources: &SourceMap) {
     diags.sort_by(|a, b| {
-        (a.loc.file, a.loc.span.start, a.severity, a.code).cmp(&(
+        (a.loc.file, a.loc.span.start, a.severity, a.code.as_str()).cmp(&(
             b.loc.file,
             b.loc.span.start,
             b.severity,
-            b.code,
+            b.code.as_str(),
         ))
     });
 }
@@ -224,8 +266,8 @@ impl Compiler<'_> {
         let (line, col) = self.sources.line_col(first.file, first.span.start);
         let at = format!("{}:{line}:{col}", self.sources.path(first.file).display());
         self.diags.push(
-            Diagnostic::error(
-                "duplicate-id",
+            Diagnostic::new(
+                DiagCode::DuplicateId,
                 id.loc.clone(),
                 format!(
                     "{what} id \"{}\" is already used (first defined at {at})",
@@ -280,8 +322,8 @@ impl Compiler<'_> {
             RawKind::Driver(ids) => {
                 if ids.is_empty() {
                     self.diags.push(
-                        Diagnostic::error(
-                            "empty-list",
+                        Diagnostic::new(
+                            DiagCode::EmptyList,
                             raw.loc.clone(),
                             "`driver = []` names no driver, so it can never hold",
                         )
@@ -304,7 +346,7 @@ impl Compiler<'_> {
             RawKind::ItemPassed(id) => {
                 if self.in_driver {
                     self.diags.push(
-                        Diagnostic::error("item-in-driver", id.loc.clone(), "a driver cannot depend on a scorecard item")
+                        Diagnostic::new(DiagCode::ItemInDriver, id.loc.clone(), "a driver cannot depend on a scorecard item")
                             .with_help("drivers are found before items are scored; use phrases, metadata or other drivers"),
                     );
                     return Cond::ItemPassed(0);
@@ -330,7 +372,7 @@ impl Compiler<'_> {
             None => format!("no {what} has the id \"{}\"", id.value),
         };
         self.diags.push(
-            Diagnostic::error("unknown-id", id.loc.clone(), message).with_help(format!(
+            Diagnostic::new(DiagCode::UnknownId, id.loc.clone(), message).with_help(format!(
                 "define a {what} with that id, or fix the reference"
             )),
         );
@@ -351,7 +393,7 @@ impl Compiler<'_> {
             }
             _ => {
                 self.diags.push(
-                    Diagnostic::error("bad-operand", raw.loc.clone(), "each side of `near` / `before` must be phrases or a regex")
+                    Diagnostic::new(DiagCode::BadOperand, raw.loc.clone(), "each side of `near` / `before` must be phrases or a regex")
                         .with_help("write a list of phrases, or { any = [...] } / { regex = '...' } with scope keys"),
                 );
                 0
@@ -374,8 +416,8 @@ impl Compiler<'_> {
         };
         if terms.is_empty() {
             self.diags.push(
-                Diagnostic::error(
-                    "empty-list",
+                Diagnostic::new(
+                    DiagCode::EmptyList,
                     raw.loc.clone(),
                     "this condition has no phrases, so it can never hold",
                 )
@@ -413,8 +455,8 @@ impl Compiler<'_> {
         text = text.trim_start_matches('*').trim_end_matches('*');
         if text.contains('*') {
             self.diags.push(
-                Diagnostic::error(
-                    "bad-wildcard",
+                Diagnostic::new(
+                    DiagCode::BadWildcard,
                     phrase.loc.clone(),
                     format!("{what} \"{}\" has a '*' inside it", phrase.value),
                 )
@@ -427,8 +469,8 @@ impl Compiler<'_> {
         let norm = normalize_phrase(text);
         if norm.is_empty() {
             self.diags.push(
-                Diagnostic::error(
-                    "empty-phrase",
+                Diagnostic::new(
+                    DiagCode::EmptyPhrase,
                     phrase.loc.clone(),
                     format!(
                         "{what} \"{}\" is only punctuation or spaces, so it can never match",
@@ -468,6 +510,26 @@ impl Compiler<'_> {
     }
 
     fn regex(&mut self, re: &Located<String>, leaf: LeafId, index: u32) {
+        if re.value.contains('\u{8}') {
+            // `regex = "\bdays\b"` is valid TOML: `\b` is a backspace there.
+            let written = re.value.replace('\u{8}', "\\b");
+            let help = if written.contains('\'') {
+                "write each `\\b` as `\\\\b` in \"…\", or use single quotes '…'".to_string()
+            } else {
+                format!(
+                    "write it in single quotes, where a backslash is just a backslash: '{written}'"
+                )
+            };
+            self.diags.push(
+                Diagnostic::new(
+                    DiagCode::RegexEscape,
+                    re.loc.clone(),
+                    "this regex has a backspace character: in a \"…\" string `\\b` is a backspace, not a word boundary",
+                )
+                .with_help(help),
+            );
+            return;
+        }
         if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(&re.value) {
             let offset = literal_start(self.sources.text(re.loc.file), re.loc.span.start);
             let span = e.span();
@@ -477,7 +539,7 @@ impl Compiler<'_> {
                     ..re.loc.span.start + offset + span.end.offset.max(span.start.offset + 1),
             };
             self.diags.push(
-                Diagnostic::error("bad-regex", loc, format!("invalid regex: {}", e.kind()))
+                Diagnostic::new(DiagCode::BadRegex, loc, format!("invalid regex: {}", e.kind()))
                     .with_help("regexes use Rust syntax (no look-around or back-references); write them as '…' literal strings"),
             );
             return;
@@ -488,18 +550,41 @@ impl Compiler<'_> {
             .build()
         {
             Ok(r) => {
+                self.matches_empty(re);
                 self.regexes.push(r);
                 self.regex_uses.push((leaf, index));
             }
             Err(e) => self.diags.push(
-                Diagnostic::error(
-                    "bad-regex",
+                Diagnostic::new(
+                    DiagCode::BadRegex,
                     re.loc.clone(),
                     format!("regex cannot be compiled: {}", first_line(&e.to_string())),
                 )
                 .with_help("simplify the pattern (large counted repetitions make huge automata)"),
             ),
         }
+    }
+
+    /// Warn about a regex that can match the empty string (`.*`, `^`, `a*`): it matches
+    /// at the start of every turn, so the condition holds almost everywhere.
+    fn matches_empty(&mut self, re: &Located<String>) {
+        let Ok(hir) = regex_syntax::Parser::new().parse(&re.value) else {
+            return;
+        };
+        if hir.properties().minimum_len() != Some(0) {
+            return;
+        }
+        self.diags.push(
+            Diagnostic::new(
+                DiagCode::RegexMatchesEmpty,
+                re.loc.clone(),
+                format!(
+                    "regex '{}' can match an empty string, so it holds on (nearly) every turn",
+                    re.value
+                ),
+            )
+            .with_help("make some part of it required: `+` instead of `*`, no `?` or empty alternative around the whole pattern"),
+        );
     }
 
     /// Warn when two drivers claim the same phrase: a call saying it gets both.
@@ -517,7 +602,7 @@ impl Compiler<'_> {
                     Some((other, first)) if *other != d.id.value => {
                         let (line, col) = self.sources.line_col(first.file, first.span.start);
                         self.diags.push(
-                            Diagnostic::warning("shared-driver-phrase", p.loc.clone(), format!("phrase \"{}\" is claimed by drivers \"{other}\" and \"{}\"", p.value, d.id.value))
+                            Diagnostic::new(DiagCode::SharedDriverPhrase, p.loc.clone(), format!("phrase \"{}\" is claimed by drivers \"{other}\" and \"{}\"", p.value, d.id.value))
                                 .with_help(format!("a call that says it gets both drivers; first claimed at {}:{line}:{col}", self.sources.path(first.file).display())),
                         );
                     }
@@ -574,8 +659,8 @@ impl Compiler<'_> {
                             names.push(drivers[dep].id.as_str());
                             let first = stack[pos].0;
                             self.diags.push(
-                                Diagnostic::error(
-                                    "reference-cycle",
+                                Diagnostic::new(
+                                    DiagCode::ReferenceCycle,
                                     raw.drivers[first].id.loc.clone(),
                                     format!(
                                         "drivers refer to each other in a circle: {}",
@@ -651,8 +736,8 @@ impl Compiler<'_> {
             if let Some(cycle) = visit(i, items, &mut state, &mut order, &mut path) {
                 let names: Vec<&str> = cycle.iter().map(|&c| items[c].id.as_str()).collect();
                 self.diags.push(
-                    Diagnostic::error(
-                        "reference-cycle",
+                    Diagnostic::new(
+                        DiagCode::ReferenceCycle,
                         raw.items[cycle[0]].id.loc.clone(),
                         format!(
                             "items refer to each other in a circle: {}",

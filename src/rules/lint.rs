@@ -10,7 +10,7 @@
 //! in dependency order; a circle of drivers is a `reference-cycle` error of the compiler.)
 
 use super::model::*;
-use crate::diagnostic::{Diagnostic, Loc, SourceMap};
+use crate::diagnostic::{DiagCode, Diagnostic, Loc, SourceMap};
 use crate::transcript::Speaker;
 use std::collections::HashMap;
 
@@ -58,8 +58,8 @@ impl Lint<'_, '_> {
                     && x != y
                 {
                     self.diags.push(
-                        Diagnostic::error(
-                            "never-holds",
+                        Diagnostic::new(
+                            DiagCode::NeverHolds,
                             c.loc.clone(),
                             format!(
                                 "this `near` can never hold: 'a' only looks at {} turns and 'b' only at {} turns, but both must be in the same turn",
@@ -98,8 +98,8 @@ impl Lint<'_, '_> {
                 if possible.is_empty() {
                     let first_at = self.at(first);
                     self.diags.push(
-                        Diagnostic::error(
-                            "never-holds",
+                        Diagnostic::new(
+                            DiagCode::NeverHolds,
                             key.loc.clone(),
                             format!(
                                 "this `and` can never hold: metadata '{}' would have to be {} and {} at once",

@@ -33,7 +33,7 @@ fn unknown_key_with_suggestion() {
     assert_eq!(
         c.diagnostics[0].help.as_deref(),
         Some(
-            "allowed keys here: any, all, regex, near, before, and, or, not, meta, driver, item_passed, speaker, window, min_count"
+            "did you mean 'window'? Allowed keys here: any, all, regex, near, before, and, or, not, meta, driver, item_passed, speaker, window, min_count"
         )
     );
     assert!(c.pack.is_none());
@@ -266,4 +266,58 @@ fn external_vader_lexicon_is_read_relative_to_its_file() {
         crate::score::tests::call(&[(crate::transcript::Speaker::Customer, "awesome", 0.0, 1.0)]);
     crate::matcher::scan_call(&pack, &call, &mut scan);
     assert!(scan.sentiment[0].compound > 0.5, "{:?}", scan.sentiment[0]);
+}
+
+#[test]
+fn a_misspelt_required_key_is_one_error_led_by_did_you_mean() {
+    // Not also "has neither 'require' nor 'forbid'", which used to come first.
+    let c = load_pack_str("p.toml", &format!("{ITEM}requre = {{ any = [\"hi\"] }}\n"));
+    let d: Vec<String> = c
+        .diagnostics
+        .iter()
+        .map(|d| d.render_concise(&c.sources))
+        .collect();
+    assert_eq!(
+        d,
+        [
+            "p.toml:4:1: error[unknown-key]: unknown key 'requre' in item \"greeting\"; did you mean 'require'?"
+        ]
+    );
+    assert!(
+        c.diagnostics[0]
+            .help
+            .as_deref()
+            .is_some_and(|h| h.starts_with("did you mean 'require'? Allowed keys here: id, name,")),
+        "{:?}",
+        c.diagnostics[0].help
+    );
+    // The same for an entry's id, a condition's kind and a window's limit.
+    assert_eq!(
+        diags(
+            "[[item]]\nidd = \"x\"\nsection = \"s\"\nrequire = { anyy = [\"hi\"], window = { frist_seconds = 3 } }\n"
+        ),
+        ["p.toml:2:1: error[unknown-key]: unknown key 'idd' in item #1; did you mean 'id'?",]
+    );
+    assert_eq!(
+        diags(&format!("{ITEM}require = {{ anyy = [\"hi\"] }}\n")),
+        [
+            "p.toml:4:13: error[unknown-key]: unknown key 'anyy' in 'require' of item \"greeting\"; did you mean 'any'?"
+        ]
+    );
+    assert_eq!(
+        diags(&format!(
+            "{ITEM}require = {{ any = [\"hi\"], window = {{ frist_seconds = 3 }} }}\n"
+        )),
+        [
+            "p.toml:4:38: error[unknown-key]: unknown key 'frist_seconds' in 'window' of 'require' of item \"greeting\"; did you mean 'first_seconds'?"
+        ]
+    );
+    // A key that is simply missing is still reported.
+    assert_eq!(
+        diags(&format!("{ITEM}rule = {{ any = [\"hi\"] }}\n")),
+        [
+            "p.toml:2:1: error[missing-key]: item \"greeting\" has neither 'require' nor 'forbid'",
+            "p.toml:4:1: error[unknown-key]: unknown key 'rule' in item \"greeting\"",
+        ]
+    );
 }

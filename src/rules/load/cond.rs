@@ -1,7 +1,7 @@
 //! Reading one condition table (kind key + scope keys) into a [`RawCond`].
 
 use super::value::{Ctx, Table, Value, as_str, as_str_list, type_error};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{DiagCode, Diagnostic};
 use crate::rules::model::{Located, RawCond, RawKind, Scope, Window};
 use crate::transcript::Speaker;
 use toml::de::DeValue;
@@ -69,10 +69,12 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
         .collect();
     let kind_key = match kinds.as_slice() {
         [k] => *k,
+        // `anyy = […]` is already reported as "did you mean 'any'?".
+        [] if ctx.misspelt(t.table, KIND_KEYS) => return None,
         [] => {
             ctx.push(
-                Diagnostic::error(
-                    "no-condition-kind",
+                Diagnostic::new(
+                    DiagCode::NoConditionKind,
                     ctx.loc(t.header_span()),
                     format!("{what} says nothing to test"),
                 )
@@ -87,8 +89,8 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
                 .find(|(k, _)| k.get_ref().as_ref() == *second)
                 .map_or(t.header_span(), |(k, _)| k.span());
             ctx.push(
-                Diagnostic::error(
-                    "several-condition-kinds",
+                Diagnostic::new(
+                    DiagCode::SeveralConditionKinds,
                     ctx.loc(span),
                     format!("{what} has several kind keys ({})", kinds.join(", ")),
                 )
@@ -143,7 +145,7 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
                 return None;
             }
             if subs.is_empty() {
-                ctx.error("empty-list", kv.span(), format!("{inner} is empty"));
+                ctx.emit(DiagCode::EmptyList, kv.span(), format!("{inner} is empty"));
                 return None;
             }
             if kind_key == "and" {
@@ -199,8 +201,8 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
             "any" => Some(None),
             other => {
                 ctx.push(
-                    Diagnostic::error(
-                        "bad-value",
+                    Diagnostic::new(
+                        DiagCode::BadValue,
                         s.loc.clone(),
                         format!("unknown speaker '{other}'"),
                     )
@@ -217,8 +219,8 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
     if let Some(m) = &min_count {
         if !matches!(kind, RawKind::Any(_) | RawKind::All(_) | RawKind::Regex(_)) {
             ctx.push(
-                Diagnostic::error(
-                    "misplaced-key",
+                Diagnostic::new(
+                    DiagCode::MisplacedKey,
                     m.loc.clone(),
                     format!(
                         "'min_count' only counts phrase or regex hits, but {what} is '{kind_key}'"
@@ -228,8 +230,12 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
             );
         } else if m.value == 0 {
             ctx.push(
-                Diagnostic::error("never-fails", m.loc.clone(), "min_count = 0 always holds")
-                    .with_help("use 1 or more, or remove the condition"),
+                Diagnostic::new(
+                    DiagCode::NeverFails,
+                    m.loc.clone(),
+                    "min_count = 0 always holds",
+                )
+                .with_help("use 1 or more, or remove the condition"),
             );
         }
     }
@@ -258,9 +264,12 @@ fn read_window(ctx: &mut Ctx, v: Value, what: &str) -> Option<Window> {
         .filter(|k| t.get(k).is_some())
         .collect();
     let [key] = present.as_slice() else {
+        if present.is_empty() && ctx.misspelt(t.table, WINDOW_KEYS) {
+            return None;
+        }
         ctx.push(
-            Diagnostic::error(
-                "bad-window",
+            Diagnostic::new(
+                DiagCode::BadWindow,
                 ctx.loc(v.span()),
                 format!(
                     "{what} must have exactly one of: {}",
@@ -274,7 +283,7 @@ fn read_window(ctx: &mut Ctx, v: Value, what: &str) -> Option<Window> {
     let n = t.f64(ctx, key)?;
     let bad = |ctx: &mut Ctx, msg: String| {
         ctx.push(
-            Diagnostic::error("impossible-window", n.loc.clone(), msg)
+            Diagnostic::new(DiagCode::ImpossibleWindow, n.loc.clone(), msg)
                 .with_help("no turn can ever be inside this window"),
         );
         None

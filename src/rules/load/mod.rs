@@ -2,23 +2,27 @@
 //! them into a [`RawPack`], collecting every problem instead of stopping at the first.
 
 mod cond;
+mod lexicon;
+mod syntax;
 mod value;
 
 pub(crate) use value::closest_within;
 
-use crate::diagnostic::{Diagnostic, Loc, SourceMap};
+use crate::diagnostic::{DiagCode, Diagnostic, Loc, SourceMap};
 use crate::rules::model::*;
 use crate::transcript::Speaker;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
-use value::{Ctx, Table, Value, as_f64, type_error};
+use value::{Ctx, Table, Value, type_error};
 
 // Allowed keys of every table of a rule file. `schemas/rules.schema.json` lists the same
 // keys; a test (`src/rules/schema_tests.rs`) keeps the two in step.
 
 #[cfg(test)]
 pub(crate) use cond::{BEFORE_KEYS, KIND_KEYS, NEAR_KEYS, SCOPE_KEYS, SPEAKERS, WINDOW_KEYS};
+#[cfg(test)]
+pub(crate) use lexicon::{EXTERNAL_KEYS, LEXICON_KEYS};
 
 /// Top-level keys of a rule file.
 pub(crate) const TOP_KEYS: &[&str] =
@@ -52,22 +56,10 @@ pub(crate) const DRIVER_KEYS: &[&str] = &[
 ];
 /// Keys of `[[department]]`.
 pub(crate) const DEPARTMENT_KEYS: &[&str] = &["id", "name", "cost_per_hour"];
-/// Keys of `[lexicon]`.
-pub(crate) const LEXICON_KEYS: &[&str] = &[
-    "language",
-    "terms",
-    "negators",
-    "negation_window",
-    "intensifiers",
-    "contrast",
-    "external",
-];
 /// Keys of one entry of `examples`.
 pub(crate) const EXAMPLE_KEYS: &[&str] = &["text", "speaker", "at", "channel", "expect"];
 /// Values of an example's `expect`.
 pub(crate) const EXPECTS: &[&str] = &["hit", "no-hit"];
-/// Keys of one entry of `[lexicon] external`.
-pub(crate) const EXTERNAL_KEYS: &[&str] = &["path", "format"];
 
 /// The result of reading a pack folder (before compilation).
 #[derive(Debug, Default)]
@@ -128,8 +120,8 @@ pub fn load_dir(dir: &Path) -> std::io::Result<Loaded> {
                 let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
                 let file = loaded.sources.add(path.clone(), text);
                 loaded.diagnostics.push(
-                    Diagnostic::error(
-                        "not-utf8",
+                    Diagnostic::new(
+                        DiagCode::NotUtf8,
                         Loc {
                             file,
                             span: valid..valid + 1,
@@ -165,19 +157,22 @@ fn read_file(loaded: &mut Loaded, file: u32, text: &str, dir: &Path, hasher: &mu
         Ok(d) => d,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
-            let msg = e.message().trim().to_string();
-            loaded.diagnostics.push(Diagnostic::error(
-                "toml-syntax",
-                Loc { file, span },
-                format!("invalid TOML: {msg}"),
-            ));
+            let d = match syntax::bad_escape(text, span.start) {
+                Some(r) => {
+                    Diagnostic::new(DiagCode::TomlSyntax, Loc { file, span: r.span }, r.message)
+                        .with_help(r.help)
+                }
+                None => Diagnostic::new(
+                    DiagCode::TomlSyntax,
+                    Loc { file, span },
+                    format!("invalid TOML: {}", e.message().trim()),
+                ),
+            };
+            loaded.diagnostics.push(d);
             return;
         }
     };
-    let mut ctx = Ctx {
-        file,
-        diags: &mut loaded.diagnostics,
-    };
+    let mut ctx = Ctx::new(file, &mut loaded.diagnostics);
     let root = Table {
         table: doc.get_ref(),
         span: doc.span(),
@@ -204,8 +199,8 @@ fn read_file(loaded: &mut Loaded, file: u32, text: &str, dir: &Path, hasher: &mu
             t.check_keys(&mut ctx, SCORING_KEYS);
             if let Some(n) = t.f64(&mut ctx, "auto_fail_score") {
                 if !(0.0..=100.0).contains(&n.value) {
-                    ctx.error(
-                        "out-of-range",
+                    ctx.emit(
+                        DiagCode::OutOfRange,
                         n.loc.span.clone(),
                         "auto_fail_score must be from 0 to 100",
                     );
@@ -233,8 +228,8 @@ fn read_file(loaded: &mut Loaded, file: u32, text: &str, dir: &Path, hasher: &mu
         if let Some(c) = &cost
             && c.value < 0.0
         {
-            ctx.error(
-                "out-of-range",
+            ctx.emit(
+                DiagCode::OutOfRange,
                 c.loc.span.clone(),
                 "cost_per_hour cannot be negative",
             );
@@ -253,7 +248,7 @@ fn read_file(loaded: &mut Loaded, file: u32, text: &str, dir: &Path, hasher: &mu
         }
     }
     if let Some(v) = root.get("lexicon")
-        && let Some(lex) = read_lexicon(&mut ctx, v, &loaded.sources, dir, hasher)
+        && let Some(lex) = lexicon::read_lexicon(&mut ctx, v, &loaded.sources, dir, hasher)
     {
         pack.lexicons.push(lex);
     }
@@ -289,8 +284,8 @@ fn read_item(ctx: &mut Ctx, v: Value, index: usize) -> Option<RawItem> {
     let weight = match t.f64(ctx, "weight") {
         Some(w) if w.value <= 0.0 => {
             ctx.push(
-                Diagnostic::error(
-                    "out-of-range",
+                Diagnostic::new(
+                    DiagCode::OutOfRange,
                     w.loc.clone(),
                     format!("weight of {} must be more than 0", t.what),
                 )
@@ -313,8 +308,8 @@ fn read_item(ctx: &mut Ctx, v: Value, index: usize) -> Option<RawItem> {
                 .find(|(k, _)| k.get_ref().as_ref() == "forbid")
                 .map(|(k, _)| k.span());
             ctx.push(
-                Diagnostic::error(
-                    "require-and-forbid",
+                Diagnostic::new(
+                    DiagCode::RequireAndForbid,
                     ctx.loc(span.unwrap_or(f.span())),
                     format!("{} has both 'require' and 'forbid'", t.what),
                 )
@@ -322,9 +317,10 @@ fn read_item(ctx: &mut Ctx, v: Value, index: usize) -> Option<RawItem> {
             );
             return None;
         }
+        (None, None) if ctx.misspelt(t.table, &["require", "forbid"]) => return None,
         (None, None) => {
             ctx.push(
-                Diagnostic::error("missing-key", ctx.loc(t.header_span()), format!("{} has neither 'require' nor 'forbid'", t.what))
+                Diagnostic::new(DiagCode::MissingKey, ctx.loc(t.header_span()), format!("{} has neither 'require' nor 'forbid'", t.what))
                     .with_help("add `require = { … }` (pass when it holds) or `forbid = { … }` (fail when it holds)"),
             );
             return None;
@@ -389,12 +385,17 @@ fn open_entry<'a, 'i>(
         type_error(ctx, v.span(), &what, "a table", v.get_ref());
         return None;
     };
-    let id = t.str(ctx, "id", true)?;
-    let t = Table {
-        what: format!("{kind} \"{}\"", id.value),
-        ..t
+    // Keys are checked first, so that a misspelt `id` is reported as the typo it is, and
+    // under the entry's id when it has one.
+    let t = match t.get("id").map(|v| v.get_ref()) {
+        Some(DeValue::String(id)) => Table {
+            what: format!("{kind} \"{id}\""),
+            ..t
+        },
+        _ => t,
     };
     t.check_keys(ctx, keys);
+    let id = t.str(ctx, "id", true)?;
     check_id_syntax(ctx, &id);
     Some((t, id))
 }
@@ -407,8 +408,8 @@ fn check_id_syntax(ctx: &mut Ctx, id: &Located<String>) {
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'));
     if !ok {
         ctx.push(
-            Diagnostic::error(
-                "bad-id",
+            Diagnostic::new(
+                DiagCode::BadId,
                 id.loc.clone(),
                 format!("id \"{}\" has characters ids cannot have", id.value),
             )
@@ -453,8 +454,8 @@ fn read_examples(ctx: &mut Ctx, t: &Table) -> Vec<Example> {
                 "no-hit" => Some(Expect::NoHit),
                 other => {
                     ctx.push(
-                        Diagnostic::error(
-                            "bad-value",
+                        Diagnostic::new(
+                            DiagCode::BadValue,
                             e.loc.clone(),
                             format!("expect = \"{other}\" is not an outcome"),
                         )
@@ -471,8 +472,8 @@ fn read_examples(ctx: &mut Ctx, t: &Table) -> Vec<Example> {
                 "other" => Some(Speaker::Other),
                 other => {
                     ctx.push(
-                        Diagnostic::error(
-                            "bad-value",
+                        Diagnostic::new(
+                            DiagCode::BadValue,
                             s.loc.clone(),
                             format!("unknown speaker '{other}'"),
                         )
@@ -495,251 +496,4 @@ fn read_examples(ctx: &mut Ctx, t: &Table) -> Vec<Example> {
         }
     }
     out
-}
-
-/// A lexicon table of `phrase = number` with the number's allowed range.
-struct WeightTable {
-    key: &'static str,
-    header: &'static str,
-    expected: &'static str,
-    what: &'static str,
-    unit: &'static str,
-    range: std::ops::RangeInclusive<f64>,
-    help: &'static str,
-}
-
-/// Read `spec.key` of a lexicon (`intensifiers`, `terms`): every entry whose number is a
-/// float in range; the others become diagnostics.
-fn read_weights(ctx: &mut Ctx, t: &Table, spec: WeightTable) -> Vec<(Located<String>, f64)> {
-    let mut out = Vec::new();
-    let Some(v) = t.get(spec.key) else {
-        return out;
-    };
-    let Some(table) = Table::new(v, spec.header) else {
-        type_error(
-            ctx,
-            v.span(),
-            &format!("'{}'", spec.key),
-            spec.expected,
-            v.get_ref(),
-        );
-        return out;
-    };
-    for (k, val) in table.table.iter() {
-        let what = format!("{} '{}'", spec.what, k.get_ref());
-        let Some(n) = as_f64(ctx, val, &what) else {
-            continue;
-        };
-        if !spec.range.contains(&n.value) {
-            ctx.push(
-                Diagnostic::error(
-                    "out-of-range",
-                    n.loc.clone(),
-                    format!(
-                        "{what}: {} {} is outside {}",
-                        spec.unit,
-                        n.value,
-                        range_text(&spec.range)
-                    ),
-                )
-                .with_help(spec.help),
-            );
-            continue;
-        }
-        let value = k.get_ref().to_string();
-        out.push((
-            Located {
-                value,
-                loc: ctx.loc(k.span()),
-            },
-            n.value,
-        ));
-    }
-    out
-}
-
-/// `0…4`, `−4…+4`: how the ranges were always written in messages.
-fn range_text(r: &std::ops::RangeInclusive<f64>) -> String {
-    if *r.start() < 0.0 {
-        format!("−{}…+{}", -r.start(), r.end())
-    } else {
-        format!("{}…{}", r.start(), r.end())
-    }
-}
-
-fn read_lexicon(
-    ctx: &mut Ctx,
-    v: Value,
-    sources: &SourceMap,
-    dir: &Path,
-    hasher: &mut Sha256,
-) -> Option<RawLexicon> {
-    let Some(t) = Table::new(v, "[lexicon]") else {
-        type_error(ctx, v.span(), "[lexicon]", "a table", v.get_ref());
-        return None;
-    };
-    t.check_keys(ctx, LEXICON_KEYS);
-    let mut lex = RawLexicon {
-        loc: ctx.loc(t.header_span()),
-        language: t
-            .str(ctx, "language", false)
-            .map_or_else(String::new, |l| l.value),
-        negation_window: t.u32(ctx, "negation_window").map_or(3, |n| n.value),
-        negators: t.str_list(ctx, "negators").unwrap_or_default(),
-        contrast: t.str_list(ctx, "contrast").unwrap_or_default(),
-        ..Default::default()
-    };
-    lex.intensifiers = read_weights(
-        ctx,
-        &t,
-        WeightTable {
-            key: "intensifiers",
-            header: "[lexicon.intensifiers]",
-            expected: "a table { word = multiplier }",
-            what: "intensifier",
-            unit: "multiplier",
-            range: 0.0..=4.0,
-            help: "use e.g. 1.5 to strengthen, 0.7 to soften",
-        },
-    );
-    lex.terms = read_weights(
-        ctx,
-        &t,
-        WeightTable {
-            key: "terms",
-            header: "[lexicon.terms]",
-            expected: "a table { \"term\" = weight }",
-            what: "term",
-            unit: "weight",
-            range: -4.0..=4.0,
-            help: "sentiment weights run from -4 (very negative) to 4 (very positive)",
-        },
-    );
-    if let Some(ev) = t.get("external") {
-        let base = sources.path(ctx.file).parent().unwrap_or(dir).to_path_buf();
-        let entries: Vec<Value> = match ev.get_ref() {
-            DeValue::Array(a) => a.iter().collect(),
-            DeValue::Table(_) => vec![ev],
-            other => {
-                type_error(
-                    ctx,
-                    ev.span(),
-                    "'external'",
-                    "a list of { path, format } tables",
-                    other,
-                );
-                vec![]
-            }
-        };
-        for e in entries {
-            let Some(et) = Table::new(e, "external lexicon") else {
-                type_error(
-                    ctx,
-                    e.span(),
-                    "external lexicon",
-                    "a table { path = \"…\", format = \"vader\" }",
-                    e.get_ref(),
-                );
-                continue;
-            };
-            et.check_keys(ctx, EXTERNAL_KEYS);
-            let (Some(path), Some(format)) =
-                (et.str(ctx, "path", true), et.str(ctx, "format", true))
-            else {
-                continue;
-            };
-            if format.value != "vader" {
-                ctx.push(
-                    Diagnostic::error(
-                        "bad-value",
-                        format.loc.clone(),
-                        format!("unknown lexicon format '{}'", format.value),
-                    )
-                    .with_help("supported: \"vader\" (tab-separated term, weight, …)"),
-                );
-                continue;
-            }
-            let full = base.join(&path.value);
-            match std::fs::read(&full) {
-                Ok(bytes) => {
-                    hasher.update(path.value.as_bytes());
-                    hasher.update([0]);
-                    hasher.update(&bytes);
-                    read_vader(ctx, &path, &String::from_utf8_lossy(&bytes), &mut lex);
-                }
-                Err(e) => ctx.push(
-                    Diagnostic::error(
-                        "missing-file",
-                        path.loc.clone(),
-                        format!("cannot read external lexicon {}: {e}", full.display()),
-                    )
-                    .with_help("paths are relative to the file that names them"),
-                ),
-            }
-        }
-    }
-    Some(lex)
-}
-
-/// VADER's `vader_lexicon.txt`: `term<TAB>mean<TAB>stddev<TAB>[ratings]`. Lines that
-/// do not have a numeric second column are reported (with their line number) and skipped.
-fn read_vader(ctx: &mut Ctx, path: &Located<String>, text: &str, lex: &mut RawLexicon) {
-    let mut bad = 0usize;
-    let mut first_bad = None;
-    let mut symbols_only = 0usize;
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let mut cols = line.split('\t');
-        let term = cols.next().unwrap_or("").trim();
-        match cols
-            .next()
-            .map(str::trim)
-            .and_then(|w| w.parse::<f64>().ok())
-        {
-            Some(w) if !term.is_empty() && w.is_finite() => {
-                // VADER lists emoticons (":)", "<3"); punctuation is folded away when
-                // matching, so they can never match: skip them with one warning.
-                if crate::normalize::normalize_phrase(term).is_empty() {
-                    symbols_only += 1;
-                    continue;
-                }
-                lex.terms.push((
-                    Located {
-                        value: term.to_string(),
-                        loc: path.loc.clone(),
-                    },
-                    w.clamp(-4.0, 4.0),
-                ));
-            }
-            _ => {
-                bad += 1;
-                first_bad.get_or_insert(n + 1);
-            }
-        }
-    }
-    if symbols_only > 0 {
-        ctx.push(
-            Diagnostic::warning(
-                "unmatchable-terms",
-                path.loc.clone(),
-                format!("{symbols_only} term(s) of {} are only punctuation or symbols (emoticons) and can never match; skipped", path.value),
-            )
-            .with_help("callscore matches words; punctuation and symbols are ignored in transcripts"),
-        );
-    }
-    if let Some(line) = first_bad {
-        ctx.push(
-            Diagnostic::warning(
-                "bad-lexicon-line",
-                path.loc.clone(),
-                format!(
-                    "{bad} line(s) of {} are not `term<TAB>weight`, first at line {line}; skipped",
-                    path.value
-                ),
-            )
-            .with_help("each line needs a term, a tab and a number"),
-        );
-    }
 }

@@ -1,7 +1,7 @@
 //! Typed access to a spanned TOML table, reporting every problem as a [`Diagnostic`]
 //! instead of stopping at the first one (serde would stop, and point at the table).
 
-use crate::diagnostic::{Diagnostic, FileId, Loc};
+use crate::diagnostic::{DiagCode, Diagnostic, FileId, Loc};
 use crate::rules::model::Located;
 use std::ops::Range;
 use toml::Spanned;
@@ -11,9 +11,28 @@ use toml::de::{DeTable, DeValue};
 pub(crate) struct Ctx<'d> {
     pub file: FileId,
     pub diags: &'d mut Vec<Diagnostic>,
+    /// Keys that an unknown key of a table was taken for ("did you mean"), by table:
+    /// a key missing from that table is then already reported, as the typo.
+    pub suggested: Vec<(usize, String)>,
 }
 
-impl Ctx<'_> {
+impl<'d> Ctx<'d> {
+    pub fn new(file: FileId, diags: &'d mut Vec<Diagnostic>) -> Self {
+        Ctx {
+            file,
+            diags,
+            suggested: Vec::new(),
+        }
+    }
+
+    /// Whether an unknown key of `table` was reported as a typo of one of `keys`.
+    pub fn misspelt(&self, table: &DeTable, keys: &[&str]) -> bool {
+        let id = table_id(table);
+        self.suggested
+            .iter()
+            .any(|(t, k)| *t == id && keys.contains(&k.as_str()))
+    }
+
     pub fn loc(&self, span: Range<usize>) -> Loc {
         Loc {
             file: self.file,
@@ -21,14 +40,20 @@ impl Ctx<'_> {
         }
     }
 
-    pub fn error(&mut self, code: &'static str, span: Range<usize>, msg: impl Into<String>) {
-        let d = Diagnostic::error(code, self.loc(span), msg);
+    pub fn emit(&mut self, code: DiagCode, span: Range<usize>, msg: impl Into<String>) {
+        let d = Diagnostic::new(code, self.loc(span), msg);
         self.diags.push(d);
     }
 
     pub fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
     }
+}
+
+/// Identifies a table of the parsed file while it is read (its address: tables do not
+/// move, and spans are not unique for implicit tables).
+fn table_id(table: &DeTable) -> usize {
+    table as *const DeTable as usize
 }
 
 /// A table being read: remembers its span and what it is called in messages.
@@ -66,23 +91,37 @@ impl<'a, 'i> Table<'a, 'i> {
             if allowed.contains(&key) {
                 continue;
             }
-            let message = match did_you_mean(key, allowed) {
-                Some(s) => format!("unknown key '{key}' in {}; did you mean '{s}'?", self.what),
-                None => format!("unknown key '{key}' in {}", self.what),
+            let allowed_here = format!("allowed keys here: {}", allowed.join(", "));
+            let (message, help) = match did_you_mean(key, allowed) {
+                Some(s) => {
+                    ctx.suggested.push((table_id(self.table), s.to_string()));
+                    (
+                        format!("unknown key '{key}' in {}; did you mean '{s}'?", self.what),
+                        format!(
+                            "did you mean '{s}'? Allowed keys here: {}",
+                            allowed.join(", ")
+                        ),
+                    )
+                }
+                None => (
+                    format!("unknown key '{key}' in {}", self.what),
+                    allowed_here,
+                ),
             };
             ctx.push(
-                Diagnostic::error("unknown-key", ctx.loc(k.span()), message)
-                    .with_help(format!("allowed keys here: {}", allowed.join(", "))),
+                Diagnostic::new(DiagCode::UnknownKey, ctx.loc(k.span()), message).with_help(help),
             );
         }
     }
 
     pub fn required(&self, ctx: &mut Ctx, key: &str) -> Option<Value<'a, 'i>> {
         let v = self.get(key);
-        if v.is_none() {
+        // `requre = …` is already reported as "did you mean 'require'?": saying that
+        // `require` is missing too would only put a second error first.
+        if v.is_none() && !ctx.misspelt(self.table, &[key]) {
             ctx.push(
-                Diagnostic::error(
-                    "missing-key",
+                Diagnostic::new(
+                    DiagCode::MissingKey,
                     ctx.loc(self.header_span()),
                     format!("{} has no '{key}'", self.what),
                 )
@@ -151,8 +190,8 @@ pub(crate) fn type_error(
     expected: &str,
     found: &DeValue,
 ) {
-    ctx.error(
-        "wrong-type",
+    ctx.emit(
+        DiagCode::WrongType,
         span,
         format!("{what} must be {expected}, found {}", found.type_str()),
     );
@@ -188,8 +227,8 @@ pub(crate) fn as_f64(ctx: &mut Ctx, v: Value, what: &str) -> Option<Located<f64>
             loc: ctx.loc(v.span()),
         }),
         _ => {
-            ctx.error(
-                "wrong-type",
+            ctx.emit(
+                DiagCode::WrongType,
                 v.span(),
                 format!("{what} must be a finite number"),
             );
@@ -212,8 +251,8 @@ pub(crate) fn as_u32(ctx: &mut Ctx, v: Value, what: &str) -> Option<Located<u32>
             loc: ctx.loc(v.span()),
         }),
         None => {
-            ctx.error(
-                "out-of-range",
+            ctx.emit(
+                DiagCode::OutOfRange,
                 v.span(),
                 format!("{what} must be a whole number from 0 to {}", u32::MAX),
             );

@@ -1,4 +1,7 @@
 use super::*;
+use crate::rules::Pack;
+use crate::transcript::Speaker;
+use std::path::Path;
 
 const PACK: &str = r#"
 [[department]]
