@@ -6,6 +6,7 @@ mod diff;
 mod explain;
 mod r#gen;
 mod run;
+mod schema;
 mod test;
 
 use clap::{Parser, Subcommand};
@@ -53,12 +54,8 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// What shipping a new rule pack would change on a corpus (old vs new, per item).
     Diff(diff::DiffArgs),
-    /// Print a JSON Schema: `record` (a calls.jsonl line).
-    Schema {
-        /// Which schema.
-        #[arg(value_parser = ["record"])]
-        which: String,
-    },
+    /// Print a JSON Schema: `record` (a calls.jsonl line), `call` (native input), `rules` (a rule file).
+    Schema(schema::SchemaArgs),
 }
 
 /// Parse arguments and run; returns the process exit code.
@@ -86,10 +83,7 @@ pub fn main() -> ExitCode {
         Command::Gen(a) => r#gen::run_gen(a),
         Command::Explain(a) => explain::explain(a),
         Command::Diff(a) => diff::diff(a),
-        Command::Schema { .. } => {
-            print!("{}", crate::record::record_schema());
-            Exit::Ok
-        }
+        Command::Schema(a) => schema::schema(a),
     };
     code.into()
 }
