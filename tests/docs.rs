@@ -136,13 +136,17 @@ fn rules_guide_zh_commands_run() {
 #[test]
 fn other_docs_commands_run() {
     let mut failures = Vec::new();
+    let mut ran = 0;
     for doc in doc_files() {
         if doc == "README.md" || doc.starts_with("rules/") {
             continue;
         }
-        failures.extend(run_doc(&doc).1);
+        let (n, f) = run_doc(&doc);
+        ran += n;
+        failures.extend(f);
     }
     assert_no_failures("docs/*.md, corpus/README.md", &failures);
+    assert!(ran >= 4, "docs/*.md: only {ran} commands found");
 }
 
 /// `callscore SUB --help` (SUB empty: the top-level help).
@@ -436,6 +440,7 @@ fn check_codes_are_documented() {
     }
     assert!(codes.len() >= 20, "codes found in src/: {codes:?}");
     let mut failures = Vec::new();
+    let code_like = Regex::new(r"^[a-z]+(-[a-z]+)+$").unwrap();
     for doc in ["rules/README.md", "rules/README.zh.md"] {
         let text = read(doc);
         let mut documented = BTreeSet::new();
@@ -444,7 +449,7 @@ fn check_codes_are_documented() {
                 && cells.len() == 2
             {
                 for span in code_spans(&cells[0]) {
-                    if Regex::new(r"^[a-z]+(-[a-z]+)+$").unwrap().is_match(&span) {
+                    if code_like.is_match(&span) {
                         documented.insert(span);
                     }
                 }
