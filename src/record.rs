@@ -225,8 +225,12 @@ pub struct Metrics {
 }
 
 /// The JSON Schema of a `calls.jsonl` record, as committed in `schemas/record.schema.json`.
+/// It describes records as they are written (fields left out when empty are optional).
 pub fn record_schema() -> String {
-    let schema = schemars::schema_for!(CallRecord);
+    let schema = schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<CallRecord>();
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text

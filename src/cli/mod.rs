@@ -8,6 +8,7 @@ mod explain;
 mod r#gen;
 mod progress;
 mod run;
+mod schema;
 mod test;
 
 use clap::{Parser, Subcommand};
@@ -55,13 +56,9 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// What shipping a new rule pack would change on a corpus (old vs new, per item).
     Diff(diff::DiffArgs),
-    /// Print a JSON Schema: `record` (a calls.jsonl line), `summary` (summary.json),
-    /// `manifest` (manifest.json).
-    Schema {
-        /// Which schema.
-        #[arg(value_parser = ["record", "summary", "manifest"])]
-        which: String,
-    },
+    /// Print a JSON Schema: `record` (a calls.jsonl line), `call` (native input), `rules`
+    /// (a rule file), `summary` (summary.json), `manifest` (manifest.json).
+    Schema(schema::SchemaArgs),
 }
 
 /// Parse arguments and run; returns the process exit code.
@@ -89,14 +86,7 @@ pub fn main() -> ExitCode {
         Command::Gen(a) => r#gen::run_gen(a),
         Command::Explain(a) => explain::explain(a),
         Command::Diff(a) => diff::diff(a),
-        Command::Schema { which } => {
-            match which.as_str() {
-                "summary" => print!("{}", crate::summary::summary_schema()),
-                "manifest" => print!("{}", crate::sink::manifest::manifest_schema()),
-                _ => print!("{}", crate::record::record_schema()),
-            }
-            Exit::Ok
-        }
+        Command::Schema(a) => schema::schema(a),
     };
     code.into()
 }

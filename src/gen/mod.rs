@@ -23,6 +23,7 @@
 //! `languages[(i / F) % L]`, so every format gets every language.
 
 mod bank;
+mod json;
 pub mod pack;
 mod rng;
 pub mod script;
@@ -214,9 +215,11 @@ pub fn generate(opts: &GenOptions) -> io::Result<GenSummary> {
             1 << 20,
             std::fs::File::create(opts.out.join("metadata.csv"))?,
         );
-        w.write_all(write::METADATA_HEADER)?;
+        let mut header = Vec::new();
+        write::metadata_header(&mut header)?;
+        w.write_all(&header)?;
         summary.files += 1;
-        summary.bytes += write::METADATA_HEADER.len() as u64;
+        summary.bytes += header.len() as u64;
         Some(w)
     } else {
         None
@@ -288,7 +291,7 @@ pub fn generate(opts: &GenOptions) -> io::Result<GenSummary> {
         let parts: Vec<CallOut> = tasks
             .par_iter()
             .map(|&(u, j)| make_call(opts, units[u], j))
-            .collect();
+            .collect::<io::Result<_>>()?;
         let mut outs = Vec::with_capacity(end - at);
         let mut it = parts.into_iter();
         for u in &units[at..end] {
@@ -299,7 +302,7 @@ pub fn generate(opts: &GenOptions) -> io::Result<GenSummary> {
                 meta: Vec::new(),
             };
             if opts.formats[u.f] == Format::ChatCsv {
-                o.data.extend_from_slice(write::CHAT_CSV_HEADER);
+                write::chat_csv_header(&mut o.data)?;
             }
             for _ in 0..u.count {
                 let Some(c) = it.next() else { break };
@@ -336,7 +339,7 @@ struct CallOut {
     meta: Vec<u8>,
 }
 
-fn make_call(opts: &GenOptions, u: Unit, j: u64) -> CallOut {
+fn make_call(opts: &GenOptions, u: Unit, j: u64) -> io::Result<CallOut> {
     let nf = opts.formats.len() as u64;
     let nl = opts.languages.len() as u64;
     let format = opts.formats[u.f];
@@ -349,25 +352,26 @@ fn make_call(opts: &GenOptions, u: Unit, j: u64) -> CallOut {
         truth: Vec::with_capacity(700),
         meta: Vec::new(),
     };
+    let data = &mut out.data;
     match format {
         Format::NativeJsonl => {
-            write::native_line(&mut out.data, &c);
-            out.data.push(b'\n');
+            write::native_line(data, &c)?;
+            data.push(b'\n');
         }
-        Format::NativeJson => write::native_json(&mut out.data, &c),
-        Format::AwsTranscribe => write::aws(&mut out.data, &c),
-        Format::ContactLens => write::contact_lens(&mut out.data, &c),
-        Format::GoogleCcai => write::ccai(&mut out.data, &c),
-        Format::Whisper => write::whisper(&mut out.data, &c),
-        Format::Webvtt => write::webvtt(&mut out.data, &c),
-        Format::Srt => write::srt(&mut out.data, &c),
-        Format::PlainText => write::plain(&mut out.data, &c),
-        Format::ChatCsv => write::chat_csv_rows(&mut out.data, &c),
+        Format::NativeJson => write::native_json(data, &c)?,
+        Format::AwsTranscribe => write::aws(data, &c)?,
+        Format::ContactLens => write::contact_lens(data, &c)?,
+        Format::GoogleCcai => write::ccai(data, &c)?,
+        Format::Whisper => write::whisper(data, &c)?,
+        Format::Webvtt => write::webvtt(data, &c),
+        Format::Srt => write::srt(data, &c),
+        Format::PlainText => write::plain(data, &c),
+        Format::ChatCsv => write::chat_csv_rows(data, &c)?,
     }
     if !format.has_metadata() {
-        write::metadata_row(&mut out.meta, &c);
+        write::metadata_row(&mut out.meta, &c)?;
     }
-    truth::truth_line(&mut out.truth, &c);
+    truth::truth_line(&mut out.truth, &c)?;
     if j == u.first {
         out.path = if format.grouped() {
             let prefix = if format == Format::ChatCsv {
@@ -385,5 +389,5 @@ fn make_call(opts: &GenOptions, u: Unit, j: u64) -> CallOut {
             write::single_path(&c, j)
         };
     }
-    out
+    Ok(out)
 }

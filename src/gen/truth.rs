@@ -13,52 +13,47 @@
 //! `scale` section (`--phrases`, `--regexes`) are load only and not in the truth.
 //! `drivers` are in pack order, like `drivers.matched` in calls.jsonl.
 
+use super::json::{self, MapOf};
 use super::pack::{CORE_ITEMS, DRIVERS};
 use super::script::{GenCall, Res, V};
-use super::write::json_str;
+use serde::Serialize;
+use std::io;
 
-/// Append the truth line of `c` (with newline).
-pub(crate) fn truth_line(out: &mut Vec<u8>, c: &GenCall) {
-    out.extend_from_slice(b"{\"call_id\": ");
-    json_str(out, &c.id);
-    out.extend_from_slice(b", \"format\": \"");
-    out.extend_from_slice(c.format.as_str().as_bytes());
-    out.extend_from_slice(b"\", \"language\": \"");
-    out.extend_from_slice(c.lang.code().as_bytes());
-    out.extend_from_slice(b"\", \"channel\": \"");
-    out.extend_from_slice(c.meta.channel.as_bytes());
-    out.extend_from_slice(b"\", \"items\": ");
-    item_map(out, c, |(res, _)| res.as_str());
-    out.extend_from_slice(b", \"drivers\": [");
-    for (k, &d) in c.drivers.iter().enumerate() {
-        if k > 0 {
-            out.extend_from_slice(b", ");
-        }
-        json_str(out, DRIVERS[d].id);
-    }
-    out.extend_from_slice(b"], \"primary_driver\": ");
-    match c.primary {
-        Some(p) => json_str(out, DRIVERS[p].id),
-        None => out.extend_from_slice(b"null"),
-    }
-    out.extend_from_slice(b", \"planted\": ");
-    item_map(out, c, |(_, v)| v.name());
-    out.extend_from_slice(b"}\n");
+#[derive(Serialize)]
+struct TruthLine<'a, I, D, P> {
+    call_id: &'a str,
+    format: &'static str,
+    language: &'static str,
+    channel: &'a str,
+    items: I,
+    drivers: D,
+    primary_driver: Option<&'static str>,
+    planted: P,
 }
 
-/// `{"item": "value", ...}` over the core items of `c` (ids and values are plain ASCII
-/// identifiers, so they need no escaping).
-fn item_map(out: &mut Vec<u8>, c: &GenCall, value: impl Fn(&(Res, V)) -> &'static str) {
-    out.push(b'{');
-    for (k, (id, item)) in CORE_ITEMS.iter().zip(&c.items).enumerate() {
-        if k > 0 {
-            out.extend_from_slice(b", ");
-        }
-        out.push(b'"');
-        out.extend_from_slice(id.as_bytes());
-        out.extend_from_slice(b"\": \"");
-        out.extend_from_slice(value(item).as_bytes());
-        out.push(b'"');
-    }
-    out.push(b'}');
+/// Append the truth line of `c` (with newline).
+pub(crate) fn truth_line(out: &mut Vec<u8>, c: &GenCall) -> io::Result<()> {
+    let line = TruthLine {
+        call_id: &c.id,
+        format: c.format.as_str(),
+        language: c.lang.code(),
+        channel: c.meta.channel,
+        items: item_map(c, |(res, _)| res.as_str()),
+        drivers: c.drivers.iter().map(|&d| DRIVERS[d].id).collect::<Vec<_>>(),
+        primary_driver: c.primary.map(|p| DRIVERS[p].id),
+        planted: item_map(c, |(_, v)| v.name()),
+    };
+    json::line(out, &line)?;
+    out.push(b'\n');
+    Ok(())
+}
+
+/// `{"item": "value", ...}` over the core items of `c`, in pack order.
+fn item_map<'a>(c: &'a GenCall, value: fn(&(Res, V)) -> &'static str) -> impl Serialize + 'a {
+    MapOf(move || {
+        CORE_ITEMS
+            .iter()
+            .zip(&c.items)
+            .map(move |(id, item)| (*id, value(item)))
+    })
 }

@@ -1,47 +1,23 @@
 //! One writer per output format, each producing the layout the real system writes (see
 //! `docs/formats.md`), plus the `metadata.csv` sidecar rows and file naming.
 //!
-//! Writers append to a byte buffer; nothing is formatted twice. Times: the real
+//! Writers append to a byte buffer. JSON goes through serde_json (typed documents, laid
+//! out by [`super::json`]), CSV through the csv crate (quoting); only the line formats
+//! no crate writes (WebVTT, SRT, plain text) are put together here. Times: the real
 //! timeline in milliseconds (multiples of 10 ms), written as the format wants it
-//! (seconds with two decimals, `hh:mm:ss.mmm`, absolute microseconds, wall-clock
-//! stamps with second resolution).
+//! (seconds as JSON numbers, `hh:mm:ss.mmm`, absolute microseconds, wall-clock stamps
+//! with second resolution).
 
+use super::json::{self, SeqOf};
 use super::script::{GTurn, GenCall};
 use super::{GenFormat, Lang};
 use crate::transcript::Format;
-use std::io::Write;
+use serde::Serialize;
+use std::io::{self, Write};
 
-/// JSON string literal (with quotes).
-pub(crate) fn json_str(out: &mut Vec<u8>, s: &str) {
-    out.push(b'"');
-    let bytes = s.as_bytes();
-    let mut from = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let esc: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0..=0x1f => {
-                out.extend_from_slice(&bytes[from..i]);
-                let _ = write!(out, "\\u{:04x}", b);
-                from = i + 1;
-                continue;
-            }
-            _ => continue,
-        };
-        out.extend_from_slice(&bytes[from..i]);
-        out.extend_from_slice(esc);
-        from = i + 1;
-    }
-    out.extend_from_slice(&bytes[from..]);
-    out.push(b'"');
-}
-
-/// Milliseconds as seconds with two decimals (times are multiples of 10 ms).
-fn secs(out: &mut Vec<u8>, ms: u64) {
-    let _ = write!(out, "{}.{:02}", ms / 1000, (ms % 1000) / 10);
+/// Milliseconds as seconds (times are multiples of 10 ms, so this reads back exactly).
+fn secs(ms: u64) -> f64 {
+    ms as f64 / 1000.0
 }
 
 /// (year, month, day) of days since 1970-01-01 (proleptic Gregorian).
@@ -108,81 +84,75 @@ pub(crate) fn single_path(c: &GenCall, j: u64) -> String {
     }
 }
 
-/// Native metadata object.
-fn native_meta(out: &mut Vec<u8>, c: &GenCall) {
+/// Native metadata object (`schemas/call.schema.json`).
+#[derive(Serialize)]
+struct NativeMeta<'a> {
+    agent: &'a str,
+    team: &'a str,
+    queue: &'a str,
+    channel: &'a str,
+    started_at: String,
+    customer_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    csat: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nps: Option<u8>,
+    human_qa_score: u8,
+    self_score: u8,
+    language: &'a str,
+}
+
+#[derive(Serialize)]
+struct NativeTurn<'a> {
+    speaker: &'static str,
+    text: &'a str,
+    start: f64,
+    end: f64,
+}
+
+#[derive(Serialize)]
+struct NativeCall<'a, T> {
+    call_id: &'a str,
+    metadata: NativeMeta<'a>,
+    turns: T,
+}
+
+fn native_call(c: &GenCall) -> NativeCall<'_, impl Serialize + '_> {
     let m = &c.meta;
-    out.extend_from_slice(b"{\"agent\": ");
-    json_str(out, m.agent);
-    out.extend_from_slice(b", \"team\": ");
-    json_str(out, m.team);
-    out.extend_from_slice(b", \"queue\": ");
-    json_str(out, m.queue);
-    out.extend_from_slice(b", \"channel\": ");
-    json_str(out, m.channel);
-    let _ = write!(
-        out,
-        ", \"started_at\": \"{}\", \"customer_id\": ",
-        iso(m.started)
-    );
-    json_str(out, &m.customer_id);
-    if let Some(c) = m.csat {
-        let _ = write!(out, ", \"csat\": {c}");
+    NativeCall {
+        call_id: &c.id,
+        metadata: NativeMeta {
+            agent: m.agent,
+            team: m.team,
+            queue: m.queue,
+            channel: m.channel,
+            started_at: iso(m.started),
+            customer_id: &m.customer_id,
+            csat: m.csat,
+            nps: m.nps,
+            human_qa_score: m.human_qa,
+            self_score: m.self_score,
+            language: c.lang.code(),
+        },
+        turns: SeqOf(|| {
+            c.turns.iter().map(|t| NativeTurn {
+                speaker: if t.agent { "agent" } else { "customer" },
+                text: &t.text,
+                start: secs(t.start_ms),
+                end: secs(t.end_ms),
+            })
+        }),
     }
-    if let Some(n) = m.nps {
-        let _ = write!(out, ", \"nps\": {n}");
-    }
-    let _ = write!(
-        out,
-        ", \"human_qa_score\": {}, \"self_score\": {}, \"language\": \"{}\"}}",
-        m.human_qa,
-        m.self_score,
-        c.lang.code()
-    );
 }
 
 /// One native call object on one line (JSON Lines record, no newline).
-pub(crate) fn native_line(out: &mut Vec<u8>, c: &GenCall) {
-    out.extend_from_slice(b"{\"call_id\": ");
-    json_str(out, &c.id);
-    out.extend_from_slice(b", \"metadata\": ");
-    native_meta(out, c);
-    out.extend_from_slice(b", \"turns\": [");
-    for (i, t) in c.turns.iter().enumerate() {
-        if i > 0 {
-            out.extend_from_slice(b", ");
-        }
-        native_turn(out, t);
-    }
-    out.extend_from_slice(b"]}");
+pub(crate) fn native_line(out: &mut Vec<u8>, c: &GenCall) -> io::Result<()> {
+    json::line(out, &native_call(c))
 }
 
-fn native_turn(out: &mut Vec<u8>, t: &GTurn) {
-    out.extend_from_slice(if t.agent {
-        b"{\"speaker\": \"agent\", \"text\": "
-    } else {
-        b"{\"speaker\": \"customer\", \"text\": "
-    });
-    json_str(out, &t.text);
-    out.extend_from_slice(b", \"start\": ");
-    secs(out, t.start_ms);
-    out.extend_from_slice(b", \"end\": ");
-    secs(out, t.end_ms);
-    out.push(b'}');
-}
-
-/// A single-call native JSON document (indented, one turn per line).
-pub(crate) fn native_json(out: &mut Vec<u8>, c: &GenCall) {
-    out.extend_from_slice(b"{\n  \"call_id\": ");
-    json_str(out, &c.id);
-    out.extend_from_slice(b",\n  \"metadata\": ");
-    native_meta(out, c);
-    out.extend_from_slice(b",\n  \"turns\": [\n");
-    for (i, t) in c.turns.iter().enumerate() {
-        out.extend_from_slice(b"    ");
-        native_turn(out, t);
-        out.extend_from_slice(if i + 1 < c.turns.len() { b",\n" } else { b"\n" });
-    }
-    out.extend_from_slice(b"  ]\n}\n");
+/// A single-call native JSON document (one turn per line).
+pub(crate) fn native_json(out: &mut Vec<u8>, c: &GenCall) -> io::Result<()> {
+    json::document(out, &native_call(c))
 }
 
 fn sentiment_label(t: &GTurn, i: usize) -> &'static str {
@@ -206,175 +176,323 @@ fn segment_id(c: &GenCall, i: usize) -> String {
     )
 }
 
-fn characteristics(out: &mut Vec<u8>, c: &GenCall) {
+fn role(t: &GTurn) -> &'static str {
+    if t.agent { "AGENT" } else { "CUSTOMER" }
+}
+
+/// `[agent, customer]`-ish loudness pair of turn `i` (the service reports one per second).
+fn loudness(i: usize) -> [usize; 2] {
+    [70 + (i * 7) % 20, 65 + (i * 11) % 25]
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Gap {
+    begin_offset_millis: u64,
+    end_offset_millis: u64,
+    duration_millis: u64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct NonTalkTime {
+    instances: Vec<Gap>,
+    total_time_millis: u64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Interruptions {
+    total_count: u32,
+}
+
+/// `ConversationCharacteristics` of both Amazon formats: silences over 3 s and the
+/// turns that start before the previous one ended.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Characteristics {
+    total_conversation_duration_millis: u64,
+    non_talk_time: NonTalkTime,
+    interruptions: Interruptions,
+}
+
+fn characteristics(c: &GenCall) -> Characteristics {
     let total = c.turns.iter().map(|t| t.end_ms).max().unwrap_or(0);
     let mut gaps = Vec::new();
     let mut interruptions = 0;
     let mut reach = 0u64;
     for t in &c.turns {
         if t.start_ms > reach + 3000 {
-            gaps.push((reach, t.start_ms));
+            gaps.push(Gap {
+                begin_offset_millis: reach,
+                end_offset_millis: t.start_ms,
+                duration_millis: t.start_ms - reach,
+            });
         } else if t.start_ms < reach {
             interruptions += 1;
         }
         reach = reach.max(t.end_ms);
     }
-    let _ = write!(
-        out,
-        "  \"ConversationCharacteristics\": {{\n    \"TotalConversationDurationMillis\": {total},\n    \"NonTalkTime\": {{\"Instances\": ["
-    );
-    for (i, (a, b)) in gaps.iter().enumerate() {
-        if i > 0 {
-            out.extend_from_slice(b", ");
-        }
-        let _ = write!(
-            out,
-            "{{\"BeginOffsetMillis\": {a}, \"EndOffsetMillis\": {b}, \"DurationMillis\": {}}}",
-            b - a
-        );
+    Characteristics {
+        total_conversation_duration_millis: total,
+        non_talk_time: NonTalkTime {
+            total_time_millis: gaps.iter().map(|g| g.duration_millis).sum(),
+            instances: gaps,
+        },
+        interruptions: Interruptions {
+            total_count: interruptions,
+        },
     }
-    let _ = write!(
-        out,
-        "], \"TotalTimeMillis\": {}}},\n    \"Interruptions\": {{\"TotalCount\": {interruptions}}}\n  }},\n",
-        gaps.iter().map(|(a, b)| b - a).sum::<u64>()
-    );
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AwsParticipant {
+    participant_role: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AwsSegment<'a> {
+    id: String,
+    participant_role: &'static str,
+    content: &'a str,
+    begin_offset_millis: u64,
+    end_offset_millis: u64,
+    sentiment: &'static str,
+    loudness_scores: [usize; 2],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AwsDoc<'a, T> {
+    job_name: &'a str,
+    job_status: &'static str,
+    language_code: &'static str,
+    account_id: &'static str,
+    channel: &'static str,
+    participants: [AwsParticipant; 2],
+    conversation_characteristics: Characteristics,
+    transcript: T,
 }
 
 /// Amazon Transcribe Call Analytics output.
-pub(crate) fn aws(out: &mut Vec<u8>, c: &GenCall) {
-    out.extend_from_slice(b"{\n  \"JobName\": ");
-    json_str(out, &c.id);
-    let _ = write!(
-        out,
-        ",\n  \"JobStatus\": \"COMPLETED\",\n  \"LanguageCode\": \"{}\",\n  \"AccountId\": \"210987654321\",\n  \"Channel\": \"VOICE\",\n  \"Participants\": [{{\"ParticipantRole\": \"AGENT\"}}, {{\"ParticipantRole\": \"CUSTOMER\"}}],\n",
-        lang_code(c.lang)
-    );
-    characteristics(out, c);
-    out.extend_from_slice(b"  \"Transcript\": [\n");
-    for (i, t) in c.turns.iter().enumerate() {
-        let _ = write!(
-            out,
-            "    {{\"Id\": \"{}\", \"ParticipantRole\": \"{}\", \"Content\": ",
-            segment_id(c, i),
-            if t.agent { "AGENT" } else { "CUSTOMER" }
-        );
-        json_str(out, &t.text);
-        let _ = write!(
-            out,
-            ", \"BeginOffsetMillis\": {}, \"EndOffsetMillis\": {}, \"Sentiment\": \"{}\", \"LoudnessScores\": [{}, {}]}}",
-            t.start_ms,
-            t.end_ms,
-            sentiment_label(t, i),
-            70 + (i * 7) % 20,
-            65 + (i * 11) % 25
-        );
-        out.extend_from_slice(if i + 1 < c.turns.len() { b",\n" } else { b"\n" });
-    }
-    out.extend_from_slice(b"  ]\n}\n");
+pub(crate) fn aws(out: &mut Vec<u8>, c: &GenCall) -> io::Result<()> {
+    let doc = AwsDoc {
+        job_name: &c.id,
+        job_status: "COMPLETED",
+        language_code: lang_code(c.lang),
+        account_id: "210987654321",
+        channel: "VOICE",
+        participants: [
+            AwsParticipant {
+                participant_role: "AGENT",
+            },
+            AwsParticipant {
+                participant_role: "CUSTOMER",
+            },
+        ],
+        conversation_characteristics: characteristics(c),
+        transcript: SeqOf(|| {
+            c.turns.iter().enumerate().map(|(i, t)| AwsSegment {
+                id: segment_id(c, i),
+                participant_role: role(t),
+                content: &t.text,
+                begin_offset_millis: t.start_ms,
+                end_offset_millis: t.end_ms,
+                sentiment: sentiment_label(t, i),
+                loudness_scores: loudness(i),
+            })
+        }),
+    };
+    json::document(out, &doc)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct LensParticipant {
+    participant_id: &'static str,
+    participant_role: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ContentMetadata {
+    output: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct CustomerMetadata<'a> {
+    input_s3_uri: String,
+    contact_id: &'a str,
+    instance_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct LensSegment<'a> {
+    begin_offset_millis: u64,
+    content: &'a str,
+    end_offset_millis: u64,
+    id: String,
+    participant_id: &'static str,
+    sentiment: &'static str,
+    loudness_score: [usize; 2],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct LensDoc<'a, T> {
+    version: &'static str,
+    account_id: &'static str,
+    channel: &'static str,
+    content_metadata: ContentMetadata,
+    job_status: &'static str,
+    language_code: &'static str,
+    participants: [LensParticipant; 2],
+    customer_metadata: CustomerMetadata<'a>,
+    conversation_characteristics: Characteristics,
+    transcript: T,
 }
 
 /// Amazon Connect Contact Lens output.
-pub(crate) fn contact_lens(out: &mut Vec<u8>, c: &GenCall) {
-    let _ = write!(
-        out,
-        "{{\n  \"Version\": \"1.1.0\",\n  \"AccountId\": \"210987654321\",\n  \"Channel\": \"VOICE\",\n  \"ContentMetadata\": {{\"Output\": \"Raw\"}},\n  \"JobStatus\": \"COMPLETED\",\n  \"LanguageCode\": \"{}\",\n  \"Participants\": [{{\"ParticipantId\": \"CUSTOMER\", \"ParticipantRole\": \"CUSTOMER\"}}, {{\"ParticipantId\": \"AGENT\", \"ParticipantRole\": \"AGENT\"}}],\n  \"CustomerMetadata\": {{\"InputS3Uri\": \"s3://acme-connect-recordings/Analysis/Voice/{}.wav\", \"ContactId\": \"{}\", \"InstanceId\": \"4f1c2b7e-9d3a-4e0b-8c55-3a1e2d9b7c10\"}},\n",
-        lang_code(c.lang),
-        c.id,
-        c.id
-    );
-    characteristics(out, c);
-    out.extend_from_slice(b"  \"Transcript\": [\n");
-    for (i, t) in c.turns.iter().enumerate() {
-        let _ = write!(
-            out,
-            "    {{\"BeginOffsetMillis\": {}, \"Content\": ",
-            t.start_ms
-        );
-        json_str(out, &t.text);
-        let _ = write!(
-            out,
-            ", \"EndOffsetMillis\": {}, \"Id\": \"{}\", \"ParticipantId\": \"{}\", \"Sentiment\": \"{}\", \"LoudnessScore\": [{}, {}]}}",
-            t.end_ms,
-            segment_id(c, i),
-            if t.agent { "AGENT" } else { "CUSTOMER" },
-            sentiment_label(t, i),
-            70 + (i * 7) % 20,
-            65 + (i * 11) % 25
-        );
-        out.extend_from_slice(if i + 1 < c.turns.len() { b",\n" } else { b"\n" });
-    }
-    out.extend_from_slice(b"  ]\n}\n");
+pub(crate) fn contact_lens(out: &mut Vec<u8>, c: &GenCall) -> io::Result<()> {
+    let doc = LensDoc {
+        version: "1.1.0",
+        account_id: "210987654321",
+        channel: "VOICE",
+        content_metadata: ContentMetadata { output: "Raw" },
+        job_status: "COMPLETED",
+        language_code: lang_code(c.lang),
+        participants: [
+            LensParticipant {
+                participant_id: "CUSTOMER",
+                participant_role: "CUSTOMER",
+            },
+            LensParticipant {
+                participant_id: "AGENT",
+                participant_role: "AGENT",
+            },
+        ],
+        customer_metadata: CustomerMetadata {
+            input_s3_uri: format!("s3://acme-connect-recordings/Analysis/Voice/{}.wav", c.id),
+            contact_id: &c.id,
+            instance_id: "4f1c2b7e-9d3a-4e0b-8c55-3a1e2d9b7c10",
+        },
+        conversation_characteristics: characteristics(c),
+        transcript: SeqOf(|| {
+            c.turns.iter().enumerate().map(|(i, t)| LensSegment {
+                begin_offset_millis: t.start_ms,
+                content: &t.text,
+                end_offset_millis: t.end_ms,
+                id: segment_id(c, i),
+                participant_id: role(t),
+                sentiment: sentiment_label(t, i),
+                loudness_score: loudness(i),
+            })
+        }),
+    };
+    json::document(out, &doc)
+}
+
+#[derive(Serialize)]
+struct ConversationInfo<'a> {
+    conversation_id: &'a str,
+    categories: [&'static str; 0],
+}
+
+#[derive(Serialize)]
+struct CcaiEntry<'a> {
+    start_timestamp_usec: u64,
+    text: &'a str,
+    role: &'static str,
+    user_id: u64,
+}
+
+#[derive(Serialize)]
+struct CcaiDoc<'a, T> {
+    name: String,
+    language_code: &'static str,
+    conversation_info: ConversationInfo<'a>,
+    entries: T,
 }
 
 /// Google CCAI Insights conversation (absolute microsecond start times, no ends).
-pub(crate) fn ccai(out: &mut Vec<u8>, c: &GenCall) {
-    out.extend_from_slice(
-        b"{\n  \"name\": \"projects/acme-insights/locations/us-central1/conversations/",
-    );
-    out.extend_from_slice(c.id.as_bytes());
-    let _ = write!(
-        out,
-        "\",\n  \"language_code\": \"{}\",\n  \"conversation_info\": {{\"conversation_id\": ",
-        lang_code(c.lang)
-    );
-    json_str(out, &c.id);
-    out.extend_from_slice(b", \"categories\": []},\n  \"entries\": [\n");
+pub(crate) fn ccai(out: &mut Vec<u8>, c: &GenCall) -> io::Result<()> {
     let base_us = c.meta.started as u64 * 1_000_000;
     let cust_id = 500_000 + c.index % 100_000;
-    for (i, t) in c.turns.iter().enumerate() {
-        let _ = write!(
-            out,
-            "    {{\"start_timestamp_usec\": {}, \"text\": ",
-            base_us + t.start_ms * 1000
-        );
-        json_str(out, &t.text);
-        let _ = write!(
-            out,
-            ", \"role\": \"{}\", \"user_id\": {}}}",
-            if t.agent { "AGENT" } else { "END_USER" },
-            if t.agent { 1302 } else { cust_id }
-        );
-        out.extend_from_slice(if i + 1 < c.turns.len() { b",\n" } else { b"\n" });
-    }
-    out.extend_from_slice(b"  ]\n}\n");
+    let doc = CcaiDoc {
+        name: format!(
+            "projects/acme-insights/locations/us-central1/conversations/{}",
+            c.id
+        ),
+        language_code: lang_code(c.lang),
+        conversation_info: ConversationInfo {
+            conversation_id: &c.id,
+            categories: [],
+        },
+        entries: SeqOf(|| {
+            c.turns.iter().map(move |t| CcaiEntry {
+                start_timestamp_usec: base_us + t.start_ms * 1000,
+                text: &t.text,
+                role: if t.agent { "AGENT" } else { "END_USER" },
+                user_id: if t.agent { 1302 } else { cust_id },
+            })
+        }),
+    };
+    json::document(out, &doc)
+}
+
+#[derive(Serialize)]
+struct WhisperSegment {
+    id: usize,
+    seek: u64,
+    start: f64,
+    end: f64,
+    text: String,
+    tokens: [u32; 0],
+    temperature: f64,
+    avg_logprob: f64,
+    compression_ratio: f64,
+    no_speech_prob: f64,
+    speaker: &'static str,
+}
+
+#[derive(Serialize)]
+struct WhisperDoc<T> {
+    text: String,
+    segments: T,
+    language: &'static str,
 }
 
 /// Whisper / WhisperX JSON: `SPEAKER_00` is the agent (who speaks first).
-pub(crate) fn whisper(out: &mut Vec<u8>, c: &GenCall) {
+pub(crate) fn whisper(out: &mut Vec<u8>, c: &GenCall) -> io::Result<()> {
     let lead = if c.lang == Lang::Zh { "" } else { " " };
-    let mut full = String::new();
-    for t in &c.turns {
-        full.push_str(lead);
-        full.push_str(&t.text);
-    }
-    out.extend_from_slice(b"{\n  \"text\": ");
-    json_str(out, &full);
-    out.extend_from_slice(b",\n  \"segments\": [\n");
-    for (i, t) in c.turns.iter().enumerate() {
-        let _ = write!(
-            out,
-            "    {{\"id\": {i}, \"seek\": {}, \"start\": ",
-            (t.start_ms / 30_000) * 3000
-        );
-        secs(out, t.start_ms);
-        out.extend_from_slice(b", \"end\": ");
-        secs(out, t.end_ms);
-        out.extend_from_slice(b", \"text\": ");
-        let mut s = String::with_capacity(t.text.len() + 1);
-        s.push_str(lead);
-        s.push_str(&t.text);
-        json_str(out, &s);
-        let _ = write!(
-            out,
-            ", \"tokens\": [], \"temperature\": 0.0, \"avg_logprob\": -0.{:02}, \"compression_ratio\": 1.{:02}, \"no_speech_prob\": 0.0{}, \"speaker\": \"{}\"}}",
-            12 + i % 30,
-            30 + i % 50,
-            1 + i % 9,
-            if t.agent { "SPEAKER_00" } else { "SPEAKER_01" }
-        );
-        out.extend_from_slice(if i + 1 < c.turns.len() { b",\n" } else { b"\n" });
-    }
-    let _ = writeln!(out, "  ],\n  \"language\": \"{}\"\n}}", c.lang.code());
+    let doc = WhisperDoc {
+        text: c
+            .turns
+            .iter()
+            .map(|t| format!("{lead}{}", t.text))
+            .collect(),
+        segments: SeqOf(|| {
+            c.turns.iter().enumerate().map(|(i, t)| WhisperSegment {
+                id: i,
+                seek: (t.start_ms / 30_000) * 3000,
+                start: secs(t.start_ms),
+                end: secs(t.end_ms),
+                text: format!("{lead}{}", t.text),
+                tokens: [],
+                temperature: 0.0,
+                avg_logprob: -((12 + i % 30) as f64) / 100.0,
+                compression_ratio: (130 + i % 50) as f64 / 100.0,
+                no_speech_prob: (1 + i % 9) as f64 / 100.0,
+                speaker: if t.agent { "SPEAKER_00" } else { "SPEAKER_01" },
+            })
+        }),
+        language: c.lang.code(),
+    };
+    json::document(out, &doc)
 }
 
 fn html_escape(out: &mut Vec<u8>, s: &str) {
@@ -453,56 +571,79 @@ pub(crate) fn plain(out: &mut Vec<u8>, c: &GenCall) {
     }
 }
 
-fn csv_field(out: &mut Vec<u8>, s: &str) {
-    if s.contains([',', '"', '\n', '\r']) {
-        out.push(b'"');
-        out.extend_from_slice(s.replace('"', "\"\"").as_bytes());
-        out.push(b'"');
-    } else {
-        out.extend_from_slice(s.as_bytes());
-    }
+/// Rows written with the csv crate into `out` (no header: callers write it once per file).
+fn csv_rows(
+    out: &mut Vec<u8>,
+    rows: impl FnOnce(&mut csv::Writer<&mut Vec<u8>>) -> csv::Result<()>,
+) -> io::Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .buffer_capacity(4096)
+        .from_writer(out);
+    rows(&mut w)?;
+    w.flush()
 }
 
-/// Header of a chat CSV export.
-pub(crate) const CHAT_CSV_HEADER: &[u8] = b"conversation_id,timestamp,sender,message\n";
+/// Columns of a chat CSV export.
+const CHAT_CSV_COLUMNS: [&str; 4] = ["conversation_id", "timestamp", "sender", "message"];
+
+/// Header line of a chat CSV export.
+pub(crate) fn chat_csv_header(out: &mut Vec<u8>) -> io::Result<()> {
+    csv_rows(out, |w| w.write_record(CHAT_CSV_COLUMNS))
+}
 
 /// Rows of one conversation in a chat CSV export.
-pub(crate) fn chat_csv_rows(out: &mut Vec<u8>, c: &GenCall) {
-    for t in &c.turns {
-        csv_field(out, &c.id);
-        out.push(b',');
-        out.extend_from_slice(iso(c.meta.started + (t.start_ms / 1000) as i64).as_bytes());
-        out.extend_from_slice(if t.agent { b",agent," } else { b",customer," });
-        csv_field(out, &t.text);
-        out.push(b'\n');
-    }
+pub(crate) fn chat_csv_rows(out: &mut Vec<u8>, c: &GenCall) -> io::Result<()> {
+    csv_rows(out, |w| {
+        for t in &c.turns {
+            let at = iso(c.meta.started + (t.start_ms / 1000) as i64);
+            let sender = if t.agent { "agent" } else { "customer" };
+            w.write_record([c.id.as_str(), &at, sender, &t.text])?;
+        }
+        Ok(())
+    })
 }
 
-/// Header of the `metadata.csv` sidecar.
-pub(crate) const METADATA_HEADER: &[u8] = b"call_id,agent,team,queue,channel,started_at,customer_id,csat,nps,human_qa_score,self_score,language\n";
+/// Columns of the `metadata.csv` sidecar (the metadata keys of `docs/formats.md`).
+const METADATA_COLUMNS: [&str; 12] = [
+    "call_id",
+    "agent",
+    "team",
+    "queue",
+    "channel",
+    "started_at",
+    "customer_id",
+    "csat",
+    "nps",
+    "human_qa_score",
+    "self_score",
+    "language",
+];
 
-/// One sidecar row.
-pub(crate) fn metadata_row(out: &mut Vec<u8>, c: &GenCall) {
+/// Header line of the `metadata.csv` sidecar.
+pub(crate) fn metadata_header(out: &mut Vec<u8>) -> io::Result<()> {
+    csv_rows(out, |w| w.write_record(METADATA_COLUMNS))
+}
+
+/// One sidecar row (an empty field where the call has no CSAT / NPS).
+pub(crate) fn metadata_row(out: &mut Vec<u8>, c: &GenCall) -> io::Result<()> {
     let m = &c.meta;
-    csv_field(out, &c.id);
-    let _ = write!(
-        out,
-        ",{},{},{},{},{},{},",
-        m.agent,
-        m.team,
-        m.queue,
-        m.channel,
+    let opt = |v: Option<u8>| v.map(|v| v.to_string()).unwrap_or_default();
+    let row: [String; 12] = [
+        c.id.clone(),
+        m.agent.into(),
+        m.team.into(),
+        m.queue.into(),
+        m.channel.into(),
         iso(m.started),
-        m.customer_id
-    );
-    if let Some(v) = m.csat {
-        let _ = write!(out, "{v}");
-    }
-    out.push(b',');
-    if let Some(v) = m.nps {
-        let _ = write!(out, "{v}");
-    }
-    let _ = writeln!(out, ",{},{},{}", m.human_qa, m.self_score, c.lang.code());
+        m.customer_id.clone(),
+        opt(m.csat),
+        opt(m.nps),
+        m.human_qa.to_string(),
+        m.self_score.to_string(),
+        c.lang.code().into(),
+    ];
+    csv_rows(out, |w| w.write_record(&row))
 }
 
 #[cfg(test)]
@@ -516,10 +657,55 @@ mod tests {
         assert_eq!(iso(951_782_400), "2000-02-29T00:00:00Z");
     }
 
+    /// A call whose first turn holds every character CSV and JSON must escape.
+    fn awkward_call(format: Format) -> GenCall {
+        let mut c = crate::r#gen::script::generate_call(7, 3, format, Lang::En, 1, 10);
+        c.turns[0].text = "He said \"no\", then left,\nangry\t\\ \u{1}".into();
+        c.meta.csat = None;
+        c
+    }
+
     #[test]
-    fn json_escaping() {
-        let mut v = Vec::new();
-        json_str(&mut v, "a\"b\\c\nd\u{1}é");
-        assert_eq!(String::from_utf8(v).unwrap(), r#""a\"b\\c\nd\u0001é""#);
+    fn chat_csv_and_sidecar_rows_read_back_field_for_field() {
+        let c = awkward_call(Format::ChatCsv);
+        let mut out = Vec::new();
+        chat_csv_header(&mut out).unwrap();
+        chat_csv_rows(&mut out, &c).unwrap();
+        let mut r = csv::Reader::from_reader(out.as_slice());
+        assert_eq!(r.headers().unwrap(), CHAT_CSV_COLUMNS.as_slice());
+        let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), c.turns.len());
+        assert_eq!(&rows[0][3], c.turns[0].text);
+        assert_eq!(&rows[0][0], c.id);
+
+        let mut meta = Vec::new();
+        metadata_header(&mut meta).unwrap();
+        metadata_row(&mut meta, &c).unwrap();
+        let mut r = csv::Reader::from_reader(meta.as_slice());
+        assert_eq!(r.headers().unwrap(), METADATA_COLUMNS.as_slice());
+        let row = r.records().next().unwrap().unwrap();
+        assert_eq!(&row[0], c.id);
+        assert_eq!(&row[7], "", "no CSAT: empty field");
+    }
+
+    #[test]
+    fn json_writers_escape_text_and_keep_times() {
+        let c = awkward_call(Format::NativeJson);
+        let mut line = Vec::new();
+        native_line(&mut line, &c).unwrap();
+        assert!(!line.contains(&b'\n'), "one line");
+        let mut doc = Vec::new();
+        native_json(&mut doc, &c).unwrap();
+        for bytes in [&line, &doc] {
+            let v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+            assert_eq!(v["turns"][0]["text"], c.turns[0].text.as_str());
+            let end = v["turns"][1]["end"].as_f64().unwrap();
+            assert_eq!((end * 1000.0).round() as u64, c.turns[1].end_ms);
+            assert!(v["metadata"].get("csat").is_none());
+        }
+        let mut w = Vec::new();
+        whisper(&mut w, &c).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&w).unwrap();
+        assert_eq!(v["segments"][0]["text"], format!(" {}", c.turns[0].text));
     }
 }
