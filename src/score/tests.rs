@@ -689,3 +689,83 @@ fn fold_whitespace_is_split_whitespace_joined() {
         assert_eq!(fold_whitespace(t), slow(t), "{t:?}");
     }
 }
+
+/// `near` as first written: every `a` hit against every `b` hit of the call, the
+/// words between counted by walking the text. The reference for `EvalCtx::near`:
+/// the first `a` (in hit order) with a `b` close enough, and that first `b`.
+fn near_reference(ctx: &eval::EvalCtx, a: LeafId, b: LeafId, within: u32) -> Option<(u32, u32)> {
+    let bs: Vec<(u32, &Hit)> = ctx.scoped_hits(b).collect();
+    for (ia, ha) in ctx.scoped_hits(a) {
+        for (ib, hb) in bs.iter().filter(|(_, hb)| hb.turn == ha.turn) {
+            let text = &ctx.scan.norm(ha.turn as usize).text;
+            let gap = if ha.norm.end <= hb.norm.start {
+                crate::matcher::words_between(text, ha.norm.end as usize, hb.norm.start as usize)
+            } else if hb.norm.end <= ha.norm.start {
+                crate::matcher::words_between(text, hb.norm.end as usize, ha.norm.start as usize)
+            } else {
+                continue;
+            };
+            if gap <= within {
+                return Some((ia, *ib));
+            }
+        }
+    }
+    None
+}
+
+const NEAR_WORDS: &[&str] = &["hold", "may i", "may", "i", "on", "please", "稍等", "等", "x", "hold on"];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+    /// Same outcome and the same evidence pair as the all-pairs reference, over calls
+    /// of a few turns, overlapping phrases, both speakers and a speaker scope.
+    #[test]
+    fn near_equals_the_all_pairs_reference(
+        turns in proptest::collection::vec(
+            (proptest::bool::ANY, proptest::collection::vec(0..NEAR_WORDS.len(), 0..14)),
+            1..4,
+        ),
+        a in proptest::collection::vec(0..NEAR_WORDS.len(), 1..3),
+        b in proptest::collection::vec(0..NEAR_WORDS.len(), 1..3),
+        kinds in (0..2usize, 0..2usize),
+        within in 0u32..4,
+        agent_only in proptest::bool::ANY,
+    ) {
+        let list = |v: &[usize]| v.iter().map(|&i| format!("{:?}", NEAR_WORDS[i])).collect::<Vec<_>>().join(", ");
+        let side = |v: &[usize], k: usize| match k {
+            0 => format!("[{}]", list(v)),
+            _ => format!("{{ all = [{}] }}", list(v)),
+        };
+        let scope = if agent_only { ", speaker = \"agent\"" } else { "" };
+        let p = item_pack(&format!(
+            "{{ near = {{ a = {}, b = {}, within = {within} }}{scope} }}",
+            side(&a, kinds.0),
+            side(&b, kinds.1)
+        ));
+        let texts: Vec<(Speaker, String)> = turns
+            .iter()
+            .map(|(agent, words)| {
+                let t = words.iter().map(|&i| NEAR_WORDS[i]).collect::<Vec<_>>().join(" ");
+                (if *agent { A } else { C }, t)
+            })
+            .collect();
+        let spec: Vec<(Speaker, &str, f64, f64)> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, (s, t))| (*s, t.as_str(), i as f64, i as f64 + 1.0))
+            .collect();
+        let c = call(&spec);
+        let mut scan = Scan::new(&p);
+        scan_call(&p, &c, &mut scan);
+        let ctx = eval::EvalCtx::new(&p, &c, &scan);
+        let cond = &p.items[0].cond;
+        let Cond::Near { a, b, within } = cond else {
+            panic!("not a near condition: {cond:?}");
+        };
+        let want = near_reference(&ctx, *a, *b, *within);
+        let got = ctx.eval(cond);
+        proptest::prop_assert_eq!(got.holds, want.is_some());
+        let pair = got.evidence.iter().map(|r| r.index).collect::<Vec<_>>();
+        proptest::prop_assert_eq!(pair, want.map_or(vec![], |(x, y)| vec![x, y]), "{:?}", texts);
+    }
+}
