@@ -2,7 +2,7 @@
 //! scan must find exactly the hits a brute-force leftmost-longest search finds.
 
 use super::*;
-use crate::normalize::{Normalized, is_word_char, normalize, normalize_phrase};
+use crate::normalize::{Normalized, normalize, normalize_phrase};
 use crate::rules::pack::{LeafKind, Target};
 use crate::rules::load_pack_str;
 use crate::transcript::{Format, Metadata, Speaker, Turn};
@@ -23,8 +23,28 @@ const VOCAB: &[&str] = &[
     "خواهم",
     "ok",
     "a",
+    // marks inside words, scripts without spaces
+    "नमस्ते",
+    "नमस",
+    "İstanbul",
+    "i",
+    "café",
+    "cafe\u{301}s",
+    "二〇〇八年",
+    "〇八年",
+    "สวัสดี",
+    "ดี",
 ];
 const SEPARATORS: &[&str] = &[" ", ", ", "! ", "  ", "", "\u{200C}", "。"];
+
+/// A character inside a word, as the rule guide defines it (written out here rather
+/// than taken from the matcher): a letter, digit, `_` or combining mark (general
+/// category M) of a space-separated script; the scripts without spaces have none.
+fn word_char(c: char) -> bool {
+    static WORD: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = WORD.get_or_init(|| regex::Regex::new(r"^[\p{Alphabetic}\p{N}\p{M}_]$").unwrap());
+    !crate::normalize::is_cjk(c) && re.is_match(c.encode_utf8(&mut [0; 4]))
+}
 
 /// Leftmost-longest non-overlapping hits with word boundaries, by brute force: at each
 /// position, every phrase is tried; a `*` side needs no boundary and extends the hit
@@ -32,7 +52,7 @@ const SEPARATORS: &[&str] = &[" ", ", ", "! ", "  ", "", "\u{200C}", "。"];
 /// hit, the leftmost wins, then the longest.
 fn naive_hits(text: &str, phrases: &[String]) -> Vec<Range<usize>> {
     let boundary = |i: usize| match (text[..i].chars().next_back(), text[i..].chars().next()) {
-        (Some(p), Some(f)) => !(is_word_char(p) && is_word_char(f)),
+        (Some(p), Some(f)) => !(word_char(p) && word_char(f)),
         _ => true,
     };
     let mut candidates = Vec::new();
@@ -50,11 +70,11 @@ fn naive_hits(text: &str, phrases: &[String]) -> Vec<Range<usize>> {
                 continue;
             }
             let mut s2 = i;
-            while left_open && text[..s2].chars().next_back().is_some_and(is_word_char) {
+            while left_open && text[..s2].chars().next_back().is_some_and(word_char) {
                 s2 -= text[..s2].chars().next_back().unwrap().len_utf8();
             }
             let mut e2 = e;
-            while right_open && text[e2..].chars().next().is_some_and(is_word_char) {
+            while right_open && text[e2..].chars().next().is_some_and(word_char) {
                 e2 += text[e2..].chars().next().unwrap().len_utf8();
             }
             candidates.push(s2..e2);
@@ -114,7 +134,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
     #[test]
     fn automaton_scan_equals_naive_search(text in text_strategy(), phrases in phrases_strategy()) {
-        let list = phrases.iter().map(|p| format!("{p:?}")).collect::<Vec<_>>().join(", ");
+        let list = phrases.iter().map(|p| toml_str(p)).collect::<Vec<_>>().join(", ");
         let toml = format!("[[item]]\nid = \"x\"\nsection = \"s\"\nrequire = {{ any = [{list}] }}\n");
         let checked = load_pack_str("p.toml", &toml);
         let pack = checked.pack.expect("pack compiles");
@@ -377,4 +397,58 @@ proptest! {
         let got = sentiment::score_turn(&text, &norm.text, &mut hits.clone(), window, &norm);
         prop_assert_eq!(got, want, "{:?} {:?}", norm.text, hits);
     }
+}
+
+/// Hits of `phrases` (one `any` leaf) in one agent turn `text`, as matched text.
+fn matched(phrases: &[&str], text: &str) -> Vec<String> {
+    let list = phrases.iter().map(|p| toml_str(p)).collect::<Vec<_>>().join(", ");
+    let toml = format!("[[item]]\nid = \"x\"\nsection = \"s\"\nrequire = {{ any = [{list}] }}\n");
+    let pack = load_pack_str("p.toml", &toml).pack.expect("pack compiles");
+    let call = Call {
+        call_id: "c".into(), source: "s".into(), source_line: None, format: Format::PlainText,
+        metadata: Metadata::default(),
+        turns: vec![Turn { speaker: Speaker::Agent, label: None, text: text.into(), start_ms: Some(0), end_ms: Some(1), line: None }],
+        times_estimated: false,
+    };
+    let mut scan = Scan::new(&pack);
+    scan_call(&pack, &call, &mut scan);
+    scan.leaf_hits[0]
+        .iter()
+        .map(|h| text[h.orig.start as usize..h.orig.end as usize].to_string())
+        .collect()
+}
+
+#[test]
+fn chinese_numerals_and_iteration_marks_need_no_word_boundary() {
+    assert_eq!(matched(&["〇八年"], "我二〇〇八年买的"), ["〇八年"]);
+    assert_eq!(matched(&["二〇〇八"], "是 二 〇 〇 八 年"), ["二 〇 〇 八"]);
+    assert_eq!(matched(&["人々"], "多くの人々が"), ["人々"]);
+}
+
+#[test]
+fn a_combining_mark_continues_the_word_before_it() {
+    // Devanagari: the virama and vowel signs are inside the word.
+    assert!(matched(&["नमस"], "नमस्ते जी").is_empty());
+    assert_eq!(matched(&["नमस्ते"], "नमस्ते जी"), ["नमस्ते"]);
+    assert_eq!(matched(&["नमस*"], "नमस्ते जी"), ["नमस्ते"]);
+    // İ folds to i + U+0307: the dot keeps "i" from matching on its own.
+    assert!(matched(&["i"], "İstanbul").is_empty());
+    assert_eq!(matched(&["i"], "I went to İstanbul"), ["I"]);
+    // A mark with no precomposed form (q + dot above) also keeps the word going.
+    assert!(matched(&["q"], "q\u{307}ueue").is_empty());
+    assert_eq!(matched(&["*ueue"], "q\u{307}ueue"), ["q\u{307}ueue"]);
+}
+
+#[test]
+fn thai_needs_no_word_boundary_or_space_after_a_vowel_or_tone_mark() {
+    // The space after the vowel mark of ดี goes, so a phrase written without it matches.
+    assert_eq!(matched(&["ดีครับ"], "สวัสดี ครับ"), ["ดี ครับ"]);
+    assert_eq!(matched(&["ได้ค่ะ"], "ได้ ค่ะ"), ["ได้ ค่ะ"]);
+    assert_eq!(matched(&["ครับ"], "สวัสดีครับ"), ["ครับ"]);
+}
+
+/// `p` as a TOML basic string (Rust's `{:?}` escapes combining marks as `\u{…}`,
+/// which TOML does not read).
+fn toml_str(p: &str) -> String {
+    format!("\"{}\"", p.replace('\\', "\\\\").replace('"', "\\\""))
 }
