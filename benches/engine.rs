@@ -20,8 +20,8 @@ use callscore::normalize::{Normalized, normalize_into};
 use callscore::rules::{Pack, load_pack, load_pack_str};
 use callscore::score::{ScoreOptions, score_call};
 use callscore::sink::format_record;
-use callscore::transcript::{Call, Format, Metadata, Speaker, Turn};
 use callscore::transcript::read::read_native_line;
+use callscore::transcript::{Call, Format, Metadata, Speaker, Turn};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::Path;
@@ -188,7 +188,8 @@ fn benches(c: &mut Criterion) {
 /// time a permission request with two negative sentiment terms (what
 /// `benches/scaling.sh` writes as JSON, too).
 pub fn long_turn_text(bytes: usize) -> String {
-    const ASK: &str = "i'm sorry, that is not good at all. may i put you on hold? thank you for holding. ";
+    const ASK: &str =
+        "i'm sorry, that is not good at all. may i put you on hold? thank you for holding. ";
     let mut text = String::from("Thank you for calling Acme, my name is Sam, how can I help you? ");
     let mut i = 0;
     while text.len() < bytes {
@@ -239,16 +240,30 @@ fn scaling(c: &mut Criterion) {
             turn(Speaker::Agent, &long_turn_text(bytes), 2_000, 3_600_000),
         ]);
         g.throughput(Throughput::Bytes(text_bytes(std::slice::from_ref(&call))));
-        g.bench_function(label, |b| b.iter(|| scan_and_score(&pack, &call, &mut scan)));
+        g.bench_function(label, |b| {
+            b.iter(|| scan_and_score(&pack, &call, &mut scan))
+        });
     }
     g.finish();
 
     let lines = [
-        (Speaker::Agent, "Thank you for calling Acme, my name is Sam."),
-        (Speaker::Customer, "I was charged twice for my order, this is terrible."),
-        (Speaker::Agent, "I'm sorry about that, may I put you on hold?"),
+        (
+            Speaker::Agent,
+            "Thank you for calling Acme, my name is Sam.",
+        ),
+        (
+            Speaker::Customer,
+            "I was charged twice for my order, this is terrible.",
+        ),
+        (
+            Speaker::Agent,
+            "I'm sorry about that, may I put you on hold?",
+        ),
         (Speaker::Customer, "Sure, that's not a problem."),
-        (Speaker::Agent, "Thank you for holding, the refund takes 3-5 business days."),
+        (
+            Speaker::Agent,
+            "Thank you for holding, the refund takes 3-5 business days.",
+        ),
         (Speaker::Customer, "OK thanks, please hold on."),
     ];
     let mut g = c.benchmark_group("many_turns");

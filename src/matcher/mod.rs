@@ -220,7 +220,11 @@ fn dedupe_turn_hits(hits: &mut Vec<Hit>, turn: u32, kind: LeafKind, ends: &mut V
     ends.clear();
     let per_phrase = kind == LeafKind::All;
     if per_phrase {
-        let phrases = tail.iter().map(|h| h.phrase as usize + 1).max().unwrap_or(0);
+        let phrases = tail
+            .iter()
+            .map(|h| h.phrase as usize + 1)
+            .max()
+            .unwrap_or(0);
         ends.resize(phrases, 0);
     } else {
         ends.push(0);

@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::normalize::{Normalized, normalize, normalize_phrase};
-use crate::rules::pack::{LeafKind, Target};
 use crate::rules::load_pack_str;
+use crate::rules::pack::{LeafKind, Target};
 use crate::transcript::{Format, Metadata, Speaker, Turn};
 use proptest::prelude::*;
 
@@ -64,7 +64,9 @@ fn naive_hits(text: &str, phrases: &[String]) -> Vec<Range<usize>> {
             continue;
         }
         // Every occurrence, overlapping ones too.
-        for i in (0..text.len()).filter(|&i| text.is_char_boundary(i) && text[i..].starts_with(core.as_str())) {
+        for i in (0..text.len())
+            .filter(|&i| text.is_char_boundary(i) && text[i..].starts_with(core.as_str()))
+        {
             let e = i + core.len();
             if !(left_open || boundary(i)) || !(right_open || boundary(e)) {
                 continue;
@@ -114,7 +116,11 @@ fn text_strategy() -> impl Strategy<Value = String> {
 
 fn phrases_strategy() -> impl Strategy<Value = Vec<String>> {
     prop::collection::vec(
-        (prop::collection::vec(0..VOCAB.len(), 1..3), any::<bool>(), any::<bool>()),
+        (
+            prop::collection::vec(0..VOCAB.len(), 1..3),
+            any::<bool>(),
+            any::<bool>(),
+        ),
         1..5,
     )
     .prop_map(|ps| {
@@ -123,7 +129,11 @@ fn phrases_strategy() -> impl Strategy<Value = Vec<String>> {
                 let words = p.iter().map(|&i| VOCAB[i]).collect::<Vec<_>>().join(" ");
                 // A `*` on some phrases (about one side in four).
                 let l = if left && p[0] % 2 == 0 { "*" } else { "" };
-                let r = if right && p[p.len() - 1] % 2 == 1 { "*" } else { "" };
+                let r = if right && p[p.len() - 1] % 2 == 1 {
+                    "*"
+                } else {
+                    ""
+                };
                 format!("{l}{words}{r}")
             })
             .collect()
@@ -401,13 +411,27 @@ proptest! {
 
 /// Hits of `phrases` (one `any` leaf) in one agent turn `text`, as matched text.
 fn matched(phrases: &[&str], text: &str) -> Vec<String> {
-    let list = phrases.iter().map(|p| toml_str(p)).collect::<Vec<_>>().join(", ");
+    let list = phrases
+        .iter()
+        .map(|p| toml_str(p))
+        .collect::<Vec<_>>()
+        .join(", ");
     let toml = format!("[[item]]\nid = \"x\"\nsection = \"s\"\nrequire = {{ any = [{list}] }}\n");
     let pack = load_pack_str("p.toml", &toml).pack.expect("pack compiles");
     let call = Call {
-        call_id: "c".into(), source: "s".into(), source_line: None, format: Format::PlainText,
+        call_id: "c".into(),
+        source: "s".into(),
+        source_line: None,
+        format: Format::PlainText,
         metadata: Metadata::default(),
-        turns: vec![Turn { speaker: Speaker::Agent, label: None, text: text.into(), start_ms: Some(0), end_ms: Some(1), line: None }],
+        turns: vec![Turn {
+            speaker: Speaker::Agent,
+            label: None,
+            text: text.into(),
+            start_ms: Some(0),
+            end_ms: Some(1),
+            line: None,
+        }],
         times_estimated: false,
     };
     let mut scan = Scan::new(&pack);

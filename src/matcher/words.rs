@@ -117,7 +117,9 @@ impl WordIndex {
             return 0;
         }
         match (self.mark(from), self.mark(to)) {
-            (Some(a), Some(b)) if a.valid && b.valid => b.starts - a.starts + u32::from(a.continues),
+            (Some(a), Some(b)) if a.valid && b.valid => {
+                b.starts - a.starts + u32::from(a.continues)
+            }
             _ => 0,
         }
     }

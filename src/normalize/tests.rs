@@ -115,7 +115,9 @@ fn normalize_table() {
 
 #[test]
 fn cjk_covers_chinese_numerals_and_iteration_marks_and_thai() {
-    for c in ['〇', '々', '〆', '〡', '〩', '〸', '〻', '好', 'ก', '\u{e34}', '\u{e49}', 'か'] {
+    for c in [
+        '〇', '々', '〆', '〡', '〩', '〸', '〻', '好', 'ก', '\u{e34}', '\u{e49}', 'か',
+    ] {
         assert!(is_cjk(c), "{c:?} U+{:04X}", c as u32);
         assert!(!is_word_char(c), "{c:?}");
     }

@@ -317,10 +317,7 @@ impl<'a> EvalCtx<'a> {
                 };
                 return Outcome {
                     holds: true,
-                    evidence: vec![
-                        HitRef { leaf: a, index: ia },
-                        HitRef { leaf: b, index: ib },
-                    ],
+                    evidence: vec![HitRef { leaf: a, index: ia }, HitRef { leaf: b, index: ib }],
                 };
             }
         }

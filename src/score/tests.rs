@@ -713,7 +713,9 @@ fn near_reference(ctx: &eval::EvalCtx, a: LeafId, b: LeafId, within: u32) -> Opt
     None
 }
 
-const NEAR_WORDS: &[&str] = &["hold", "may i", "may", "i", "on", "please", "稍等", "等", "x", "hold on"];
+const NEAR_WORDS: &[&str] = &[
+    "hold", "may i", "may", "i", "on", "please", "稍等", "等", "x", "hold on",
+];
 
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
