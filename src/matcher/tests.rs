@@ -476,3 +476,137 @@ fn thai_needs_no_word_boundary_or_space_after_a_vowel_or_tone_mark() {
 fn toml_str(p: &str) -> String {
     format!("\"{}\"", p.replace('\\', "\\\\").replace('"', "\\\""))
 }
+
+fn agent_call(turns: &[&str]) -> Call {
+    Call {
+        call_id: "c".into(),
+        source: "s".into(),
+        source_line: None,
+        format: Format::PlainText,
+        metadata: Metadata::default(),
+        turns: turns
+            .iter()
+            .map(|t| Turn {
+                speaker: Speaker::Agent,
+                label: None,
+                text: t.to_string(),
+                start_ms: Some(0),
+                end_ms: Some(1),
+                line: None,
+            })
+            .collect(),
+        times_estimated: false,
+    }
+}
+
+fn spans(scan: &Scan, leaf: usize) -> Vec<(u32, Range<u32>)> {
+    scan.leaf_hits[leaf]
+        .iter()
+        .map(|h| (h.turn, h.orig.clone()))
+        .collect()
+}
+
+#[test]
+fn overlapping_hits_of_phrases_and_regexes_are_deduped_once_in_every_turn() {
+    let pack = load_pack_str(
+        "p.toml",
+        r#"
+[[item]]
+id = "phrases"
+section = "s"
+require = { any = ["hold", "hold on", "on hold", "please hold"] }
+[[item]]
+id = "regexes"
+section = "s"
+require = { regex = ['\d+', '\d{3}', '\d{2}'] }
+"#,
+    )
+    .pack
+    .expect("pack compiles");
+    let call = agent_call(&["please hold on, 12345", "on hold on hold 678", "12"]);
+    let mut scan = Scan::new(&pack);
+    scan_call(&pack, &call, &mut scan);
+    assert_eq!(
+        spans(&scan, 0),
+        [(0, 0..11), (1, 0..7), (1, 8..15)],
+        "longest first, no overlap"
+    );
+    assert_eq!(spans(&scan, 1), [(0, 16..21), (1, 16..19), (2, 0..2)]);
+    // The last turn's leaves were each deduped once: one entry per leaf.
+    assert_eq!(scan.touched, [1]);
+    let call = agent_call(&["please hold 12345 on hold"]);
+    scan_call(&pack, &call, &mut scan);
+    assert_eq!(scan.touched, [0, 1]);
+}
+
+#[test]
+fn a_scan_buffer_is_resized_for_another_pack() {
+    let small = load_pack_str("p.toml", "[[item]]\nid = \"a\"\nsection = \"s\"\nrequire = { any = [\"hold\"] }\n")
+        .pack
+        .expect("pack compiles");
+    let big = load_pack_str(
+        "p.toml",
+        "[[item]]\nid = \"a\"\nsection = \"s\"\nrequire = { any = [\"x\"] }\n\
+         [[item]]\nid = \"b\"\nsection = \"s\"\nrequire = { any = [\"hold\"] }\n",
+    )
+    .pack
+    .expect("pack compiles");
+    let call = agent_call(&["please hold"]);
+    for mut scan in [Scan::default(), Scan::new(&small)] {
+        scan_call(&big, &call, &mut scan);
+        assert_eq!(scan.leaf_hits.len(), 2);
+        assert_eq!(spans(&scan, 1), [(0, 7..11)]);
+    }
+}
+
+#[test]
+fn uses_of_one_pattern_keep_their_own_ranges() {
+    // "退款" needs no boundary, so "*退款" also extends over the Latin word before it:
+    // one automaton pattern, two uses, two different ranges.
+    let pack = load_pack_str(
+        "p.toml",
+        r#"
+[[item]]
+id = "exact"
+section = "s"
+require = { any = ["退款"] }
+[[item]]
+id = "open"
+section = "s"
+require = { any = ["*退款"] }
+"#,
+    )
+    .pack
+    .expect("pack compiles");
+    let call = agent_call(&["abc退款 ok"]);
+    let mut scan = Scan::new(&pack);
+    scan_call(&pack, &call, &mut scan);
+    assert_eq!(spans(&scan, 0), [(0, 3..9)]);
+    assert_eq!(spans(&scan, 1), [(0, 0..9)]);
+}
+
+#[test]
+fn wildcard_hits_extend_over_their_own_word() {
+    // "cd" (4..6) is found first and extends over its word; "b cd ef" ends later but
+    // starts in an earlier word, "xab", and extends over that one.
+    let pack = load_pack_str(
+        "p.toml",
+        r#"
+[[item]]
+id = "one"
+section = "s"
+require = { any = ["*cd"] }
+[[item]]
+id = "two"
+section = "s"
+require = { any = ["*b cd ef"] }
+"#,
+    )
+    .pack
+    .expect("pack compiles");
+    let call = agent_call(&["xab cd ef xcd"]);
+    let mut scan = Scan::new(&pack);
+    scan_call(&pack, &call, &mut scan);
+    assert_eq!(spans(&scan, 0), [(0, 4..6), (0, 10..13)]);
+    assert_eq!(spans(&scan, 1), [(0, 0..9)]);
+}
