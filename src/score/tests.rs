@@ -235,6 +235,30 @@ const CASES: &[Case] = &[
         &[(A, "date of birth?", 0.0, 1.0)],
         Outcome::Fail,
     ),
+    (
+        "all-overlapping-phrases-count-each",
+        r#"{ all = ["thank you", "thank you for calling"] }"#,
+        &[(A, "Thank you for calling.", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "all-min-count-per-phrase",
+        r#"{ all = ["hold", "please hold"], min_count = 2 }"#,
+        &[(A, "Please hold. Please hold.", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "all-min-count-one-phrase-short",
+        r#"{ all = ["hold", "please hold"], min_count = 2 }"#,
+        &[(A, "Please hold. Hold on.", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
+    (
+        "any-overlapping-phrases-count-once",
+        r#"{ any = ["thank you", "thank you for calling"], min_count = 2 }"#,
+        &[(A, "Thank you for calling.", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
     // regex on original text
     (
         "regex",
@@ -281,6 +305,24 @@ const CASES: &[Case] = &[
             (A, "date of birth please", 0.0, 1.0),
             (A, "your balance is", 5.0, 6.0),
         ],
+        Outcome::Pass,
+    ),
+    (
+        "before-same-turn-overlap-does-not-count",
+        r#"{ before = { first = ["thank you"], then = ["you for calling"] } }"#,
+        &[(A, "Thank you for calling.", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
+    (
+        "before-same-turn-after",
+        r#"{ before = { first = ["thank you"], then = ["you for calling"] } }"#,
+        &[(A, "Thank you. Thank you for calling.", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "before-touching-counts",
+        r#"{ before = { first = ["thank you"], then = ["for calling"] } }"#,
+        &[(A, "Thank you for calling.", 0.0, 1.0)],
         Outcome::Pass,
     ),
     (
@@ -577,6 +619,49 @@ terrible = -3.0
         "别 inside 特别 is not a negator"
     );
     assert_eq!(score("nothing here"), 0.0);
+}
+
+/// The weights of the rule guide, exactly: sum `s` of the term weights, squashed by
+/// `s / sqrt(s² + 15)`; a negator multiplies by −0.74 within `negation_window` words;
+/// an intensifier multiplies a term at most one word after it; terms before the first
+/// contrast word count half, after it 1.5×.
+#[test]
+fn sentiment_weights_are_the_documented_ones() {
+    let p = pack(
+        r#"
+[lexicon]
+negators = ["not"]
+negation_window = 2
+contrast = ["but"]
+intensifiers = { very = 1.5 }
+[lexicon.terms]
+happy = 2.0
+terrible = -3.0
+"#,
+    );
+    let score = |text: &str| {
+        let c = call(&[(C, text, 0.0, 1.0)]);
+        let mut scan = Scan::new(&p);
+        scan_call(&p, &c, &mut scan);
+        (scan.sentiment[0].compound, scan.sentiment[0].terms)
+    };
+    let squash = |s: f32| s / (s * s + 15.0).sqrt();
+    let close = |text: &str, want: f32, terms: u32| {
+        let (got, n) = score(text);
+        assert!((got - squash(want)).abs() < 1e-6, "{text}: {got} vs {}", squash(want));
+        assert_eq!(n, terms, "{text}");
+    };
+    close("happy", 2.0, 1);
+    close("happy happy terrible", 1.0, 3);
+    close("not happy", 2.0 * -0.74, 1);
+    close("not so happy", 2.0 * -0.74, 1); // one word between: inside the window of 2
+    close("not so very happy", 2.0 * 1.5, 1); // two words between: outside it
+    close("very happy", 3.0, 1);
+    close("very much happy", 2.0 * 1.5, 1); // one word between still intensifies
+    close("very much so happy", 2.0, 1); // two do not
+    close("not very happy", 2.0 * -0.74 * 1.5, 1);
+    close("happy but terrible", 2.0 * 0.5 - 3.0 * 1.5, 2);
+    close("terrible but happy but terrible", -1.5 + 3.0 - 4.5, 3);
 }
 
 #[test]
