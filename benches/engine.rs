@@ -5,7 +5,12 @@
 //! - `scan`: normalise + one automaton pass + regexes, per call;
 //! - `score`: conditions → record, per call (after a scan);
 //! - `format`: record → JSON line + CSV row;
-//! - `compile`: building a pack of 100 and 10 000 phrases.
+//! - `compile`: building a pack of 100 and 10 000 phrases;
+//! - `long_turn`: scan + score of one call whose agent turn is 256 KB, 1 MB or 4 MB of
+//!   "please hold" with a permission request and negative words every 1000th time
+//!   (every "hold" is a hit of several rules): time per byte must stay flat as the
+//!   turn grows (it grew with the turn's size when hits were compared pairwise);
+//! - `many_turns`: scan + score of one call of 10 000 and 100 000 short turns.
 //!
 //! Throughput is in input bytes. End-to-end numbers (with I/O, threads, ripgrep as the
 //! baseline) come from `benches/throughput.sh`.
@@ -17,7 +22,7 @@ use callscore::normalize::{Normalized, normalize_into};
 use callscore::rules::{Pack, load_pack, load_pack_str};
 use callscore::score::{ScoreOptions, score_call};
 use callscore::sink::Formatter;
-use callscore::transcript::Call;
+use callscore::transcript::{Call, Format, Metadata, Speaker, Turn};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::Path;
@@ -185,5 +190,106 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(engine, benches);
+/// One agent turn of about `bytes` bytes: "please hold " over and over, every 1000th
+/// time a permission request with two negative sentiment terms (what
+/// `benches/scaling.sh` writes as JSON, too).
+pub fn long_turn_text(bytes: usize) -> String {
+    const ASK: &str =
+        "i'm sorry, that is not good at all. may i put you on hold? thank you for holding. ";
+    let mut text = String::from("Thank you for calling Acme, my name is Sam, how can I help you? ");
+    let mut i = 0;
+    while text.len() < bytes {
+        text.push_str(if i % 1000 == 999 { ASK } else { "please hold " });
+        i += 1;
+    }
+    text.push_str("Thank you for holding. Is there anything else I can help you with?");
+    text
+}
+
+fn turn(speaker: Speaker, text: &str, start_ms: u64, end_ms: u64) -> Turn {
+    Turn {
+        speaker,
+        label: None,
+        text: text.to_string(),
+        start_ms: Some(start_ms),
+        end_ms: Some(end_ms),
+        line: None,
+    }
+}
+
+fn bench_call(turns: Vec<Turn>) -> Call {
+    Call {
+        call_id: "bench".into(),
+        source: "bench".into(),
+        source_line: None,
+        format: Format::NativeJson,
+        metadata: Metadata::default(),
+        turns,
+        times_estimated: false,
+    }
+}
+
+fn scan_and_score(pack: &Pack, call: &Call, scan: &mut Scan) {
+    scan_call(pack, call, scan);
+    black_box(score_call(pack, call, scan, ScoreOptions::default()));
+}
+
+fn scaling(c: &mut Criterion) {
+    let pack = default_pack();
+    let mut scan = Scan::new(&pack);
+
+    let mut g = c.benchmark_group("long_turn");
+    g.sample_size(10);
+    for (label, bytes) in [("256KB", 256 << 10), ("1MB", 1 << 20), ("4MB", 4 << 20)] {
+        let call = bench_call(vec![
+            turn(Speaker::Customer, "Hi, I was charged twice.", 0, 2_000),
+            turn(Speaker::Agent, &long_turn_text(bytes), 2_000, 3_600_000),
+        ]);
+        g.throughput(Throughput::Bytes(text_bytes(std::slice::from_ref(&call))));
+        g.bench_function(label, |b| {
+            b.iter(|| scan_and_score(&pack, &call, &mut scan))
+        });
+    }
+    g.finish();
+
+    let lines = [
+        (
+            Speaker::Agent,
+            "Thank you for calling Acme, my name is Sam.",
+        ),
+        (
+            Speaker::Customer,
+            "I was charged twice for my order, this is terrible.",
+        ),
+        (
+            Speaker::Agent,
+            "I'm sorry about that, may I put you on hold?",
+        ),
+        (Speaker::Customer, "Sure, that's not a problem."),
+        (
+            Speaker::Agent,
+            "Thank you for holding, the refund takes 3-5 business days.",
+        ),
+        (Speaker::Customer, "OK thanks, please hold on."),
+    ];
+    let mut g = c.benchmark_group("many_turns");
+    g.sample_size(10);
+    for n in [10_000u64, 100_000] {
+        let call = bench_call(
+            (0..n)
+                .map(|i| {
+                    let (s, t) = lines[i as usize % lines.len()];
+                    turn(s, t, i * 2_000, i * 2_000 + 1_500)
+                })
+                .collect(),
+        );
+        g.throughput(Throughput::Bytes(text_bytes(std::slice::from_ref(&call))));
+        g.bench_function(format!("{n}-turns"), |b| {
+            b.iter(|| scan_and_score(&pack, &call, &mut scan))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(engine, benches, scaling);
 criterion_main!(engine);

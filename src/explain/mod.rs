@@ -164,12 +164,13 @@ pub fn turn_views(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
         let counted = why.is_none();
         let view = &mut views[t];
         let text = &call.turns[t].text;
+        // `all` is sorted by range, so a hit on the same text is the last one added.
         let idx = match view
             .hits
-            .iter()
-            .position(|h| h.start == range.start && h.end == range.end)
+            .last()
+            .filter(|h| h.start == range.start && h.end == range.end)
         {
-            Some(i) => i,
+            Some(_) => view.hits.len() - 1,
             None => {
                 let s = (range.start as usize).min(text.len());
                 let e = (range.end as usize).clamp(s, text.len());
@@ -306,10 +307,14 @@ fn marked_text(text: &str, hits: &[TurnHit], redact_on: bool, st: &Styles) -> St
     // Merge overlapping highlights, and grow them over redacted runs they touch.
     let mut merged: Vec<Range<usize>> = Vec::new();
     for mut r in ranges {
-        for x in &red {
-            if x.start < r.end && r.start < x.end {
-                r = r.start.min(x.start)..r.end.max(x.end);
+        // `red` is sorted and merged: the runs that touch `r` follow the first one
+        // that ends after its start (found by binary search, not a scan per hit).
+        let first = red.partition_point(|x| x.end <= r.start);
+        for x in &red[first..] {
+            if x.start >= r.end {
+                break;
             }
+            r = r.start.min(x.start)..r.end.max(x.end);
         }
         match merged.last_mut() {
             Some(last) if r.start <= last.end => last.end = last.end.max(r.end),

@@ -13,8 +13,10 @@
 mod sentiment;
 #[cfg(test)]
 mod tests;
+mod words;
 
 pub use sentiment::TurnSentiment;
+pub use words::{WordIndex, words_between};
 
 use crate::normalize::{Normalized, is_word_char, normalize_into};
 use crate::rules::Pack;
@@ -48,6 +50,8 @@ pub struct Scan {
     pub turns: usize,
     touched: Vec<u32>,
     lex_hits: Vec<(Range<u32>, Target)>,
+    /// Largest kept end per phrase, for [`dedupe_turn_hits`].
+    ends: Vec<u32>,
 }
 
 impl Scan {
@@ -86,17 +90,30 @@ pub fn scan_call(pack: &Pack, call: &Call, scan: &mut Scan) {
         let text = norm.text.as_str();
         scan.touched.clear();
         scan.lex_hits.clear();
+        // The words around the last wildcard hits: a long word holding many matches
+        // is walked once, not once per match.
+        let (mut left_word, mut right_word) = (WordSpan::default(), WordSpan::default());
         for m in tables.automaton.find_overlapping_iter(text) {
             let (s, e) = (m.start(), m.end());
             let left_ok = boundary_before(text, s);
             let right_ok = boundary_after(text, e);
+            // Uses of one pattern mostly share a range: map it to the original once.
+            let mut mapped: Option<(usize, usize, Range<usize>)> = None;
             for u in &tables.uses[m.pattern().as_usize()] {
                 if !(left_ok || u.left_open) || !(right_ok || u.right_open) {
                     continue;
                 }
                 let (s2, e2) = (
-                    if u.left_open { word_start(text, s) } else { s },
-                    if u.right_open { word_end(text, e) } else { e },
+                    if u.left_open {
+                        left_word.around(text, s).start
+                    } else {
+                        s
+                    },
+                    if u.right_open {
+                        right_word.around(text, e).end
+                    } else {
+                        e
+                    },
                 );
                 match u.target {
                     Target::Leaf { leaf, phrase } => {
@@ -104,7 +121,14 @@ pub fn scan_call(pack: &Pack, call: &Call, scan: &mut Scan) {
                         if hits.last().is_none_or(|h| h.turn != turn_idx) {
                             scan.touched.push(leaf);
                         }
-                        let orig = norm.orig_range(s2..e2);
+                        let orig = match &mapped {
+                            Some((a, b, o)) if (*a, *b) == (s2, e2) => o.clone(),
+                            _ => {
+                                let o = norm.orig_range(s2..e2);
+                                mapped = Some((s2, e2, o.clone()));
+                                o
+                            }
+                        };
                         hits.push(Hit {
                             turn: turn_idx,
                             phrase,
@@ -146,7 +170,12 @@ pub fn scan_call(pack: &Pack, call: &Call, scan: &mut Scan) {
         }
         for &leaf in &scan.touched {
             let kind = pack.leaves[leaf as usize].kind;
-            dedupe_turn_hits(&mut scan.leaf_hits[leaf as usize], turn_idx, kind);
+            dedupe_turn_hits(
+                &mut scan.leaf_hits[leaf as usize],
+                turn_idx,
+                kind,
+                &mut scan.ends,
+            );
         }
         let s = if tables.has_lexicon {
             sentiment::score_turn(
@@ -165,7 +194,13 @@ pub fn scan_call(pack: &Pack, call: &Call, scan: &mut Scan) {
 
 /// Keep, within the hits of the last turn, leftmost-longest non-overlapping ones
 /// (across phrases for `any`/`regex`, per phrase for `all`).
-fn dedupe_turn_hits(hits: &mut Vec<Hit>, turn: u32, kind: LeafKind) {
+///
+/// Hits are taken by start, longest first, then phrase; a hit is kept when it does not
+/// overlap a hit kept before it (of the same phrase, for `all`). Kept hits that start
+/// earlier are exactly those compared against, so "overlaps a kept hit" is "starts
+/// before the largest end kept so far": one comparison per hit, O(n log n) for the
+/// sort. `ends` is a reused buffer (largest kept end per phrase).
+fn dedupe_turn_hits(hits: &mut Vec<Hit>, turn: u32, kind: LeafKind, ends: &mut Vec<u32>) {
     let start = hits
         .iter()
         .rposition(|h| h.turn != turn)
@@ -181,18 +216,50 @@ fn dedupe_turn_hits(hits: &mut Vec<Hit>, turn: u32, kind: LeafKind) {
             .then(b.norm.end.cmp(&a.norm.end))
             .then(a.phrase.cmp(&b.phrase))
     });
-    let mut kept: Vec<Hit> = Vec::with_capacity(tail.len());
-    for h in tail.iter() {
-        let overlaps = kept
+    // A kept end of 0 overlaps nothing, so 0 stands for "nothing kept yet".
+    ends.clear();
+    let per_phrase = kind == LeafKind::All;
+    if per_phrase {
+        let phrases = tail
             .iter()
-            .rev()
-            .any(|k| (kind != LeafKind::All || k.phrase == h.phrase) && k.norm.end > h.norm.start);
-        if !overlaps {
-            kept.push(h.clone());
+            .map(|h| h.phrase as usize + 1)
+            .max()
+            .unwrap_or(0);
+        ends.resize(phrases, 0);
+    } else {
+        ends.push(0);
+    }
+    let mut kept = start;
+    for i in start..hits.len() {
+        let (phrase, norm) = (hits[i].phrase, hits[i].norm.clone());
+        let slot = if per_phrase { phrase as usize } else { 0 };
+        if ends[slot] > norm.start {
+            continue;
+        }
+        ends[slot] = ends[slot].max(norm.end);
+        hits.swap(kept, i);
+        kept += 1;
+    }
+    hits.truncate(kept);
+}
+
+/// The maximal run of word characters around a position, remembered so that the
+/// next position in the same run costs nothing.
+#[derive(Debug, Default)]
+struct WordSpan(Option<Range<usize>>);
+
+impl WordSpan {
+    /// `word_start(text, at)..word_end(text, at)`.
+    fn around(&mut self, text: &str, at: usize) -> Range<usize> {
+        match &self.0 {
+            Some(r) if r.start <= at && at <= r.end => r.clone(),
+            _ => {
+                let r = word_start(text, at)..word_end(text, at);
+                self.0 = Some(r.clone());
+                r
+            }
         }
     }
-    hits.truncate(start);
-    hits.extend(kept);
 }
 
 fn boundary_before(text: &str, at: usize) -> bool {
@@ -231,26 +298,4 @@ fn word_end(text: &str, mut at: usize) -> usize {
         at += c.len_utf8();
     }
     at
-}
-
-/// Number of words between two positions of normalised text: runs of word characters
-/// count one each, CJK characters one each.
-pub fn words_between(text: &str, from: usize, to: usize) -> u32 {
-    if from >= to || to > text.len() || !text.is_char_boundary(from) || !text.is_char_boundary(to) {
-        return 0;
-    }
-    let mut n = 0;
-    let mut in_word = false;
-    for c in text[from..to].chars() {
-        if crate::normalize::is_cjk(c) {
-            n += 1;
-            in_word = false;
-        } else if c == ' ' {
-            in_word = false;
-        } else if !in_word {
-            n += 1;
-            in_word = true;
-        }
-    }
-    n
 }

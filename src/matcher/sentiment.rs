@@ -6,7 +6,7 @@
 //! multiplies it; after a contrast word ("but", "但是", "اما") terms weigh 1.5× and
 //! before it 0.5×; the sum `s` is squashed to −1…+1 by `s / sqrt(s² + 15)`.
 
-use super::words_between;
+use super::WordIndex;
 use crate::normalize::Normalized;
 use crate::rules::pack::Target;
 use std::ops::Range;
@@ -51,33 +51,48 @@ pub(crate) fn score_turn(
         }
     }
     let hits = kept;
+    // Kept hits do not overlap, so their starts and ends rise together: the word
+    // counts at all of them come from one pass over the text.
+    let mut positions: Vec<u32> = hits.iter().flat_map(|(r, _)| [r.start, r.end]).collect();
+    let words = WordIndex::new(text, &mut positions);
     let contrast_at = hits
         .iter()
         .find(|(_, t)| *t == Target::Contrast)
         .map(|(r, _)| r.start);
     let mut sum = 0.0f32;
     let mut out = TurnSentiment::default();
-    for (i, (range, target)) in hits.iter().enumerate() {
-        let Target::Term(weight) = *target else {
-            continue;
+    // The nearest negator and intensifier before the current hit. Fewer words and less
+    // text lie between a term and a nearer one, so when the nearest one does not reach
+    // the term (too many words, clause punctuation between), no farther one does:
+    // looking at the nearest is the same as looking at all of them.
+    let mut negator: Option<u32> = None;
+    let mut intensifier: Option<(u32, f32)> = None;
+    for (range, target) in &hits {
+        let weight = match *target {
+            Target::Term(weight) => weight,
+            Target::Negator => {
+                negator = Some(range.end);
+                continue;
+            }
+            Target::Intensifier(m) => {
+                intensifier = Some((range.end, m));
+                continue;
+            }
+            Target::Contrast | Target::Leaf { .. } => continue,
         };
         let mut w = weight;
-        let before = &hits[..i];
-        let negated = before.iter().any(|(r, t)| {
-            *t == Target::Negator
-                && r.end <= range.start
-                && words_between(text, r.end as usize, range.start as usize)
-                    < negation_window.max(1)
-                && !clause_break(orig, norm, r.end, range.start)
+        let negated = negator.is_some_and(|end| {
+            end <= range.start
+                && words.between(end, range.start) < negation_window.max(1)
+                && !clause_break(orig, norm, end, range.start)
         });
         if negated {
             w *= NEGATION_SCALAR;
         }
-        if let Some((_, Target::Intensifier(m))) = before.iter().rev().find(|(r, t)| {
-            matches!(t, Target::Intensifier(_))
-                && r.end <= range.start
-                && words_between(text, r.end as usize, range.start as usize) <= 1
-        }) {
+        if let Some((end, m)) = intensifier
+            && end <= range.start
+            && words.between(end, range.start) <= 1
+        {
             w *= m;
         }
         if let Some(c) = contrast_at {
@@ -108,7 +123,7 @@ pub(crate) fn score_turn(
 /// punctuation: a negator does not reach across it ("No, thanks" is not a negated
 /// "thanks"; "没有了，谢谢" is not a negated "谢谢"). Normalisation folds punctuation into
 /// spaces, so this looks at the original.
-fn clause_break(orig: &str, norm: &Normalized, from: u32, to: u32) -> bool {
+pub(super) fn clause_break(orig: &str, norm: &Normalized, from: u32, to: u32) -> bool {
     let a = norm.orig_range(from as usize..from as usize + 1).start;
     let b = norm.orig_range(to as usize..to as usize + 1).start;
     let (a, b) = (a.min(b), a.max(b));

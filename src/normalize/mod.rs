@@ -23,10 +23,12 @@
 //!    trailing space, nor two spaces in a row. So `don't` → `don t` and
 //!    `می‌خواهم` (with ZWNJ) → `می خواهم`.
 //! 3. **CJK spacing.** No space is kept between two CJK characters (as decided
-//!    by [`is_cjk`]): `您 好 ， 欢迎` → `您好欢迎`. A space between a CJK character
-//!    and anything else (Latin word, digit) is kept: `请问 Order 12345 的状态` →
-//!    `请问 order 12345 的状态`. Han characters are never converted
-//!    (no Traditional/Simplified mapping).
+//!    by [`is_cjk`]: Han, `〇 々 〆`, kana, Bopomofo, Thai): `您 好 ， 欢迎` → `您好欢迎`,
+//!    `二 〇 〇 八` → `二〇〇八`. A combining mark counts as part of the character
+//!    it follows, so a Thai vowel or tone mark ends a Thai character: `ดี ครับ` →
+//!    `ดีครับ`. A space between a CJK character and anything else (Latin word,
+//!    digit) is kept: `请问 Order 12345 的状态` → `请问 order 12345 的状态`. Han
+//!    characters are never converted (no Traditional/Simplified mapping).
 //! 4. **Removed characters** (no separator, as if absent, also *before* NFKC so
 //!    that `a`, ZWJ, U+0301 still composes to `á`): format characters (Cf: ZWJ,
 //!    LRM/RLM, bidi embeddings/isolates, ALM, BOM, word joiner, soft hyphen…)
@@ -365,9 +367,10 @@ impl Emit<'_> {
     fn char(&mut self, c: char, cls: u8, s: usize, e: usize, linear: bool) -> bool {
         if cls & MARK != 0 {
             if self.attached {
+                // A mark is part of the character it follows: after a CJK (Thai)
+                // character the text still ends in a CJK character.
                 self.map(s, e, c.len_utf8(), linear);
                 self.push_char(c);
-                self.last_cjk = false;
                 return true;
             }
             self.absorb(e);
@@ -643,17 +646,26 @@ pub fn normalize_phrase(src: &str) -> String {
     normalize(src).text
 }
 
-/// True for characters of scripts written without spaces between words (Han,
-/// Hiragana, Katakana, Thai, …): no word boundary is required around them.
+/// True for characters of scripts written without spaces between words: no word
+/// boundary is required around them, no space is kept between two of them, and each
+/// counts as one word in `near` and sentiment windows. These are Han (CJK Unified
+/// Ideographs and their extensions, compatibility ideographs, radicals), the
+/// ideographic marks and numerals used in Chinese text (`々` U+3005, `〆` U+3006, `〇`
+/// U+3007, the Hangzhou numerals U+3021–U+3029, U+3038–U+303B), Hiragana,
+/// Katakana, Bopomofo, and Thai (letters, vowel and tone marks: the whole Thai block).
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
-        0x2E80..=0x2FDF | 0x3040..=0x30FF | 0x3100..=0x312F | 0x31A0..=0x31FF
+        0x2E80..=0x2FDF | 0x3005..=0x3007 | 0x3021..=0x3029 | 0x3038..=0x303B
+        | 0x3040..=0x30FF | 0x3100..=0x312F | 0x31A0..=0x31FF
         | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F
         | 0x0E00..=0x0E7F)
 }
 
-/// True for characters that make up a word in a space-separated script
-/// (letters, digits, marks), i.e. where a word boundary is checked.
+/// True for characters that make up a word in a space-separated script, i.e. where a
+/// word boundary is checked: letters, digits, `_`, and combining marks (general
+/// category M), which continue the word of the character they follow (`नमस्ते`: the
+/// virama and vowel sign are inside the word; `İ` folds to `i` + U+0307, whose dot
+/// keeps the `i` from being a word of its own).
 pub fn is_word_char(c: char) -> bool {
-    !is_cjk(c) && (c.is_alphanumeric() || c == '_')
+    !is_cjk(c) && (c.is_alphanumeric() || c == '_' || class(c) & MARK != 0)
 }

@@ -92,11 +92,48 @@ fn normalize_table() {
         ("Straße", "straße"),
         ("ΣΟΦΙΑ", "σοφια"),
         ("İstanbul", "i\u{307}stanbul"),
+        // Chinese numerals and iteration marks are CJK: no space kept between them
+        ("我二〇〇八年买的", "我二〇〇八年买的"),
+        ("二 〇 〇 八 年", "二〇〇八年"),
+        ("人 々", "人々"),
+        ("〆 切", "〆切"),
+        ("〡 〢 〩", "〡〢〩"),
+        ("〸 〻", "十〻"),
+        // a combining mark is part of the character before it: a Thai vowel or tone
+        // mark ends a Thai character, so no space after it either
+        ("สวัสดี ครับ", "สวัสดีครับ"),
+        ("ได้ ค่ะ", "ได้ค่ะ"),
+        ("ดี ok", "ดี ok"),
+        ("नमस्ते दोस्त", "नमस्ते दोस्त"),
     ];
     for &(src, want) in cases {
         assert_eq!(norm(src), want, "normalising {src:?}");
         assert_eq!(general(src).text, want, "general path on {src:?}");
         assert_eq!(norm(want), want, "idempotent on {want:?}");
+    }
+}
+
+#[test]
+fn cjk_covers_chinese_numerals_and_iteration_marks_and_thai() {
+    for c in [
+        '〇', '々', '〆', '〡', '〩', '〸', '〻', '好', 'ก', '\u{e34}', '\u{e49}', 'か',
+    ] {
+        assert!(is_cjk(c), "{c:?} U+{:04X}", c as u32);
+        assert!(!is_word_char(c), "{c:?}");
+    }
+    for c in ['〄', '〠', '〪', '〼', 'a', '\u{301}', 'क'] {
+        assert!(!is_cjk(c), "{c:?} U+{:04X}", c as u32);
+    }
+}
+
+#[test]
+fn combining_marks_continue_words() {
+    // Mn (acute, virama, dot above), Mc (Devanagari vowel sign aa).
+    for c in ['\u{301}', '\u{94d}', '\u{307}', '\u{93e}'] {
+        assert!(is_word_char(c), "U+{:04X}", c as u32);
+    }
+    for c in [' ', '-', '.'] {
+        assert!(!is_word_char(c), "{c:?}");
     }
 }
 

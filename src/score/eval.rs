@@ -4,7 +4,7 @@
 //! `min_count`; combinators combine the results. Evidence travels up as hit references
 //! so the record can quote what was said.
 
-use crate::matcher::{Hit, Scan, words_between};
+use crate::matcher::{Hit, Scan, WordIndex};
 use crate::rules::Pack;
 use crate::rules::model::Window;
 use crate::rules::pack::{Cond, Leaf, LeafId, LeafKind};
@@ -251,30 +251,74 @@ impl<'a> EvalCtx<'a> {
         }
     }
 
+    /// The first hit of `a` (in hit order) with a hit of `b` in the same turn, not
+    /// overlapping it, at most `within` words away; with the first such `b` hit.
+    ///
+    /// Per turn: the word counts at every hit position come from one pass over the
+    /// turn ([`WordIndex`]); whether some `b` is close enough to an `a` is decided by
+    /// the nearest `b` on each side (a farther one has at least as many words
+    /// between), found by binary search. Only for the `a` that has one are the `b`
+    /// hits walked in order, to pick the first. O((|a| + |b|) log |b|) plus the text
+    /// of the turns where both hit.
     fn near(&self, a: LeafId, b: LeafId, within: u32) -> Outcome {
-        let bs: Vec<(u32, &Hit)> = self.scoped_hits(b).collect();
-        for (ia, ha) in self.scoped_hits(a) {
-            for (ib, hb) in bs.iter().filter(|(_, hb)| hb.turn == ha.turn) {
-                let text = &self.scan.norm(ha.turn as usize).text;
-                let gap = if ha.norm.end <= hb.norm.start {
-                    words_between(text, ha.norm.end as usize, hb.norm.start as usize)
+        let av: Vec<(u32, &Hit)> = self.scoped_hits(a).collect();
+        let bv: Vec<(u32, &Hit)> = self.scoped_hits(b).collect();
+        // Hits are in turn order, so each turn's hits are one run of each list.
+        let (mut i, mut j) = (0, 0);
+        let mut positions = Vec::new();
+        while i < av.len() {
+            let turn = av[i].1.turn;
+            let i_end = i + av[i..].partition_point(|(_, h)| h.turn == turn);
+            j += bv[j..].partition_point(|(_, h)| h.turn < turn);
+            let j_end = j + bv[j..].partition_point(|(_, h)| h.turn == turn);
+            let (ta, tb) = (&av[i..i_end], &bv[j..j_end]);
+            i = i_end;
+            if tb.is_empty() {
+                continue;
+            }
+            let text = &self.scan.norm(turn as usize).text;
+            positions.clear();
+            for (_, h) in ta.iter().chain(tb) {
+                positions.extend([h.norm.start, h.norm.end]);
+            }
+            let words = WordIndex::new(text, &mut positions);
+            // The gap between an `a` and a `b` hit, None when they overlap.
+            let gap = |ha: &Hit, hb: &Hit| {
+                if ha.norm.end <= hb.norm.start {
+                    Some(words.between(ha.norm.end, hb.norm.start))
                 } else if hb.norm.end <= ha.norm.start {
-                    words_between(text, hb.norm.end as usize, ha.norm.start as usize)
+                    Some(words.between(hb.norm.end, ha.norm.start))
                 } else {
-                    continue; // overlapping hits are the same words, not two things said
-                };
-                if gap <= within {
-                    return Outcome {
-                        holds: true,
-                        evidence: vec![
-                            HitRef { leaf: a, index: ia },
-                            HitRef {
-                                leaf: b,
-                                index: *ib,
-                            },
-                        ],
-                    };
+                    None // overlapping hits are the same words, not two things said
                 }
+            };
+            let mut starts: Vec<u32> = tb.iter().map(|(_, h)| h.norm.start).collect();
+            let mut ends: Vec<u32> = tb.iter().map(|(_, h)| h.norm.end).collect();
+            starts.sort_unstable();
+            ends.sort_unstable();
+            for &(ia, ha) in ta {
+                // Nearest `b` after `a`: the smallest start at or after a's end.
+                let after = starts
+                    .get(starts.partition_point(|&s| s < ha.norm.end))
+                    .is_some_and(|&s| words.between(ha.norm.end, s) <= within);
+                // Nearest `b` before `a`: the largest end at or before a's start.
+                let before = ends
+                    .partition_point(|&e| e <= ha.norm.start)
+                    .checked_sub(1)
+                    .is_some_and(|k| words.between(ends[k], ha.norm.start) <= within);
+                if !(after || before) {
+                    continue;
+                }
+                let Some(&(ib, _)) = tb
+                    .iter()
+                    .find(|(_, hb)| gap(ha, hb).is_some_and(|g| g <= within))
+                else {
+                    continue;
+                };
+                return Outcome {
+                    holds: true,
+                    evidence: vec![HitRef { leaf: a, index: ia }, HitRef { leaf: b, index: ib }],
+                };
             }
         }
         Outcome::default()

@@ -235,6 +235,30 @@ const CASES: &[Case] = &[
         &[(A, "date of birth?", 0.0, 1.0)],
         Outcome::Fail,
     ),
+    (
+        "all-overlapping-phrases-count-each",
+        r#"{ all = ["thank you", "thank you for calling"] }"#,
+        &[(A, "Thank you for calling.", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "all-min-count-per-phrase",
+        r#"{ all = ["hold", "please hold"], min_count = 2 }"#,
+        &[(A, "Please hold. Please hold.", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "all-min-count-one-phrase-short",
+        r#"{ all = ["hold", "please hold"], min_count = 2 }"#,
+        &[(A, "Please hold. Hold on.", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
+    (
+        "any-overlapping-phrases-count-once",
+        r#"{ any = ["thank you", "thank you for calling"], min_count = 2 }"#,
+        &[(A, "Thank you for calling.", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
     // regex on original text
     (
         "regex",
@@ -281,6 +305,24 @@ const CASES: &[Case] = &[
             (A, "date of birth please", 0.0, 1.0),
             (A, "your balance is", 5.0, 6.0),
         ],
+        Outcome::Pass,
+    ),
+    (
+        "before-same-turn-overlap-does-not-count",
+        r#"{ before = { first = ["thank you"], then = ["you for calling"] } }"#,
+        &[(A, "Thank you for calling.", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
+    (
+        "before-same-turn-after",
+        r#"{ before = { first = ["thank you"], then = ["you for calling"] } }"#,
+        &[(A, "Thank you. Thank you for calling.", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "before-touching-counts",
+        r#"{ before = { first = ["thank you"], then = ["for calling"] } }"#,
+        &[(A, "Thank you for calling.", 0.0, 1.0)],
         Outcome::Pass,
     ),
     (
@@ -579,6 +621,49 @@ terrible = -3.0
     assert_eq!(score("nothing here"), 0.0);
 }
 
+/// The weights of the rule guide, exactly: sum `s` of the term weights, squashed by
+/// `s / sqrt(s² + 15)`; a negator multiplies by −0.74 within `negation_window` words;
+/// an intensifier multiplies a term at most one word after it; terms before the first
+/// contrast word count half, after it 1.5×.
+#[test]
+fn sentiment_weights_are_the_documented_ones() {
+    let p = pack(
+        r#"
+[lexicon]
+negators = ["not"]
+negation_window = 2
+contrast = ["but"]
+intensifiers = { very = 1.5 }
+[lexicon.terms]
+happy = 2.0
+terrible = -3.0
+"#,
+    );
+    let score = |text: &str| {
+        let c = call(&[(C, text, 0.0, 1.0)]);
+        let mut scan = Scan::new(&p);
+        scan_call(&p, &c, &mut scan);
+        (scan.sentiment[0].compound, scan.sentiment[0].terms)
+    };
+    let squash = |s: f32| s / (s * s + 15.0).sqrt();
+    let close = |text: &str, want: f32, terms: u32| {
+        let (got, n) = score(text);
+        assert!((got - squash(want)).abs() < 1e-6, "{text}: {got} vs {}", squash(want));
+        assert_eq!(n, terms, "{text}");
+    };
+    close("happy", 2.0, 1);
+    close("happy happy terrible", 1.0, 3);
+    close("not happy", 2.0 * -0.74, 1);
+    close("not so happy", 2.0 * -0.74, 1); // one word between: inside the window of 2
+    close("not so very happy", 2.0 * 1.5, 1); // two words between: outside it
+    close("very happy", 3.0, 1);
+    close("very much happy", 2.0 * 1.5, 1); // one word between still intensifies
+    close("very much so happy", 2.0, 1); // two do not
+    close("not very happy", 2.0 * -0.74 * 1.5, 1);
+    close("happy but terrible", 2.0 * 0.5 - 3.0 * 1.5, 2);
+    close("terrible but happy but terrible", -1.5 + 3.0 - 4.5, 3);
+}
+
 #[test]
 fn failed_require_reason_says_who_did_not_say_what_and_why_the_closest_did_not_count() {
     let p = item_pack(
@@ -687,5 +772,87 @@ fn fold_whitespace_is_split_whitespace_joined() {
     }
     for t in &cases {
         assert_eq!(fold_whitespace(t), slow(t), "{t:?}");
+    }
+}
+
+/// `near` as first written: every `a` hit against every `b` hit of the call, the
+/// words between counted by walking the text. The reference for `EvalCtx::near`:
+/// the first `a` (in hit order) with a `b` close enough, and that first `b`.
+fn near_reference(ctx: &eval::EvalCtx, a: LeafId, b: LeafId, within: u32) -> Option<(u32, u32)> {
+    let bs: Vec<(u32, &Hit)> = ctx.scoped_hits(b).collect();
+    for (ia, ha) in ctx.scoped_hits(a) {
+        for (ib, hb) in bs.iter().filter(|(_, hb)| hb.turn == ha.turn) {
+            let text = &ctx.scan.norm(ha.turn as usize).text;
+            let gap = if ha.norm.end <= hb.norm.start {
+                crate::matcher::words_between(text, ha.norm.end as usize, hb.norm.start as usize)
+            } else if hb.norm.end <= ha.norm.start {
+                crate::matcher::words_between(text, hb.norm.end as usize, ha.norm.start as usize)
+            } else {
+                continue;
+            };
+            if gap <= within {
+                return Some((ia, *ib));
+            }
+        }
+    }
+    None
+}
+
+const NEAR_WORDS: &[&str] = &[
+    "hold", "may i", "may", "i", "on", "please", "稍等", "等", "x", "hold on",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+    /// Same outcome and the same evidence pair as the all-pairs reference, over calls
+    /// of a few turns, overlapping phrases, both speakers and a speaker scope.
+    #[test]
+    fn near_equals_the_all_pairs_reference(
+        turns in proptest::collection::vec(
+            (proptest::bool::ANY, proptest::collection::vec(0..NEAR_WORDS.len(), 0..14)),
+            1..4,
+        ),
+        a in proptest::collection::vec(0..NEAR_WORDS.len(), 1..3),
+        b in proptest::collection::vec(0..NEAR_WORDS.len(), 1..3),
+        kinds in (0..2usize, 0..2usize),
+        within in 0u32..4,
+        agent_only in proptest::bool::ANY,
+    ) {
+        let list = |v: &[usize]| v.iter().map(|&i| format!("{:?}", NEAR_WORDS[i])).collect::<Vec<_>>().join(", ");
+        let side = |v: &[usize], k: usize| match k {
+            0 => format!("[{}]", list(v)),
+            _ => format!("{{ all = [{}] }}", list(v)),
+        };
+        let scope = if agent_only { ", speaker = \"agent\"" } else { "" };
+        let p = item_pack(&format!(
+            "{{ near = {{ a = {}, b = {}, within = {within} }}{scope} }}",
+            side(&a, kinds.0),
+            side(&b, kinds.1)
+        ));
+        let texts: Vec<(Speaker, String)> = turns
+            .iter()
+            .map(|(agent, words)| {
+                let t = words.iter().map(|&i| NEAR_WORDS[i]).collect::<Vec<_>>().join(" ");
+                (if *agent { A } else { C }, t)
+            })
+            .collect();
+        let spec: Vec<(Speaker, &str, f64, f64)> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, (s, t))| (*s, t.as_str(), i as f64, i as f64 + 1.0))
+            .collect();
+        let c = call(&spec);
+        let mut scan = Scan::new(&p);
+        scan_call(&p, &c, &mut scan);
+        let ctx = eval::EvalCtx::new(&p, &c, &scan);
+        let cond = &p.items[0].cond;
+        let Cond::Near { a, b, within } = cond else {
+            panic!("not a near condition: {cond:?}");
+        };
+        let want = near_reference(&ctx, *a, *b, *within);
+        let got = ctx.eval(cond);
+        proptest::prop_assert_eq!(got.holds, want.is_some());
+        let pair = got.evidence.iter().map(|r| r.index).collect::<Vec<_>>();
+        proptest::prop_assert_eq!(pair, want.map_or(vec![], |(x, y)| vec![x, y]), "{:?}", texts);
     }
 }
