@@ -124,7 +124,7 @@ pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
             match (item.mode, o.holds) {
                 (Mode::Require, true) => {
                     let reason = ev
-                        .held("found: ", &item.cond, &o, &evidence)
+                        .held(&ctx, "found: ", &item.cond, &o, &evidence)
                         .unwrap_or_else(|| "condition holds".to_string());
                     (Outcome::Pass, reason, evidence, Vec::new())
                 }
@@ -141,7 +141,7 @@ pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
                 }
                 (Mode::Forbid, true) => {
                     let reason = ev
-                        .held("forbidden: ", &item.cond, &o, &evidence)
+                        .held(&ctx, "forbidden: ", &item.cond, &o, &evidence)
                         .unwrap_or_else(|| format!("forbidden condition holds: {}", item.summary));
                     (Outcome::Fail, reason, evidence, Vec::new())
                 }

@@ -17,10 +17,12 @@ use crate::rules::pack::{Cond, LeafId};
 pub(super) const REASON_CAPACITY: usize = 160;
 
 impl Ev<'_> {
-    /// `prefix` then what made `cond` hold: both hits of a `near` or `before`, else
-    /// the first quote of `evidence`; `None` when nothing can be quoted.
+    /// `prefix` then what made `cond` hold: both hits of a `near` or `before` (also
+    /// as the first holding part of an `or`), else the first quote of `evidence`;
+    /// `None` when nothing can be quoted.
     pub(super) fn held(
         &self,
+        ctx: &EvalCtx,
         prefix: &str,
         cond: &Cond,
         o: &EvalOutcome,
@@ -28,33 +30,45 @@ impl Ev<'_> {
     ) -> Option<String> {
         let mut out = String::with_capacity(REASON_CAPACITY);
         out.push_str(prefix);
-        match (cond, o.evidence.as_slice()) {
-            (Cond::Near { within, .. }, [a, b]) => {
-                push_quote(&mut out, &self.one(a));
-                out.push_str(" within ");
-                push_words(&mut out, *within);
-                out.push_str(" of ");
-                push_quote(&mut out, &self.one(b));
-            }
-            (Cond::Before { .. }, [first, then]) => {
-                push_quote(&mut out, &self.one(first));
-                out.push_str(" … then ");
-                push_quote(&mut out, &self.one(then));
-            }
-            _ => push_quote(&mut out, evidence.first()?),
+        if !self.push_pair(ctx, &mut out, cond, o) {
+            push_quote(&mut out, evidence.first()?);
         }
         Some(out)
+    }
+
+    /// Append both hits of a `near` or `before` that held (looking into `or`);
+    /// false when `cond` is no such pair.
+    fn push_pair(&self, ctx: &EvalCtx, out: &mut String, cond: &Cond, o: &EvalOutcome) -> bool {
+        match (cond, o.evidence.as_slice()) {
+            (Cond::Near { within, .. }, [a, b]) => {
+                push_quote(out, &self.one(a));
+                out.push_str(" within ");
+                push_words(out, *within);
+                out.push_str(" of ");
+                push_quote(out, &self.one(b));
+                true
+            }
+            (Cond::Before { .. }, [first, then]) => {
+                push_quote(out, &self.one(first));
+                out.push_str(" … then ");
+                push_quote(out, &self.one(then));
+                true
+            }
+            (Cond::Or(subs), _) => subs
+                .iter()
+                .find_map(|s| {
+                    let so = ctx.eval(s);
+                    so.holds.then(|| (s, so))
+                })
+                .is_some_and(|(s, so)| self.push_pair(ctx, out, s, &so)),
+            _ => false,
+        }
     }
 
     /// For a failed `require`: what came closest, as the text after `"; "` in the
     /// reason, and its evidence. Empty when nothing of the condition was said.
     pub(super) fn missed(&self, ctx: &EvalCtx, cond: &Cond) -> (String, Vec<Evidence>) {
-        let pair = match *cond {
-            Cond::Near { a, b, within } => self.near_missed(ctx, a, b, within),
-            Cond::Before { first, then } => self.before_missed(ctx, first, then),
-            _ => None,
-        };
-        if let Some(found) = pair {
+        if let Some(found) = self.pair_missed(ctx, cond) {
             return found;
         }
         let closest = self.closest(ctx, cond);
@@ -66,6 +80,17 @@ impl Ev<'_> {
             text.push_str(why);
         }
         (text, closest.into_iter().map(|(e, _)| e).collect())
+    }
+
+    /// What came closest for a `near` or `before` (or the first such part of an `or`
+    /// of which something was said).
+    fn pair_missed(&self, ctx: &EvalCtx, cond: &Cond) -> Option<(String, Vec<Evidence>)> {
+        match *cond {
+            Cond::Near { a, b, within } => self.near_missed(ctx, a, b, within),
+            Cond::Before { first, then } => self.before_missed(ctx, first, then),
+            Cond::Or(ref subs) => subs.iter().find_map(|s| self.pair_missed(ctx, s)),
+            _ => None,
+        }
     }
 
     fn near_missed(

@@ -1018,3 +1018,23 @@ fn na_for_lack_of_meta_counts_per_item_and_key_and_merges() {
         serde_json::json!(["channel"])
     );
 }
+
+#[test]
+fn a_pair_inside_an_or_is_quoted_whole() {
+    let p = item_pack(
+        r#"{ or = [ { any = ["one moment"] }, { near = { a = ["may i", "can i"], b = ["hold"], within = 3 } } ], speaker = "agent" }"#,
+    );
+    let it = first_item(&p, &call(&[(A, "May I put you on hold?", 60.0, 62.0)]));
+    assert_eq!(
+        it.reason,
+        "found: \"May I\" (agent, 01:00) within 3 words of \"hold\" (agent, 01:00)"
+    );
+    let it = first_item(&p, &call(&[(A, "I will put you on hold", 60.0, 62.0)]));
+    assert_eq!(
+        it.reason,
+        "required: not found: agent said any of \"one moment\" or agent said any of \"may i\", \"can i\" within 3 words of agent said any of \"hold\"; found \"hold\" (agent, 01:00), but none of \"may i\", \"can i\" within 3 words of it"
+    );
+    // A part that is no pair keeps the plain quote.
+    let it = first_item(&p, &call(&[(A, "one moment please", 60.0, 62.0)]));
+    assert_eq!(it.reason, "found: \"one moment\" (agent, 01:00)");
+}
