@@ -292,6 +292,133 @@ const CASES: &[Case] = &[
         ],
         Outcome::Fail,
     ),
+    // before: order within one turn, overlaps, offsets across turns
+    (
+        "before-same-turn-in-order",
+        r#"{ before = { first = ["date of birth"], then = ["your balance"] } }"#,
+        &[(A, "date of birth, then your balance", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "before-overlap-is-not-after",
+        r#"{ before = { first = ["thank you"], then = ["you for calling"] } }"#,
+        &[(A, "thank you for calling", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
+    (
+        "before-earlier-turn-later-offset",
+        r#"{ before = { first = ["dob"], then = ["your balance"] } }"#,
+        &[
+            (A, "well, well, so here is your balance", 0.0, 1.0),
+            (A, "dob", 5.0, 6.0),
+        ],
+        Outcome::Fail,
+    ),
+    (
+        "before-same-phrase-twice",
+        r#"{ before = { first = ["hold"], then = ["hold"] } }"#,
+        &[(A, "hold", 0.0, 1.0), (A, "hold", 5.0, 6.0)],
+        Outcome::Pass,
+    ),
+    (
+        "before-same-phrase-once",
+        r#"{ before = { first = ["hold"], then = ["hold"] } }"#,
+        &[(A, "hold", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
+    // near: b before a, and the bound itself
+    (
+        "near-b-first",
+        r#"{ near = { a = ["hold"], b = ["may i"], within = 3 } }"#,
+        &[(A, "May I put you on hold?", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "near-exactly-within",
+        r#"{ near = { a = ["may i"], b = ["hold"], within = 3 } }"#,
+        &[(A, "May I put you on hold?", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "near-one-short",
+        r#"{ near = { a = ["may i"], b = ["hold"], within = 2 } }"#,
+        &[(A, "May I put you on hold?", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
+    (
+        "near-overlap-is-not-near",
+        r#"{ near = { a = ["on hold"], b = ["hold"], within = 3 } }"#,
+        &[(A, "put you on hold", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
+    // windows: both sides of each bound
+    (
+        "first-turns-in",
+        r#"{ any = ["hello"], window = { first_turns = 2 } }"#,
+        &[
+            (A, "a", 0.0, 1.0),
+            (A, "hello", 1.0, 2.0),
+            (C, "b", 2.0, 3.0),
+        ],
+        Outcome::Pass,
+    ),
+    (
+        "last-turns-out",
+        r#"{ any = ["bye"], window = { last_turns = 2 } }"#,
+        &[(A, "bye", 0.0, 1.0), (C, "b", 1.0, 2.0), (A, "c", 2.0, 3.0)],
+        Outcome::Fail,
+    ),
+    (
+        "last-turns-edge",
+        r#"{ any = ["bye"], window = { last_turns = 2 } }"#,
+        &[(A, "a", 0.0, 1.0), (A, "bye", 1.0, 2.0), (C, "c", 2.0, 3.0)],
+        Outcome::Pass,
+    ),
+    (
+        "first-percent-in",
+        r#"{ any = ["hello"], window = { first_percent = 10 } }"#,
+        &[
+            (A, "x", 0.0, 1.0),
+            (A, "hello", 9.0, 12.0),
+            (A, "x", 90.0, 100.0),
+        ],
+        Outcome::Pass,
+    ),
+    (
+        "last-percent-out",
+        r#"{ any = ["bye"], window = { last_percent = 10 } }"#,
+        &[
+            (A, "x", 0.0, 1.0),
+            (A, "bye", 80.0, 89.0),
+            (A, "x", 89.0, 100.0),
+        ],
+        Outcome::Fail,
+    ),
+    (
+        "first-seconds-edge",
+        r#"{ any = ["hello"], window = { first_seconds = 30 } }"#,
+        &[(A, "hi", 0.0, 1.0), (A, "hello", 30.0, 31.0)],
+        Outcome::Pass,
+    ),
+    (
+        "last-seconds-edge",
+        r#"{ any = ["bye"], window = { last_seconds = 10 } }"#,
+        &[(A, "bye", 0.0, 90.0), (A, "x", 90.0, 100.0)],
+        Outcome::Pass,
+    ),
+    // all: each phrase at least min_count times
+    (
+        "all-min-count-each",
+        r#"{ all = ["yes", "no"], min_count = 2 }"#,
+        &[(C, "yes yes no", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
+    (
+        "all-min-count-met",
+        r#"{ all = ["yes", "no"], min_count = 2 }"#,
+        &[(C, "yes no yes no", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
     // and / or / not
     (
         "and",
@@ -1037,4 +1164,17 @@ fn a_pair_inside_an_or_is_quoted_whole() {
     // A part that is no pair keeps the plain quote.
     let it = first_item(&p, &call(&[(A, "one moment please", 60.0, 62.0)]));
     assert_eq!(it.reason, "found: \"one moment\" (agent, 01:00)");
+}
+
+#[test]
+fn all_quotes_the_first_hit_of_each_phrase() {
+    let p = item_pack(r#"{ all = ["yes", "no"] }"#);
+    let it = first_item(&p, &call(&[(C, "yes, yes and no", 0.0, 1.0)]));
+    assert_eq!(it.result, Outcome::Pass);
+    let quoted: Vec<(u32, &str)> = it
+        .evidence
+        .iter()
+        .map(|e| (e.start, e.matched.as_str()))
+        .collect();
+    assert_eq!(quoted, [(0, "yes"), (13, "no")]);
 }
