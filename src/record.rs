@@ -112,6 +112,11 @@ pub struct ItemResult {
     /// (wrong speaker, outside the window, too few times).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub closest: Vec<Evidence>,
+    /// For an n/a item: the metadata keys its `applies_when` tests that the call does
+    /// not carry, when they alone made it n/a (with them, it might have applied).
+    /// Absent when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub na_missing_meta: Vec<String>,
 }
 
 /// A quote from the call.

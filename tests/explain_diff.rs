@@ -249,7 +249,8 @@ fn diff_reports_exact_flips_drivers_teams_and_examples() {
     assert_eq!(code, 0, "{err}");
     let v: Value = serde_json::from_str(&out).expect("JSON report");
     assert_eq!(v["calls"], 5);
-    assert_eq!(v["calls_changed"], 3);
+    // The added `apology` fails on every call, and lowers every score.
+    assert_eq!(v["calls_changed"], 5);
     let item = |id: &str| {
         v["items"]
             .as_array()
@@ -343,7 +344,7 @@ fn diff_text_report_and_out_files() {
     );
     assert_eq!(code, 0, "{err}");
     for line in [
-        "5 calls compared, 3 changed",
+        "5 calls compared, 5 changed",
         "  item              pass→fail  fail→pass    →n/a    n/a→  unchanged",
         "  closing                   2          0       0       0          3",
         "  refund-timeframe          0          0       0       1          4",
@@ -424,4 +425,182 @@ fn diff_with_a_broken_new_pack_is_fatal() {
     assert_eq!(code, 2);
     assert!(out.is_empty());
     assert!(err.contains("error"), "{err}");
+}
+
+/// The fixture pack with a name and description on `recording`, and a critical
+/// `refund-apology` item added (name and description too) that applies on refund calls.
+fn pack_with_refund_apology(dir: &Path) -> PathBuf {
+    let s = std::fs::read_to_string(fixture("pack/pack.toml")).unwrap();
+    let s = s
+        .replace(
+            "id = \"recording\"\n",
+            "id = \"recording\"\nname = \"Discloses the recording\"\ndescription = \"On voice calls the agent says the call may be recorded.\"\n",
+        )
+        .replace(
+            "[lexicon]",
+            "[[item]]\nid = \"refund-apology\"\nname = \"Apologises on refund calls\"\ndescription = \"On a refund call the agent apologises for the trouble.\"\nsection = \"resolution\"\nweight = 5\ncritical = true\napplies_when = { driver = \"billing/refund\" }\nrequire = { any = [\"sorry\", \"抱歉\"], speaker = \"agent\" }\n\n[lexicon]",
+        );
+    let p = dir.join("apology");
+    std::fs::create_dir_all(&p).unwrap();
+    std::fs::write(p.join("pack.toml"), s).unwrap();
+    p
+}
+
+/// An added critical item changes no item that both packs have, yet auto-fails two
+/// calls: they count as changed, with their score change, and the added item's results
+/// and failing calls are shown.
+#[test]
+fn diff_counts_score_changes_and_shows_calls_of_an_added_critical_item() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = pack_with_refund_apology(dir.path());
+    let (code, out, err) = diff(&new, 2, &["--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).expect("JSON report");
+    // Refund calls: en-pass and zh-pass passed (now auto-failed), en-critical and
+    // fa-fail were auto-failed already; chat-na has no refund (n/a).
+    assert_eq!(v["calls"], 5);
+    assert_eq!(
+        v["calls_changed"], 4,
+        "every call the added item applied to"
+    );
+    assert_eq!(
+        (v["items_added"].as_u64(), v["items_removed"].as_u64()),
+        (Some(1), Some(0))
+    );
+    let s = &v["scores"];
+    assert_eq!(s["calls"], 2);
+    assert_eq!((s["up"].as_u64(), s["down"].as_u64()), (Some(0), Some(2)));
+    assert_eq!(s["mean_change"], -100.0);
+    assert_eq!(s["auto_fail_gained"], 2);
+    assert_eq!(s["auto_fail_cleared"], 0);
+    let ids = |ex: &Value| -> Vec<String> {
+        ex.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["call_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids(&s["examples"]), ["en-pass", "zh-pass"]);
+    assert_eq!(s["examples"][0]["before"], "score 100");
+    assert_eq!(
+        s["examples"][0]["after"],
+        "score 0 (auto-fail); refund-apology added: fail"
+    );
+    let added = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "refund-apology")
+        .unwrap();
+    assert_eq!(added["status"], "added");
+    assert_eq!(added["name"], "Apologises on refund calls");
+    assert_eq!(
+        added["results"],
+        serde_json::json!({"pass": 0, "fail": 4, "n/a": 1})
+    );
+    assert_eq!(
+        ids(&added["examples"]["→fail"]),
+        ["fa-fail", "en-pass", "en-critical"]
+    );
+    assert_eq!(
+        added["examples"]["→fail"][0]["before"],
+        "(not in the old pack)"
+    );
+    assert_eq!(
+        added["examples"]["→fail"][0]["after"],
+        "required: agent did not say any of \"sorry\", \"抱歉\""
+    );
+    assert!(added["examples"].get("→n/a").is_none(), "n/a is no example");
+    assert_eq!(v["items"][1]["name"], "Discloses the recording");
+    assert_eq!(v["teams"]["*"]["auto_fail_gained"], 2);
+
+    let (code, text, _) = diff(&new, 1, &["--examples", "1"]);
+    assert_eq!(code, 0);
+    for line in [
+        "5 calls compared, 4 changed",
+        "QA score changed on 2 calls: mean −100.0 (0 up, 2 down); auto-fail: 2 gained, 0 cleared",
+        "Items (1 added, 0 removed)",
+        "  item              name                        pass→fail  fail→pass    →n/a    n/a→  unchanged",
+        "  recording         Discloses the recording             0          0       0       0          5",
+        "  refund-apology    Apologises on refund calls  added: pass 0, fail 4, n/a 1",
+        "  QA score changed",
+        "    en-pass  (tests/fixtures/calls/good.jsonl:1)",
+        "      after:  score 0 (auto-fail); refund-apology added: fail",
+        "  refund-apology (added) →fail",
+        "    fa-fail  (tests/fixtures/calls/fa-fail.txt)",
+    ] {
+        assert_has_line(&text, line);
+    }
+}
+
+/// A call without a channel: the voice-only `recording` item is n/a, and explain says
+/// it is for lack of metadata, in the item's reason and in a closing line. Names and
+/// descriptions of items are shown under them (text) and carried in JSON.
+#[test]
+fn explain_shows_item_names_and_items_na_for_lack_of_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = pack_with_refund_apology(dir.path());
+    let f = dir.path().join("no-channel.txt");
+    std::fs::write(
+        &f,
+        "Agent: Thank you for calling Acme, this call may be recorded.\nCustomer: I want a refund.\nAgent: Sorry about that. It takes 5 business days. Anything else?\n",
+    )
+    .unwrap();
+    let run = |format: &str| {
+        output(
+            callscore()
+                .arg("explain")
+                .arg(&f)
+                .arg("--rules")
+                .arg(&rules)
+                .args(["--format", format, "--color", "never"]),
+        )
+    };
+    let (code, out, err) = run("text");
+    assert_eq!(code, 0, "{err}");
+    for line in [
+        "    N-A   recording         w10  critical  n/a: applies only when channel is voice, and this call has no channel; set it in the metadata or with --meta channel=…",
+        "          Discloses the recording — On voice calls the agent says the call may be recorded.",
+        "    PASS  refund-apology    w5   critical  found: \"Sorry\" (agent, 00:05)",
+        "          Apologises on refund calls — On a refund call the agent apologises for the trouble.",
+        "n/a for lack of metadata: recording (no channel); set the keys in the call's metadata or with --meta KEY=VALUE",
+    ] {
+        assert_has_line(&out, line);
+    }
+    // An item without a name or description of its own gets no extra line.
+    let after_greeting = out
+        .lines()
+        .skip_while(|l| !l.starts_with("    PASS  greeting"))
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    assert!(after_greeting.starts_with("  "), "{after_greeting}");
+    assert!(
+        !after_greeting.starts_with("          "),
+        "{after_greeting}"
+    );
+
+    let (code, json, _) = run("json");
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let rec = &v["record"]["qa"]["items"][1];
+    assert_eq!(rec["id"], "recording");
+    assert_eq!(rec["result"], "n/a");
+    assert_eq!(rec["na_missing_meta"], serde_json::json!(["channel"]));
+    assert_eq!(
+        v["items"][1],
+        serde_json::json!({
+            "id": "recording",
+            "name": "Discloses the recording",
+            "description": "On voice calls the agent says the call may be recorded."
+        })
+    );
+    assert_eq!(
+        v["items"][0],
+        serde_json::json!({"id": "greeting", "name": "greeting"})
+    );
+
+    // With the channel given, nothing is n/a for lack of metadata.
+    let (_, out, _) = explain(&fixture("calls/good.jsonl"), &["--call", "en-pass"]);
+    assert!(!out.contains("lack of metadata"), "{out}");
 }

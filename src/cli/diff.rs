@@ -101,7 +101,7 @@ pub(crate) fn diff(args: DiffArgs) -> Exit {
         }
     };
     let text = report.render_text();
-    let json = serde_json::to_string_pretty(&report).unwrap_or_default() + "\n";
+    let json = report.render_json();
     if let Some(dir) = &args.out {
         let written = std::fs::create_dir_all(dir)
             .and_then(|_| std::fs::write(dir.join("diff.txt"), &text))

@@ -541,9 +541,12 @@ require = { regex = ['\d+', '\d{3}', '\d{2}'] }
 
 #[test]
 fn a_scan_buffer_is_resized_for_another_pack() {
-    let small = load_pack_str("p.toml", "[[item]]\nid = \"a\"\nsection = \"s\"\nrequire = { any = [\"hold\"] }\n")
-        .pack
-        .expect("pack compiles");
+    let small = load_pack_str(
+        "p.toml",
+        "[[item]]\nid = \"a\"\nsection = \"s\"\nrequire = { any = [\"hold\"] }\n",
+    )
+    .pack
+    .expect("pack compiles");
     let big = load_pack_str(
         "p.toml",
         "[[item]]\nid = \"a\"\nsection = \"s\"\nrequire = { any = [\"x\"] }\n\

@@ -4,7 +4,7 @@
 //! `min_count`; combinators combine the results. Evidence travels up as hit references
 //! so the record can quote what was said.
 
-use crate::matcher::{Hit, Scan, WordIndex};
+use crate::matcher::{Hit, Scan, WordIndex, words_between};
 use crate::rules::Pack;
 use crate::rules::model::Window;
 use crate::rules::pack::{Cond, Leaf, LeafId, LeafKind};
@@ -40,6 +40,9 @@ pub struct EvalCtx<'a> {
     pub drivers: Vec<bool>,
     /// Items already decided: Some(true) passed.
     pub item_passed: Vec<Option<bool>>,
+    /// Items already decided n/a for lack of metadata: the keys the call lacked
+    /// (so an item that applies only when such an item passed can say why too).
+    pub item_missing_meta: Vec<Vec<String>>,
     /// Language of the call.
     pub language: String,
     call_start: u64,
@@ -65,6 +68,7 @@ impl<'a> EvalCtx<'a> {
             scan,
             drivers: vec![false; pack.drivers.len()],
             item_passed: vec![None; pack.items.len()],
+            item_missing_meta: vec![Vec::new(); pack.items.len()],
             language: call.language(),
             call_start,
             call_end,
@@ -324,6 +328,31 @@ impl<'a> EvalCtx<'a> {
         Outcome::default()
     }
 
+    /// Words (CJK: characters) between two hits of one turn; `None` when they are in
+    /// different turns or overlap (overlapping hits are the same words, not two things
+    /// said).
+    fn gap(&self, ha: &Hit, hb: &Hit) -> Option<u32> {
+        if ha.turn != hb.turn {
+            return None;
+        }
+        let text = &self.scan.norm(ha.turn as usize).text;
+        if ha.norm.end <= hb.norm.start {
+            Some(words_between(
+                text,
+                ha.norm.end as usize,
+                hb.norm.start as usize,
+            ))
+        } else if hb.norm.end <= ha.norm.start {
+            Some(words_between(
+                text,
+                hb.norm.end as usize,
+                ha.norm.start as usize,
+            ))
+        } else {
+            None
+        }
+    }
+
     fn before(&self, first: LeafId, then: LeafId) -> Outcome {
         let Some((ia, ha)) = self
             .scoped_hits(first)
@@ -352,4 +381,222 @@ impl<'a> EvalCtx<'a> {
             None => Outcome::default(),
         }
     }
+
+    /// Why a `near` that did not hold failed, with the hits that came closest.
+    pub fn near_miss(&self, a: LeafId, b: LeafId) -> NearMiss {
+        let hr = |leaf, index| HitRef { leaf, index };
+        let mut first_a = None;
+        let mut best_gap: Option<(u32, HitRef, HitRef)> = None;
+        let mut same_turn: Option<(HitRef, HitRef)> = None;
+        let bs: Vec<(u32, &Hit)> = self.scoped_hits(b).collect();
+        let first_b = bs.first().map(|(ib, _)| hr(b, *ib));
+        for (ia, ha) in self.scoped_hits(a) {
+            first_a = first_a.or(Some(hr(a, ia)));
+            for (ib, hb) in bs.iter().filter(|(_, hb)| hb.turn == ha.turn) {
+                same_turn = same_turn.or(Some((hr(a, ia), hr(b, *ib))));
+                if let Some(g) = self.gap(ha, hb)
+                    && best_gap.is_none_or(|(bg, _, _)| g < bg)
+                {
+                    best_gap = Some((g, hr(a, ia), hr(b, *ib)));
+                }
+            }
+        }
+        match (first_a, first_b) {
+            (None, None) => NearMiss::Neither,
+            (Some(found), None) => NearMiss::OnlyOne { found, a: true },
+            (None, Some(found)) => NearMiss::OnlyOne { found, a: false },
+            (Some(fa), Some(fb)) => match (best_gap, same_turn) {
+                (Some((gap, a, b)), _) => NearMiss::TooFar { a, b, gap },
+                (None, Some((a, b))) => NearMiss::Overlap { a, b },
+                (None, None) => NearMiss::NotInOneTurn { a: fa, b: fb },
+            },
+        }
+    }
+
+    /// Why a `before` that did not hold failed, with the hits that came closest.
+    pub fn before_miss(&self, first: LeafId, then: LeafId) -> BeforeMiss {
+        let pos = |h: &Hit| (h.turn, h.norm.start);
+        let earliest = self.scoped_hits(first).min_by_key(|(_, h)| pos(h));
+        let latest = self.scoped_hits(then).max_by_key(|(_, h)| pos(h));
+        let hr = |leaf, index| HitRef { leaf, index };
+        match (earliest, latest) {
+            (None, None) => BeforeMiss::Neither,
+            (None, Some((it, _))) => BeforeMiss::NoFirst { then: hr(then, it) },
+            (Some((i1, _)), None) => BeforeMiss::NoThen {
+                first: hr(first, i1),
+            },
+            (Some((i1, h1)), Some((it, ht))) => BeforeMiss::NotAfter {
+                first: hr(first, i1),
+                then: hr(then, it),
+                overlaps: pos(ht) > pos(h1),
+            },
+        }
+    }
+
+    /// Metadata keys the call lacks that could have made `c` hold: empty when `c`
+    /// holds, or fails whatever those keys would say. An item n/a only because of
+    /// them is not "not applicable" but "not known".
+    pub fn missing_meta(&self, c: &Cond) -> Vec<String> {
+        match self.tri(c, false) {
+            Tri::Unknown(mut keys) => {
+                let mut seen = Vec::with_capacity(keys.len());
+                keys.retain(|k| {
+                    let new = !seen.contains(k);
+                    if new {
+                        seen.push(k.clone());
+                    }
+                    new
+                });
+                keys
+            }
+            Tri::Holds | Tri::Fails => Vec::new(),
+        }
+    }
+
+    /// `c` in three-valued logic (Kleene's `and` / `or` / `not`), where a `meta` test
+    /// of a key the call does not carry is unknown, unless `negated` (under an odd
+    /// number of `not`s): there the missing key already makes the `not` hold, and giving
+    /// it could only make it fail, so the test keeps its two-valued result.
+    fn tri(&self, c: &Cond, negated: bool) -> Tri {
+        match c {
+            Cond::Meta(_) | Cond::ItemPassed(_) if negated => self.tri_known(c),
+            Cond::Meta(pairs) => {
+                let mut missing = Vec::new();
+                for (k, vs) in pairs {
+                    match self.meta_value(k) {
+                        None => missing.push(k.clone()),
+                        Some(v) if !vs.iter().any(|x| *x == v.to_lowercase()) => {
+                            return Tri::Fails;
+                        }
+                        Some(_) => {}
+                    }
+                }
+                Tri::unknown_or(missing, Tri::Holds)
+            }
+            Cond::And(subs) => {
+                let mut missing = Vec::new();
+                for s in subs {
+                    match self.tri(s, negated) {
+                        Tri::Fails => return Tri::Fails,
+                        Tri::Unknown(k) => missing.extend(k),
+                        Tri::Holds => {}
+                    }
+                }
+                Tri::unknown_or(missing, Tri::Holds)
+            }
+            Cond::Or(subs) => {
+                let mut missing = Vec::new();
+                for s in subs {
+                    match self.tri(s, negated) {
+                        Tri::Holds => return Tri::Holds,
+                        Tri::Unknown(k) => missing.extend(k),
+                        Tri::Fails => {}
+                    }
+                }
+                Tri::unknown_or(missing, Tri::Fails)
+            }
+            Cond::Not(s) => match self.tri(s, !negated) {
+                Tri::Holds => Tri::Fails,
+                Tri::Fails => Tri::Holds,
+                u => u,
+            },
+            Cond::ItemPassed(i) => match self.item_passed[*i as usize] {
+                Some(true) => Tri::Holds,
+                _ => Tri::unknown_or(self.item_missing_meta[*i as usize].clone(), Tri::Fails),
+            },
+            other => self.tri_known(other),
+        }
+    }
+
+    /// The two-valued result of `c` as a [`Tri`].
+    fn tri_known(&self, c: &Cond) -> Tri {
+        if self.eval(c).holds {
+            Tri::Holds
+        } else {
+            Tri::Fails
+        }
+    }
+}
+
+/// A truth value that may depend on metadata the call does not carry.
+#[derive(Debug, Clone, PartialEq)]
+enum Tri {
+    Holds,
+    Fails,
+    /// Could hold, had the call carried these keys.
+    Unknown(Vec<String>),
+}
+
+impl Tri {
+    fn unknown_or(missing: Vec<String>, known: Tri) -> Tri {
+        if missing.is_empty() {
+            known
+        } else {
+            Tri::Unknown(missing)
+        }
+    }
+}
+
+/// Why a `near` failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NearMiss {
+    /// Neither side was said (in scope).
+    Neither,
+    /// Only one side was said: its first hit, and whether it is side `a`.
+    OnlyOne {
+        /// The first hit of the side that was said.
+        found: HitRef,
+        /// It is side `a` (else `b`).
+        a: bool,
+    },
+    /// Both were said in one turn, `gap` words apart at the closest.
+    TooFar {
+        /// Hit of `a`.
+        a: HitRef,
+        /// Hit of `b`.
+        b: HitRef,
+        /// Words between them.
+        gap: u32,
+    },
+    /// Both were said in one turn, but only as the same words (overlapping hits).
+    Overlap {
+        /// Hit of `a`.
+        a: HitRef,
+        /// Hit of `b`.
+        b: HitRef,
+    },
+    /// Both were said, never in one turn: their first hits.
+    NotInOneTurn {
+        /// First hit of `a`.
+        a: HitRef,
+        /// First hit of `b`.
+        b: HitRef,
+    },
+}
+
+/// Why a `before` failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BeforeMiss {
+    /// Neither side was said (in scope).
+    Neither,
+    /// Only `then` was said: its last hit.
+    NoFirst {
+        /// Last hit of `then`.
+        then: HitRef,
+    },
+    /// Only `first` was said: its first hit.
+    NoThen {
+        /// First hit of `first`.
+        first: HitRef,
+    },
+    /// Both were said, but no `then` after the first `first`.
+    NotAfter {
+        /// First hit of `first`.
+        first: HitRef,
+        /// Last hit of `then`.
+        then: HitRef,
+        /// That hit starts after `first` starts but overlaps it (the same words);
+        /// else it comes before.
+        overlaps: bool,
+    },
 }

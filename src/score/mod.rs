@@ -7,6 +7,8 @@
 
 pub mod eval;
 pub mod metrics;
+pub mod na_meta;
+mod reason;
 #[cfg(test)]
 pub(crate) mod tests;
 
@@ -18,6 +20,9 @@ use crate::rules::model::Mode;
 use crate::rules::pack::{Cond, LeafId, LeafKind};
 use crate::transcript::{Call, Speaker};
 use eval::{EvalCtx, HitRef};
+pub use na_meta::{NaForLackOfMeta, missing_meta};
+use reason::REASON_CAPACITY;
+pub use reason::fmt_time;
 use std::collections::BTreeMap;
 
 /// Most evidence quotes kept per item or driver.
@@ -95,10 +100,21 @@ pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
     for &ii in &pack.item_order {
         let item = &pack.items[ii as usize];
         let applies = item.applies_when.as_ref().is_none_or(|a| ctx.eval(a).holds);
+        let mut na_missing_meta = Vec::new();
         let (result, reason, evidence, closest) = if !applies {
+            let reason = match &item.applies_when {
+                Some(a) => {
+                    na_missing_meta = ctx.missing_meta(a);
+                    (!na_missing_meta.is_empty())
+                        .then(|| reason::na_for_lack_of_meta(pack, a, &na_missing_meta))
+                }
+                None => None,
+            };
             (
                 Outcome::Na,
-                "not applicable: its applies_when condition does not hold".to_string(),
+                reason.unwrap_or_else(|| {
+                    "not applicable: its applies_when condition does not hold".to_string()
+                }),
                 Vec::new(),
                 Vec::new(),
             )
@@ -107,35 +123,26 @@ pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
             let evidence = ev.evidence(&o.evidence);
             match (item.mode, o.holds) {
                 (Mode::Require, true) => {
-                    let reason = match evidence.first() {
-                        Some(e) => ev.quote("found: ", e),
-                        None => "condition holds".to_string(),
-                    };
+                    let reason = ev
+                        .held(&ctx, "found: ", &item.cond, &o, &evidence)
+                        .unwrap_or_else(|| "condition holds".to_string());
                     (Outcome::Pass, reason, evidence, Vec::new())
                 }
                 (Mode::Require, false) => {
-                    let closest = ev.closest(&ctx, &item.cond);
+                    let (missed, closest) = ev.missed(&ctx, &item.cond);
                     let mut reason = String::with_capacity(REASON_CAPACITY);
                     reason.push_str("required: ");
                     reason.push_str(&item.summary);
-                    if let Some((e, why)) = closest.first() {
-                        reason.push_str("; closest: ");
-                        ev.push_quote_at(&mut reason, e);
-                        reason.push_str(", ");
-                        reason.push_str(why);
+                    if !missed.is_empty() {
+                        reason.push_str("; ");
+                        reason.push_str(&missed);
                     }
-                    (
-                        Outcome::Fail,
-                        reason,
-                        Vec::new(),
-                        closest.into_iter().map(|(e, _)| e).collect(),
-                    )
+                    (Outcome::Fail, reason, Vec::new(), closest)
                 }
                 (Mode::Forbid, true) => {
-                    let reason = match evidence.first() {
-                        Some(e) => ev.quote("forbidden: ", e),
-                        None => format!("forbidden condition holds: {}", item.summary),
-                    };
+                    let reason = ev
+                        .held(&ctx, "forbidden: ", &item.cond, &o, &evidence)
+                        .unwrap_or_else(|| format!("forbidden condition holds: {}", item.summary));
                     (Outcome::Fail, reason, evidence, Vec::new())
                 }
                 (Mode::Forbid, false) => (
@@ -147,6 +154,7 @@ pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
             }
         };
         ctx.item_passed[ii as usize] = Some(result == Outcome::Pass);
+        ctx.item_missing_meta[ii as usize] = na_missing_meta.clone();
         results[ii as usize] = Some(ItemResult {
             id: item.id.clone(),
             section: item.section.clone(),
@@ -156,6 +164,7 @@ pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
             reason,
             evidence,
             closest,
+            na_missing_meta,
         });
     }
     let items: Vec<ItemResult> = results.into_iter().flatten().collect();
@@ -311,29 +320,6 @@ impl Ev<'_> {
         }
     }
 
-    /// `prefix` then `"matched" (speaker, 00:42)` (or `turn 3` without times),
-    /// built in one string (this runs for most items of every call).
-    fn quote(&self, prefix: &str, e: &Evidence) -> String {
-        let mut out = String::with_capacity(REASON_CAPACITY);
-        out.push_str(prefix);
-        out.push('"');
-        out.push_str(&e.matched);
-        out.push_str("\" (");
-        out.push_str(e.speaker.as_str());
-        out.push_str(", ");
-        push_when(&mut out, e);
-        out.push(')');
-        out
-    }
-
-    /// Append `"matched" at 00:42` (or `at turn 3` without times).
-    fn push_quote_at(&self, out: &mut String, e: &Evidence) {
-        out.push('"');
-        out.push_str(&e.matched);
-        out.push_str("\" at ");
-        push_when(out, e);
-    }
-
     /// For a failed `require`: hits of its leaves that were out of scope, with why.
     fn closest(&self, ctx: &EvalCtx, cond: &Cond) -> Vec<(Evidence, String)> {
         let mut leaves = Vec::new();
@@ -433,46 +419,6 @@ fn collect_leaves(c: &Cond, out: &mut Vec<LeafId>) {
         Cond::And(s) | Cond::Or(s) => s.iter().for_each(|c| collect_leaves(c, out)),
         Cond::Not(_) | Cond::Meta(_) | Cond::Driver(_) | Cond::ItemPassed(_) => {}
     }
-}
-
-/// Capacity reserved for an item's reason: most fit, so they are not regrown.
-const REASON_CAPACITY: usize = 160;
-
-/// Append when `e` was said: its start time (`mm:ss`), or `turn N` without times.
-fn push_when(out: &mut String, e: &Evidence) {
-    match e.start_ms {
-        Some(ms) => push_time(out, ms),
-        None => {
-            out.push_str("turn ");
-            out.push_str(itoa::Buffer::new().format(e.turn + 1));
-        }
-    }
-}
-
-/// `mm:ss` (or `h:mm:ss`) of a time in ms.
-pub fn fmt_time(ms: u64) -> String {
-    let mut out = String::with_capacity(8);
-    push_time(&mut out, ms);
-    out
-}
-
-/// Append [`fmt_time`] of `ms` (digits pushed directly: no `format!`).
-fn push_time(out: &mut String, ms: u64) {
-    let s = ms / 1000;
-    let two = |out: &mut String, v: u64| {
-        out.push(char::from(b'0' + (v / 10) as u8));
-        out.push(char::from(b'0' + (v % 10) as u8));
-    };
-    if s >= 3600 {
-        out.push_str(itoa::Buffer::new().format(s / 3600));
-        out.push(':');
-        two(out, (s / 60) % 60);
-    } else {
-        // Minutes below 60 here, so always two digits.
-        two(out, s / 60);
-    }
-    out.push(':');
-    two(out, s % 60);
 }
 
 /// `raw` with whitespace runs folded to one space and trimmed (the words of

@@ -334,6 +334,133 @@ const CASES: &[Case] = &[
         ],
         Outcome::Fail,
     ),
+    // before: order within one turn, overlaps, offsets across turns
+    (
+        "before-same-turn-in-order",
+        r#"{ before = { first = ["date of birth"], then = ["your balance"] } }"#,
+        &[(A, "date of birth, then your balance", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "before-overlap-is-not-after",
+        r#"{ before = { first = ["thank you"], then = ["you for calling"] } }"#,
+        &[(A, "thank you for calling", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
+    (
+        "before-earlier-turn-later-offset",
+        r#"{ before = { first = ["dob"], then = ["your balance"] } }"#,
+        &[
+            (A, "well, well, so here is your balance", 0.0, 1.0),
+            (A, "dob", 5.0, 6.0),
+        ],
+        Outcome::Fail,
+    ),
+    (
+        "before-same-phrase-twice",
+        r#"{ before = { first = ["hold"], then = ["hold"] } }"#,
+        &[(A, "hold", 0.0, 1.0), (A, "hold", 5.0, 6.0)],
+        Outcome::Pass,
+    ),
+    (
+        "before-same-phrase-once",
+        r#"{ before = { first = ["hold"], then = ["hold"] } }"#,
+        &[(A, "hold", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
+    // near: b before a, and the bound itself
+    (
+        "near-b-first",
+        r#"{ near = { a = ["hold"], b = ["may i"], within = 3 } }"#,
+        &[(A, "May I put you on hold?", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "near-exactly-within",
+        r#"{ near = { a = ["may i"], b = ["hold"], within = 3 } }"#,
+        &[(A, "May I put you on hold?", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
+    (
+        "near-one-short",
+        r#"{ near = { a = ["may i"], b = ["hold"], within = 2 } }"#,
+        &[(A, "May I put you on hold?", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
+    (
+        "near-overlap-is-not-near",
+        r#"{ near = { a = ["on hold"], b = ["hold"], within = 3 } }"#,
+        &[(A, "put you on hold", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
+    // windows: both sides of each bound
+    (
+        "first-turns-in",
+        r#"{ any = ["hello"], window = { first_turns = 2 } }"#,
+        &[
+            (A, "a", 0.0, 1.0),
+            (A, "hello", 1.0, 2.0),
+            (C, "b", 2.0, 3.0),
+        ],
+        Outcome::Pass,
+    ),
+    (
+        "last-turns-out",
+        r#"{ any = ["bye"], window = { last_turns = 2 } }"#,
+        &[(A, "bye", 0.0, 1.0), (C, "b", 1.0, 2.0), (A, "c", 2.0, 3.0)],
+        Outcome::Fail,
+    ),
+    (
+        "last-turns-edge",
+        r#"{ any = ["bye"], window = { last_turns = 2 } }"#,
+        &[(A, "a", 0.0, 1.0), (A, "bye", 1.0, 2.0), (C, "c", 2.0, 3.0)],
+        Outcome::Pass,
+    ),
+    (
+        "first-percent-in",
+        r#"{ any = ["hello"], window = { first_percent = 10 } }"#,
+        &[
+            (A, "x", 0.0, 1.0),
+            (A, "hello", 9.0, 12.0),
+            (A, "x", 90.0, 100.0),
+        ],
+        Outcome::Pass,
+    ),
+    (
+        "last-percent-out",
+        r#"{ any = ["bye"], window = { last_percent = 10 } }"#,
+        &[
+            (A, "x", 0.0, 1.0),
+            (A, "bye", 80.0, 89.0),
+            (A, "x", 89.0, 100.0),
+        ],
+        Outcome::Fail,
+    ),
+    (
+        "first-seconds-edge",
+        r#"{ any = ["hello"], window = { first_seconds = 30 } }"#,
+        &[(A, "hi", 0.0, 1.0), (A, "hello", 30.0, 31.0)],
+        Outcome::Pass,
+    ),
+    (
+        "last-seconds-edge",
+        r#"{ any = ["bye"], window = { last_seconds = 10 } }"#,
+        &[(A, "bye", 0.0, 90.0), (A, "x", 90.0, 100.0)],
+        Outcome::Pass,
+    ),
+    // all: each phrase at least min_count times
+    (
+        "all-min-count-each",
+        r#"{ all = ["yes", "no"], min_count = 2 }"#,
+        &[(C, "yes yes no", 0.0, 1.0)],
+        Outcome::Fail,
+    ),
+    (
+        "all-min-count-met",
+        r#"{ all = ["yes", "no"], min_count = 2 }"#,
+        &[(C, "yes no yes no", 0.0, 1.0)],
+        Outcome::Pass,
+    ),
     // and / or / not
     (
         "and",
@@ -648,7 +775,11 @@ terrible = -3.0
     let squash = |s: f32| s / (s * s + 15.0).sqrt();
     let close = |text: &str, want: f32, terms: u32| {
         let (got, n) = score(text);
-        assert!((got - squash(want)).abs() < 1e-6, "{text}: {got} vs {}", squash(want));
+        assert!(
+            (got - squash(want)).abs() < 1e-6,
+            "{text}: {got} vs {}",
+            squash(want)
+        );
         assert_eq!(n, terms, "{text}");
     };
     close("happy", 2.0, 1);
@@ -855,4 +986,366 @@ proptest::proptest! {
         let pair = got.evidence.iter().map(|r| r.index).collect::<Vec<_>>();
         proptest::prop_assert_eq!(pair, want.map_or(vec![], |(x, y)| vec![x, y]), "{:?}", texts);
     }
+}
+
+/// Score `p` on `c` and return the first item.
+fn first_item(p: &Pack, c: &Call) -> ItemResult {
+    let mut scan = Scan::new(p);
+    scan_call(p, c, &mut scan);
+    score_call(p, c, &scan, ScoreOptions::default())
+        .qa
+        .items
+        .remove(0)
+}
+
+#[test]
+fn passed_before_and_near_reasons_quote_both_hits() {
+    let p = item_pack(
+        r#"{ before = { first = ["hold"], then = ["thank you for holding"] }, speaker = "agent" }"#,
+    );
+    let c = call(&[
+        (A, "may I put you on hold?", 60.0, 62.0),
+        (C, "ok", 63.0, 64.0),
+        (A, "thank you for holding", 130.0, 132.0),
+    ]);
+    let it = first_item(&p, &c);
+    assert_eq!(it.result, Outcome::Pass);
+    assert_eq!(
+        it.reason,
+        "found: \"hold\" (agent, 01:00) … then \"thank you for holding\" (agent, 02:10)"
+    );
+    let quoted: Vec<(u32, &str)> = it
+        .evidence
+        .iter()
+        .map(|e| (e.turn, e.matched.as_str()))
+        .collect();
+    assert_eq!(quoted, [(0, "hold"), (2, "thank you for holding")]);
+
+    let p = item_pack(r#"{ near = { a = ["refund"], b = ["7 days"], within = 5 } }"#);
+    let c = call(&[(A, "your refund arrives in 7 days", 31.0, 33.0)]);
+    let it = first_item(&p, &c);
+    assert_eq!(it.result, Outcome::Pass);
+    assert_eq!(
+        it.reason,
+        "found: \"refund\" (agent, 00:31) within 5 words of \"7 days\" (agent, 00:31)"
+    );
+    assert_eq!(it.evidence.len(), 2);
+
+    // `near` quotes side `a` first even when `b` was said first.
+    let c = call(&[(A, "in 7 days, the refund", 0.0, 2.0)]);
+    assert_eq!(
+        first_item(&p, &c).reason,
+        "found: \"refund\" (agent, 00:00) within 5 words of \"7 days\" (agent, 00:00)"
+    );
+
+    // A forbidden pair quotes both too.
+    let p = pack(
+        "[[item]]\nid = \"x\"\nsection = \"s\"\nforbid = { near = { a = [\"guarantee\"], b = [\"tomorrow\"], within = 1 } }\n",
+    );
+    let c = call(&[(A, "I guarantee it tomorrow", 40.0, 42.0)]);
+    let it = first_item(&p, &c);
+    assert_eq!(it.result, Outcome::Fail);
+    assert_eq!(
+        it.reason,
+        "forbidden: \"guarantee\" (agent, 00:40) within 1 word of \"tomorrow\" (agent, 00:40)"
+    );
+}
+
+#[test]
+fn failed_before_reasons_say_what_was_found_and_what_was_missing() {
+    let p = item_pack(
+        r#"{ before = { first = ["hold"], then = ["thank you for holding"] }, speaker = "agent" }"#,
+    );
+    let req = "required: not found: agent said any of \"hold\" before agent said any of \"thank you for holding\"";
+    // Only `first` was said.
+    let it = first_item(&p, &call(&[(A, "please hold", 60.0, 61.0)]));
+    assert_eq!(
+        it.reason,
+        format!("{req}; found \"hold\" (agent, 01:00), but no \"thank you for holding\" after it")
+    );
+    assert_eq!(it.closest.len(), 1);
+    // Only `then` was said; the customer's "hold" did not count.
+    let it = first_item(
+        &p,
+        &call(&[
+            (C, "can you hold on", 20.0, 21.0),
+            (A, "thank you for holding", 130.0, 131.0),
+        ]),
+    );
+    assert_eq!(
+        it.reason,
+        format!(
+            "{req}; found \"thank you for holding\" (agent, 02:10), but no \"hold\" before it (closest: \"hold\" at 00:20, said by the customer, not the agent)"
+        )
+    );
+    let quoted: Vec<u32> = it.closest.iter().map(|e| e.turn).collect();
+    assert_eq!(quoted, [1, 0]);
+    // Both said, in the wrong order: the last `then` is quoted.
+    let it = first_item(
+        &p,
+        &call(&[
+            (A, "thank you for holding", 10.0, 11.0),
+            (A, "please hold", 60.0, 61.0),
+        ]),
+    );
+    assert_eq!(it.result, Outcome::Fail);
+    assert_eq!(
+        it.reason,
+        format!(
+            "{req}; found \"hold\" (agent, 01:00), but the last \"thank you for holding\" (agent, 00:10) is before it"
+        )
+    );
+    assert_eq!(it.closest.len(), 2);
+    // Neither said: no closest.
+    let it = first_item(&p, &call(&[(A, "hello", 0.0, 1.0)]));
+    assert_eq!(it.reason, req);
+    assert!(it.closest.is_empty());
+}
+
+#[test]
+fn failed_near_reasons_say_what_was_too_far_or_missing() {
+    let p = item_pack(r#"{ near = { a = ["refund"], b = ["7 days", "a week"], within = 2 } }"#);
+    let req = "required: not found: anyone said any of \"refund\" within 2 words of anyone said any of \"7 days\", \"a week\"";
+    let it = first_item(
+        &p,
+        &call(&[(
+            A,
+            "the refund will arrive on your card in 7 days",
+            31.0,
+            33.0,
+        )]),
+    );
+    assert_eq!(
+        it.reason,
+        format!(
+            "{req}; closest: \"refund\" (agent, 00:31) is 6 words from \"7 days\" (agent, 00:31), 2 allowed"
+        )
+    );
+    assert_eq!(it.closest.len(), 2);
+    // The closest pair of a turn is the one quoted.
+    let it = first_item(
+        &p,
+        &call(&[(
+            A,
+            "a week, or so, said the bank about your refund, and maybe in 7 days",
+            0.0,
+            3.0,
+        )]),
+    );
+    assert!(
+        it.reason.ends_with(
+            "\"refund\" (agent, 00:00) is 3 words from \"7 days\" (agent, 00:00), 2 allowed"
+        ),
+        "{}",
+        it.reason
+    );
+    let it = first_item(
+        &p,
+        &call(&[(A, "your refund", 31.0, 32.0), (A, "in 7 days", 70.0, 71.0)]),
+    );
+    assert_eq!(
+        it.reason,
+        format!(
+            "{req}; closest: \"refund\" (agent, 00:31) and \"7 days\" (agent, 01:10) are never said in one turn"
+        )
+    );
+    let it = first_item(&p, &call(&[(A, "it takes 7 days", 31.0, 32.0)]));
+    assert_eq!(
+        it.reason,
+        format!("{req}; found \"7 days\" (agent, 00:31), but no \"refund\" within 2 words of it")
+    );
+    let it = first_item(&p, &call(&[(A, "a refund", 31.0, 32.0)]));
+    assert_eq!(
+        it.reason,
+        format!(
+            "{req}; found \"refund\" (agent, 00:31), but none of \"7 days\", \"a week\" within 2 words of it"
+        )
+    );
+}
+
+fn voice_only_pack() -> Pack {
+    pack(
+        r#"
+[[item]]
+id = "recording"
+section = "compliance"
+critical = true
+applies_when = { meta = { channel = "voice" } }
+require = { any = ["this call may be recorded"], speaker = "agent" }
+[[item]]
+id = "recording-thanks"
+section = "compliance"
+applies_when = { item_passed = "recording" }
+require = { any = ["thanks"] }
+[[item]]
+id = "refund-voice"
+section = "resolution"
+applies_when = { and = [{ meta = { channel = "voice" } }, { any = ["refund"] }] }
+require = { any = ["days"] }
+[[item]]
+id = "billing-or-chat"
+section = "resolution"
+applies_when = { or = [{ meta = { queue = "billing" } }, { meta = { channel = "chat" } }] }
+require = { any = ["invoice"] }
+[[item]]
+id = "voice-not-vip"
+section = "resolution"
+applies_when = { and = [{ meta = { channel = "voice" } }, { not = { meta = { team = "vip" } } }] }
+require = { any = ["invoice"] }
+[[item]]
+id = "not-chat"
+section = "resolution"
+applies_when = { not = { meta = { channel = "chat" } } }
+require = { any = ["invoice"] }
+"#,
+    )
+}
+
+fn items_without(channel: Option<&str>, turns: &[(Speaker, &str, f64, f64)]) -> Vec<ItemResult> {
+    let p = voice_only_pack();
+    let mut c = call(turns);
+    c.metadata.channel = channel.map(str::to_string);
+    let mut scan = Scan::new(&p);
+    scan_call(&p, &c, &mut scan);
+    score_call(&p, &c, &scan, ScoreOptions::default()).qa.items
+}
+
+#[test]
+fn an_item_na_for_lack_of_metadata_says_which_key_and_how_to_set_it() {
+    let said = &[(A, "this call may be recorded, thanks", 0.0, 2.0)][..];
+    let items = items_without(None, said);
+    let rec = &items[0];
+    assert_eq!(rec.result, Outcome::Na);
+    assert_eq!(rec.na_missing_meta, ["channel"]);
+    assert_eq!(
+        rec.reason,
+        "n/a: applies only when channel is voice, and this call has no channel; set it in the metadata or with --meta channel=…"
+    );
+    // An item that applies only when that one passed is n/a for the same key.
+    assert_eq!(items[1].result, Outcome::Na);
+    assert_eq!(items[1].na_missing_meta, ["channel"]);
+    // `and` with a part that fails whatever the channel: n/a for that part, not the key.
+    assert_eq!(items[2].result, Outcome::Na);
+    assert!(items[2].na_missing_meta.is_empty());
+    assert_eq!(
+        items[2].reason,
+        "not applicable: its applies_when condition does not hold"
+    );
+    // `or` lists the keys of its parts.
+    assert_eq!(items[3].result, Outcome::Na);
+    assert_eq!(items[3].na_missing_meta, ["queue", "channel"]);
+    assert!(
+        items[3].reason.contains("this call has no queue or channel; set them in the metadata or with --meta queue=… --meta channel=…"),
+        "{}",
+        items[3].reason
+    );
+    // A key under `not` is not to blame: without it the `not` already holds, and
+    // giving it could only make the condition fail.
+    assert_eq!(items[4].result, Outcome::Na);
+    assert_eq!(items[4].na_missing_meta, ["channel"]);
+    assert_eq!(
+        items[5].result,
+        Outcome::Fail,
+        "applies: the call is not a chat"
+    );
+    assert!(items[5].na_missing_meta.is_empty());
+
+    // With the key present, a real chat is n/a without a missing key, a voice call applies.
+    let items = items_without(Some("chat"), said);
+    assert_eq!(items[0].result, Outcome::Na);
+    assert!(items[0].na_missing_meta.is_empty());
+    assert!(items[3].na_missing_meta.is_empty(), "a chat: applies");
+    assert_eq!(items[5].result, Outcome::Na);
+    assert!(items[5].na_missing_meta.is_empty());
+    let items = items_without(Some("voice"), said);
+    assert_eq!(items[3].na_missing_meta, ["queue"]);
+    assert_eq!(items[0].result, Outcome::Pass);
+    assert!(items[0].na_missing_meta.is_empty());
+    assert_eq!(items[1].result, Outcome::Pass);
+    // n/a because the refund was never mentioned: no key is to blame.
+    assert!(items[2].na_missing_meta.is_empty());
+}
+
+#[test]
+fn na_for_lack_of_meta_counts_per_item_and_key_and_merges() {
+    let p = voice_only_pack();
+    let record = |channel: Option<&str>| {
+        let mut c = call(&[(A, "hello", 0.0, 1.0)]);
+        c.metadata.channel = channel.map(str::to_string);
+        let mut scan = Scan::new(&p);
+        scan_call(&p, &c, &mut scan);
+        score_call(&p, &c, &scan, ScoreOptions::default())
+    };
+    let (none, chat) = (record(None), record(Some("chat")));
+    let pairs: Vec<(&str, &str)> = missing_meta(&none).collect();
+    assert_eq!(
+        pairs,
+        [
+            ("recording", "channel"),
+            ("recording-thanks", "channel"),
+            ("billing-or-chat", "queue"),
+            ("billing-or-chat", "channel"),
+            ("voice-not-vip", "channel")
+        ]
+    );
+    let (mut a, mut b) = (NaForLackOfMeta::default(), NaForLackOfMeta::default());
+    a.add(&none);
+    a.add(&chat);
+    b.add(&none);
+    a.merge(b);
+    assert_eq!(a.calls("recording", "channel"), 2);
+    assert_eq!(a.calls("billing-or-chat", "queue"), 2);
+    assert_eq!(a.calls("billing-or-chat", "channel"), 2);
+    assert_eq!(a.calls("voice-not-vip", "channel"), 2);
+    assert_eq!(a.calls("refund-voice", "channel"), 0);
+    assert_eq!(
+        serde_json::to_value(&a).unwrap(),
+        serde_json::json!({
+            "billing-or-chat": {"channel": 2, "queue": 2},
+            "recording": {"channel": 2},
+            "recording-thanks": {"channel": 2},
+            "voice-not-vip": {"channel": 2}
+        })
+    );
+    // Serialised records carry the keys only where there are some.
+    let v = serde_json::to_value(&chat).unwrap();
+    assert!(v["qa"]["items"][0].get("na_missing_meta").is_none());
+    let v = serde_json::to_value(&none).unwrap();
+    assert_eq!(
+        v["qa"]["items"][0]["na_missing_meta"],
+        serde_json::json!(["channel"])
+    );
+}
+
+#[test]
+fn a_pair_inside_an_or_is_quoted_whole() {
+    let p = item_pack(
+        r#"{ or = [ { any = ["one moment"] }, { near = { a = ["may i", "can i"], b = ["hold"], within = 3 } } ], speaker = "agent" }"#,
+    );
+    let it = first_item(&p, &call(&[(A, "May I put you on hold?", 60.0, 62.0)]));
+    assert_eq!(
+        it.reason,
+        "found: \"May I\" (agent, 01:00) within 3 words of \"hold\" (agent, 01:00)"
+    );
+    let it = first_item(&p, &call(&[(A, "I will put you on hold", 60.0, 62.0)]));
+    assert_eq!(
+        it.reason,
+        "required: not found: agent said any of \"one moment\" or agent said any of \"may i\", \"can i\" within 3 words of agent said any of \"hold\"; found \"hold\" (agent, 01:00), but none of \"may i\", \"can i\" within 3 words of it"
+    );
+    // A part that is no pair keeps the plain quote.
+    let it = first_item(&p, &call(&[(A, "one moment please", 60.0, 62.0)]));
+    assert_eq!(it.reason, "found: \"one moment\" (agent, 01:00)");
+}
+
+#[test]
+fn all_quotes_the_first_hit_of_each_phrase() {
+    let p = item_pack(r#"{ all = ["yes", "no"] }"#);
+    let it = first_item(&p, &call(&[(C, "yes, yes and no", 0.0, 1.0)]));
+    assert_eq!(it.result, Outcome::Pass);
+    let quoted: Vec<(u32, &str)> = it
+        .evidence
+        .iter()
+        .map(|e| (e.start, e.matched.as_str()))
+        .collect();
+    assert_eq!(quoted, [(0, "yes"), (13, "no")]);
 }
