@@ -330,6 +330,7 @@ pub fn run(pack: &Pack, opts: &RunOptions) -> Result<Summary, RunError> {
         source: e,
     })?;
     let progress = progress_bar(opts.progress);
+    let mut aggregates = crate::aggregate::Aggregates::new(pack); // aggregates hook
     let mut stderr_errors = 0usize;
     let out_err = |e| RunError::Output {
         path: opts.out.clone(),
@@ -340,13 +341,16 @@ pub fn run(pack: &Pack, opts: &RunOptions) -> Result<Summary, RunError> {
         |scan, call| {
             scan_call(pack, call, scan);
             let record = score_call(pack, call, scan, opts.score);
-            format_record(pack, &record)
+            let facts = crate::aggregate::CallFacts::from_record(&record); // aggregates hook
+            (format_record(pack, &record), facts)
         },
         |summary, o| {
-            for f in &o.calls {
+            for (f, facts) in &o.calls {
                 output.call(f).map_err(out_err)?;
+                aggregates.add(facts); // aggregates hook
             }
             for e in &o.errors {
+                aggregates.add_error(); // aggregates hook
                 output.error(&format_error(e)).map_err(out_err)?;
                 if stderr_errors < opts.max_stderr_errors {
                     progress.suspend(|| eprintln!("callscore: {}", error_message(e)));
@@ -381,6 +385,11 @@ pub fn run(pack: &Pack, opts: &RunOptions) -> Result<Summary, RunError> {
         "mb_per_s": if elapsed.as_secs_f64() > 0.0 { crate::score::round(summary.bytes_read as f64 / 1e6 / elapsed.as_secs_f64(), 1) } else { 0.0 },
         "calls_per_s": if elapsed.as_secs_f64() > 0.0 { crate::score::round(summary.calls_scored as f64 / elapsed.as_secs_f64(), 1) } else { 0.0 },
     });
+    // aggregates hook: `aggregates.json` beside the other outputs (nothing for `--out -`).
+    if opts.out != Path::new("-") {
+        let path = opts.out.join("aggregates.json");
+        aggregates.write_file(&path).map_err(out_err)?;
+    }
     output.finish(&doc).map_err(|e| RunError::Output {
         path: opts.out.clone(),
         source: e,

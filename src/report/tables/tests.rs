@@ -1,0 +1,1 @@
+//! Tables computed from hand-made aggregates.
