@@ -69,6 +69,6 @@ mod tests {
             absent: None,
         };
         let s = String::from_utf8(table_csv(&t).unwrap()).unwrap();
-        assert_eq!(s, "a,b,c\n\"x, \"\"y\"\"\",-3,0.125\n\"\",0,\n");
+        assert_eq!(s, "a,b,c\n\"x, \"\"y\"\"\",-3,0.125\n,0,\n");
     }
 }
