@@ -10,6 +10,7 @@
 //! [`r#gen`] writes synthetic corpora with known truth.
 #![deny(missing_docs)]
 
+pub mod aggregate;
 pub mod cli;
 pub mod diagnostic;
 pub mod diff;
@@ -20,6 +21,7 @@ pub mod matcher;
 pub mod normalize;
 pub mod record;
 pub mod redact;
+pub mod report;
 pub mod rules;
 pub mod ruletest;
 pub mod run;

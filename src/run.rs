@@ -22,6 +22,8 @@ use crate::matcher::{Scan, scan_call};
 use crate::rules::Pack;
 use crate::score::{ScoreOptions, score_call};
 use crate::sink::{Output, OutputError, RunStamp};
+use crate::aggregate::{Aggregates, CallFacts};
+use crate::score::{NaForLackOfMeta, missing_meta};
 use crate::summary::{PackStats, RunSummary};
 use crate::transcript::Call;
 use rayon::prelude::*;
@@ -394,18 +396,34 @@ pub fn run(
     let (mut output, formatter) = Output::open(&opts.out, pack, &stamp).map_err(out_err)?;
     observer.started(&stamp, &total);
     let formatter = &formatter;
+    // What the dashboard needs (mergeable sums), and which items went n/a for lack of
+    // metadata: both gathered from small per-call facts computed on the workers.
+    let mut aggregates = Aggregates::new(pack);
+    let mut na_for_lack_of_meta = NaForLackOfMeta::default();
     let result = batch.for_each(
         || Scan::new(pack),
         |scan, call| {
             scan_call(pack, call, scan);
             let record = score_call(pack, call, scan, opts.score);
-            formatter.record(&record)
+            let missing: Vec<(String, String)> = missing_meta(&record)
+                .map(|(i, k)| (i.to_string(), k.to_string()))
+                .collect();
+            (
+                formatter.record(&record),
+                CallFacts::from_record(&record),
+                missing,
+            )
         },
         |summary, o| {
-            for f in &o.calls {
+            for (f, facts, missing) in &o.calls {
                 output.call(f)?;
+                aggregates.add(facts);
+                for (item, key) in missing {
+                    na_for_lack_of_meta.add_one(item, key);
+                }
             }
             for e in &o.errors {
+                aggregates.add_error();
                 output.error(&formatter.error(e))?;
                 observer.input_error(e);
             }
@@ -457,8 +475,10 @@ pub fn run(
         mb_per_s: per_s(counts.bytes_read as f64 / 1e6),
         calls_per_s: per_s(counts.calls_scored as f64),
         counts,
+        na_for_lack_of_metadata: na_for_lack_of_meta,
     };
-    match output.finish(&summary, &[]) {
+    let aggregates = aggregates.to_json().into_bytes();
+    match output.finish(&summary, &[("aggregates.json", aggregates)]) {
         Ok(()) => Ok(summary),
         Err(OutputError::Closed) => Err(RunError::Closed),
         Err(e) => Err(out_err(e)),

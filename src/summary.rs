@@ -34,6 +34,10 @@ pub struct RunSummary {
     pub mb_per_s: f64,
     /// Calls scored per second of wall time.
     pub calls_per_s: f64,
+    /// Calls on which an item was n/a only because a metadata key it depends on was
+    /// missing, per item and key (`{"recording_disclosure": {"channel": 12}}`): set the
+    /// key in the metadata or run-wide with `--meta channel=voice`.
+    pub na_for_lack_of_metadata: crate::score::NaForLackOfMeta,
 }
 
 /// The rule pack a run used, and its size.

@@ -7,6 +7,7 @@ mod diff;
 mod explain;
 mod r#gen;
 mod progress;
+mod report;
 mod run;
 mod schema;
 mod test;
@@ -56,6 +57,8 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// What shipping a new rule pack would change on a corpus (old vs new, per item).
     Diff(diff::DiffArgs),
+    /// Dashboard tables (CSV) and dashboard.html from the aggregates of one or more runs.
+    Report(report::ReportArgs),
     /// Print a JSON Schema: `record` (a calls.jsonl line), `call` (native input), `rules`
     /// (a rule file), `summary` (summary.json), `manifest` (manifest.json).
     Schema(schema::SchemaArgs),
@@ -86,6 +89,7 @@ pub fn main() -> ExitCode {
         Command::Gen(a) => r#gen::run_gen(a),
         Command::Explain(a) => explain::explain(a),
         Command::Diff(a) => diff::diff(a),
+        Command::Report(a) => report::report(a),
         Command::Schema(a) => schema::schema(a),
     };
     code.into()

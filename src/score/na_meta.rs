@@ -7,7 +7,7 @@
 //! without channel" instead of a quiet n/a rate.
 
 use crate::record::{CallRecord, Outcome};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// `(item id, metadata key)` of every item of `record` that is n/a only because the
@@ -28,7 +28,7 @@ pub fn missing_meta(record: &CallRecord) -> impl Iterator<Item = (&str, &str)> {
 /// Calls per item and missing key: `{"recording": {"channel": 12}}`. Serialises as that
 /// map (ordered by id, then key), so a summary can embed it as is. Workers each keep
 /// one and [`NaForLackOfMeta::merge`] them; the result does not depend on the split.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct NaForLackOfMeta(BTreeMap<String, BTreeMap<String, u64>>);
 
@@ -36,13 +36,18 @@ impl NaForLackOfMeta {
     /// Count the items of one call.
     pub fn add(&mut self, record: &CallRecord) {
         for (item, key) in missing_meta(record) {
-            *self
-                .0
-                .entry(item.to_string())
-                .or_default()
-                .entry(key.to_string())
-                .or_default() += 1;
+            self.add_one(item, key);
         }
+    }
+
+    /// Count one call on which `item` was n/a for lack of `key`.
+    pub fn add_one(&mut self, item: &str, key: &str) {
+        *self
+            .0
+            .entry(item.to_string())
+            .or_default()
+            .entry(key.to_string())
+            .or_default() += 1;
     }
 
     /// Add another tally's counts to this one.
