@@ -19,6 +19,7 @@ pub mod matcher;
 pub mod normalize;
 pub mod record;
 pub mod redact;
+pub mod report;
 pub mod rules;
 pub mod ruletest;
 pub mod run;

@@ -1,0 +1,932 @@
+//! Charts for the dashboard as inline SVG, drawn here in Rust so the page needs no chart
+//! library, no network and no script to show them.
+//!
+//! Every chart is an `<svg role="img">` with a `<title>` and a `<desc>` (screen readers and
+//! hover), axis labels and one `<title>` per mark (hover shows the exact value). Two kinds
+//! of markup are laid out so the page's small script can filter them without redrawing:
+//! - per-day charts (`svg.daychart`): every mark carries `data-day`; the script hides days
+//!   outside the chosen range and spreads the rest over the plot width with the same
+//!   formulas as [`day_x`] and [`bar_slot`];
+//! - row charts (`svg.rows`: bars, gaps, start → end): every row is a `<g class="row">`
+//!   with an optional `data-team`; the script hides other teams' rows and stacks the rest.
+
+use super::html::escape;
+use std::fmt::Write;
+
+/// How numbers on an axis or a label are written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Fmt {
+    /// A plain number with this many decimals, thousands grouped.
+    Number(usize),
+    /// A rate 0–1 shown as a percentage with this many decimals.
+    Percent(usize),
+    /// Seconds shown as `m:ss` (or `h:mm:ss`).
+    Duration,
+    /// A signed number with this many decimals (`+1.5`, `−0.3`).
+    Signed(usize),
+}
+
+impl Fmt {
+    /// The value written for a reader.
+    pub fn format(self, v: f64) -> String {
+        if !v.is_finite() {
+            return "–".to_string();
+        }
+        match self {
+            Fmt::Number(d) => group(v, d),
+            Fmt::Percent(d) => format!("{}%", fixed(v * 100.0, d)),
+            Fmt::Duration => duration(v),
+            Fmt::Signed(d) => {
+                let s = fixed(v.abs(), d);
+                if s.chars().all(|c| c == '0' || c == '.') {
+                    s
+                } else if v < 0.0 {
+                    format!("−{s}")
+                } else {
+                    format!("+{s}")
+                }
+            }
+        }
+    }
+}
+
+/// `v` with `d` decimals, `-0` written as `0`.
+fn fixed(v: f64, d: usize) -> String {
+    let s = format!("{v:.d$}");
+    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
+/// `v` with `d` decimals and thousands separated by commas (`12,345.60`).
+pub fn group(v: f64, d: usize) -> String {
+    let s = fixed(v, d);
+    let (sign, rest) = match s.strip_prefix('-') {
+        Some(r) => ("−", r),
+        None => ("", s.as_str()),
+    };
+    let (int, frac) = match rest.find('.') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let mut out = String::with_capacity(s.len() + 4);
+    out.push_str(sign);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out.push_str(frac);
+    out
+}
+
+/// Seconds as `m:ss`, or `h:mm:ss` from one hour on.
+pub fn duration(secs: f64) -> String {
+    if !secs.is_finite() {
+        return "–".to_string();
+    }
+    let neg = secs < 0.0;
+    let t = secs.abs().round() as u64;
+    let (h, m, s) = (t / 3600, (t % 3600) / 60, t % 60);
+    let body = if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    };
+    if neg { format!("−{body}") } else { body }
+}
+
+/// Colour of a mark: what the value means to the reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Plain data.
+    Neutral,
+    /// Better than it should be / good news.
+    Good,
+    /// Worse / needs attention.
+    Bad,
+    /// Worth a look.
+    Warn,
+    /// Context only.
+    Muted,
+}
+
+impl Tone {
+    fn class(self) -> &'static str {
+        match self {
+            Tone::Neutral => "t-neutral",
+            Tone::Good => "t-good",
+            Tone::Bad => "t-bad",
+            Tone::Warn => "t-warn",
+            Tone::Muted => "t-muted",
+        }
+    }
+}
+
+/// Series colours (distinguishable, also in grey scale by line dash for the first two).
+pub const PALETTE: [&str; 8] = [
+    "#2563eb", "#d97706", "#059669", "#db2777", "#7c3aed", "#0891b2", "#65a30d", "#6b7280",
+];
+
+/// A number as an SVG coordinate: one decimal, no trailing `.0`.
+fn c(v: f64) -> String {
+    let v = if v.is_finite() { v } else { 0.0 };
+    let s = format!("{v:.1}");
+    match s.strip_suffix(".0") {
+        Some(t) if t != "-0" => t.to_string(),
+        Some(_) => "0".to_string(),
+        None => s,
+    }
+}
+
+/// Round numbers for an axis from `lo` to `hi`: about `target` ticks at 1, 2, 2.5 or 5 × 10ⁿ.
+pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
+    let (lo, hi) = if lo.is_finite() && hi.is_finite() {
+        (lo.min(hi), lo.max(hi))
+    } else {
+        (0.0, 1.0)
+    };
+    let span = if hi - lo > 0.0 {
+        hi - lo
+    } else {
+        lo.abs().max(1.0)
+    };
+    let raw = span / target.max(1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
+    let first = (lo / step).floor() * step;
+    let mut ticks = Vec::new();
+    let mut k = 0.0;
+    loop {
+        let t = first + k * step;
+        // Snap away floating-point noise (0.30000000000000004).
+        let scale = 10f64.powi((-step.log10().floor()) as i32 + 2);
+        let t = ((t / step).round() * step * scale).round() / scale;
+        ticks.push(if t.abs() < step * 1e-9 { 0.0 } else { t });
+        if t >= hi - step * 1e-9 || ticks.len() > 50 {
+            break;
+        }
+        k += 1.0;
+    }
+    if ticks.len() == 1 {
+        ticks.push(ticks[0] + step);
+    }
+    ticks
+}
+
+/// Opening of a chart: `<svg>` with its title and description for assistive technology.
+/// `head` is the element id, the title and the description.
+fn open(out: &mut String, class: &str, (w, h): (f64, f64), head: [&str; 3], data: &str) {
+    let [id, title, desc] = head;
+    let id = escape(id);
+    let _ = write!(
+        out,
+        "<svg id=\"{id}\" class=\"chart {class}\" viewBox=\"0 0 {} {}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\"{data}>\
+         <title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
+        c(w),
+        c(h),
+        escape(title),
+        escape(desc)
+    );
+}
+
+/// A message in the middle of the plot when there is no data; per-day charts always carry
+/// it (hidden while there is data) so the filter can show it for an empty range.
+fn empty_note(out: &mut String, x: f64, y: f64, text: &str, hidden: bool) {
+    let _ = write!(
+        out,
+        "<text class=\"empty\" x=\"{}\" y=\"{}\" text-anchor=\"middle\"{}>{}</text>",
+        c(x),
+        c(y),
+        if hidden {
+            " style=\"display:none\""
+        } else {
+            ""
+        },
+        escape(text)
+    );
+}
+
+/// One line of a per-day chart.
+#[derive(Debug, Clone)]
+pub struct DaySeries {
+    /// Legend name.
+    pub name: String,
+    /// One value per day of the chart (`None`: no data that day, the line breaks).
+    pub values: Vec<Option<f64>>,
+}
+
+/// A chart with one mark per day: lines ([`day_lines`]) or bars ([`day_bars`]).
+#[derive(Debug, Clone)]
+pub struct DayChart {
+    /// Unique element id (also prefix of the title and description ids).
+    pub id: String,
+    /// Accessible title.
+    pub title: String,
+    /// Accessible description (what is plotted, in words).
+    pub desc: String,
+    /// Days, `YYYY-MM-DD`, ascending.
+    pub days: Vec<String>,
+    /// Series (bars use the first only).
+    pub series: Vec<DaySeries>,
+    /// Fixed lower end of the y axis (otherwise from the data, 0 included).
+    pub y_min: Option<f64>,
+    /// Fixed upper end of the y axis (otherwise from the data).
+    pub y_max: Option<f64>,
+    /// How y values are written.
+    pub y_fmt: Fmt,
+    /// Y axis label.
+    pub y_label: String,
+    /// Shown in the plot when there is nothing to draw.
+    pub empty: String,
+}
+
+const DW: f64 = 720.0;
+const DH: f64 = 230.0;
+const DL: f64 = 56.0;
+const DR: f64 = 16.0;
+const DT: f64 = 22.0;
+const DB: f64 = 30.0;
+/// At most this many day labels under a per-day chart (the script uses the same number).
+pub const MAX_DAY_LABELS: usize = 10;
+/// Widest bar of a per-day bar chart (the script uses the same number).
+pub const MAX_BAR_W: f64 = 28.0;
+
+/// X of day `i` of `n` on a line chart spanning `x0..x1` (one day: the middle).
+pub fn day_x(i: usize, n: usize, x0: f64, x1: f64) -> f64 {
+    if n <= 1 {
+        (x0 + x1) / 2.0
+    } else {
+        x0 + i as f64 * (x1 - x0) / (n - 1) as f64
+    }
+}
+
+/// Centre and width of bar `i` of `n` over `x0..x1`.
+pub fn bar_slot(i: usize, n: usize, x0: f64, x1: f64) -> (f64, f64) {
+    let slot = (x1 - x0) / n.max(1) as f64;
+    (x0 + (i as f64 + 0.5) * slot, (slot * 0.7).min(MAX_BAR_W))
+}
+
+fn finite(v: Option<f64>) -> Option<f64> {
+    v.filter(|x| x.is_finite())
+}
+
+/// Y scale of a per-day chart: ticks and the value → y mapping.
+fn day_scale(chart: &DayChart) -> (Vec<f64>, impl Fn(f64) -> f64) {
+    let vals = chart
+        .series
+        .iter()
+        .flat_map(|s| s.values.iter().copied().filter_map(finite));
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in vals {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        (lo, hi) = (0.0, 1.0);
+    }
+    let lo = chart.y_min.unwrap_or(lo.min(0.0));
+    let hi = chart.y_max.unwrap_or(hi).max(lo);
+    let ticks = nice_ticks(lo, hi, 5);
+    let (t0, t1) = (ticks[0], *ticks.last().unwrap_or(&1.0));
+    let span = if t1 > t0 { t1 - t0 } else { 1.0 };
+    let y = move |v: f64| DH - DB - (v - t0) / span * (DH - DB - DT);
+    (ticks, y)
+}
+
+/// Axes, grid and day labels shared by line and bar charts.
+fn day_frame(
+    out: &mut String,
+    chart: &DayChart,
+    ticks: &[f64],
+    y: &dyn Fn(f64) -> f64,
+    bars: bool,
+) {
+    let _ = write!(
+        out,
+        "<text class=\"axis-label\" x=\"{}\" y=\"12\">{}</text>",
+        c(DL),
+        escape(&chart.y_label)
+    );
+    for t in ticks {
+        let ty = y(*t);
+        let _ = write!(
+            out,
+            "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/>\
+             <text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            c(DL),
+            c(DW - DR),
+            c(DL - 6.0),
+            c(ty + 4.0),
+            escape(&chart.y_fmt.format(*t)),
+            y = c(ty)
+        );
+    }
+    let _ = write!(
+        out,
+        "<line class=\"axis\" x1=\"{}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/>",
+        c(DL),
+        c(DW - DR),
+        y = c(DH - DB)
+    );
+    let n = chart.days.len();
+    let step = n.div_ceil(MAX_DAY_LABELS).max(1);
+    let (x0, x1) = plot_x(bars);
+    for (i, d) in chart.days.iter().enumerate() {
+        let x = if bars {
+            bar_slot(i, n, x0, x1).0
+        } else {
+            day_x(i, n, x0, x1)
+        };
+        let hidden = if i % step == 0 {
+            ""
+        } else {
+            " style=\"display:none\""
+        };
+        let _ = write!(
+            out,
+            "<text class=\"tick xl\" data-day=\"{}\" x=\"{}\" y=\"{}\" text-anchor=\"middle\"{hidden}>{}</text>",
+            escape(d),
+            c(x),
+            c(DH - DB + 16.0),
+            escape(short_day(d))
+        );
+    }
+}
+
+/// The plot's horizontal extent: line charts keep a margin so end points are not clipped.
+fn plot_x(bars: bool) -> (f64, f64) {
+    if bars {
+        (DL, DW - DR)
+    } else {
+        (DL + 14.0, DW - DR - 14.0)
+    }
+}
+
+/// `2026-03-07` → `03-07` (the year is in the page header and the tooltip).
+fn short_day(d: &str) -> &str {
+    if d.len() == 10 && d.as_bytes()[4] == b'-' {
+        &d[5..]
+    } else {
+        d
+    }
+}
+
+/// Per-day line chart: one line per series, a dot per day with data, gaps where a day has none.
+pub fn day_lines(chart: &DayChart) -> String {
+    let mut out = String::new();
+    let (x0, x1) = plot_x(false);
+    let data = format!(
+        " data-kind=\"line\" data-x0=\"{}\" data-x1=\"{}\" data-days=\"{}\"",
+        c(x0),
+        c(x1),
+        escape(&chart.days.join(" "))
+    );
+    open(
+        &mut out,
+        "daychart",
+        (DW, DH),
+        [&chart.id, &chart.title, &chart.desc],
+        &data,
+    );
+    let (ticks, y) = day_scale(chart);
+    day_frame(&mut out, chart, &ticks, &y, false);
+    let n = chart.days.len();
+    let mut any = false;
+    for (si, s) in chart.series.iter().enumerate() {
+        let color = PALETTE[si % PALETTE.len()];
+        let dash = if si == 1 {
+            " stroke-dasharray=\"6 4\""
+        } else {
+            ""
+        };
+        let mut path = String::new();
+        let mut dots = String::new();
+        let mut pen = false;
+        for (i, d) in chart.days.iter().enumerate() {
+            match finite(s.values.get(i).copied().flatten()) {
+                Some(v) => {
+                    any = true;
+                    let (px, py) = (day_x(i, n, x0, x1), y(v));
+                    let _ = write!(path, "{}{} {}", if pen { "L" } else { "M" }, c(px), c(py));
+                    pen = true;
+                    let _ = write!(
+                        dots,
+                        "<circle data-day=\"{}\" cx=\"{}\" cy=\"{}\" r=\"3.2\" fill=\"{color}\"><title>{} · {}: {}</title></circle>",
+                        escape(d),
+                        c(px),
+                        c(py),
+                        escape(d),
+                        escape(&s.name),
+                        escape(&chart.y_fmt.format(v))
+                    );
+                }
+                None => pen = false,
+            }
+        }
+        let _ = write!(
+            out,
+            "<g class=\"series\" data-series=\"{}\"><path class=\"line\" d=\"{path}\" stroke=\"{color}\"{dash}/>{dots}</g>",
+            escape(&s.name)
+        );
+    }
+    empty_note(
+        &mut out,
+        (DL + DW - DR) / 2.0,
+        (DT + DH - DB) / 2.0,
+        &chart.empty,
+        any,
+    );
+    out.push_str("</svg>");
+    out
+}
+
+/// Per-day bar chart of the first series.
+pub fn day_bars(chart: &DayChart) -> String {
+    let mut out = String::new();
+    let (x0, x1) = plot_x(true);
+    let data = format!(
+        " data-kind=\"bar\" data-x0=\"{}\" data-x1=\"{}\" data-days=\"{}\"",
+        c(x0),
+        c(x1),
+        escape(&chart.days.join(" "))
+    );
+    open(
+        &mut out,
+        "daychart",
+        (DW, DH),
+        [&chart.id, &chart.title, &chart.desc],
+        &data,
+    );
+    let (ticks, y) = day_scale(chart);
+    day_frame(&mut out, chart, &ticks, &y, true);
+    let n = chart.days.len();
+    let mut any = false;
+    if let Some(s) = chart.series.first() {
+        let base = y(ticks[0].max(0.0).min(*ticks.last().unwrap_or(&0.0)));
+        out.push_str("<g class=\"bars\">");
+        for (i, d) in chart.days.iter().enumerate() {
+            if let Some(v) = finite(s.values.get(i).copied().flatten()) {
+                any = true;
+                let (cx, w) = bar_slot(i, n, x0, x1);
+                let top = y(v).min(base);
+                let h = (y(v) - base).abs();
+                let _ = write!(
+                    out,
+                    "<rect data-day=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" rx=\"2\"><title>{} · {}: {}</title></rect>",
+                    escape(d),
+                    c(cx - w / 2.0),
+                    c(top),
+                    c(w),
+                    c(h),
+                    PALETTE[0],
+                    escape(d),
+                    escape(&s.name),
+                    escape(&chart.y_fmt.format(v))
+                );
+            }
+        }
+        out.push_str("</g>");
+    }
+    empty_note(
+        &mut out,
+        (DL + DW - DR) / 2.0,
+        (DT + DH - DB) / 2.0,
+        &chart.empty,
+        any,
+    );
+    out.push_str("</svg>");
+    out
+}
+
+/// One row of a row chart.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// Label at the left.
+    pub label: String,
+    /// Bar: the value. Range ([`range_rows`]): the start.
+    pub value: f64,
+    /// Range only: the end (the arrow points here).
+    pub end: Option<f64>,
+    /// Text at the right end (formatted value, marks).
+    pub text: String,
+    /// Colour.
+    pub tone: Tone,
+    /// Team, for the team filter (`data-team`).
+    pub team: Option<String>,
+    /// Hover text.
+    pub hover: String,
+}
+
+/// A chart of labelled rows: horizontal bars from zero ([`bar_rows`]) or start → end
+/// arrows ([`range_rows`]).
+#[derive(Debug, Clone)]
+pub struct RowChart {
+    /// Unique element id.
+    pub id: String,
+    /// Accessible title.
+    pub title: String,
+    /// Accessible description.
+    pub desc: String,
+    /// Rows, top to bottom.
+    pub rows: Vec<Row>,
+    /// Fixed axis start (otherwise from the data, 0 included).
+    pub x_min: Option<f64>,
+    /// Fixed axis end (otherwise from the data).
+    pub x_max: Option<f64>,
+    /// How axis values are written.
+    pub x_fmt: Fmt,
+    /// Axis label (above the axis).
+    pub x_label: String,
+    /// Shown when there are no rows.
+    pub empty: String,
+}
+
+const RW: f64 = 720.0;
+const RL: f64 = 190.0;
+const RR: f64 = 110.0;
+const RTOP: f64 = 40.0;
+const ROW_H: f64 = 24.0;
+const RBOT: f64 = 8.0;
+
+/// Cut a label to `n` characters (the full text stays in the hover title).
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn row_scale(chart: &RowChart) -> (Vec<f64>, impl Fn(f64) -> f64 + use<>) {
+    let (mut lo, mut hi) = (0.0f64, f64::NEG_INFINITY);
+    for r in &chart.rows {
+        for v in [Some(r.value), r.end]
+            .into_iter()
+            .flatten()
+            .filter(|v| v.is_finite())
+        {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    }
+    if !hi.is_finite() {
+        hi = 1.0;
+    }
+    let lo = chart.x_min.unwrap_or(lo);
+    let hi = chart.x_max.unwrap_or(hi).max(lo);
+    let ticks = nice_ticks(lo, hi, 5);
+    let (t0, t1) = (ticks[0], *ticks.last().unwrap_or(&1.0));
+    let span = if t1 > t0 { t1 - t0 } else { 1.0 };
+    (ticks, move |v: f64| RL + (v - t0) / span * (RW - RL - RR))
+}
+
+fn rows_chart(chart: &RowChart, arrows: bool) -> String {
+    let mut out = String::new();
+    let n = chart.rows.len();
+    let h = RTOP + (n.max(1)) as f64 * ROW_H + RBOT;
+    let data = format!(
+        " data-y0=\"{}\" data-row=\"{}\" data-bottom=\"{}\"",
+        c(RTOP),
+        c(ROW_H),
+        c(RBOT)
+    );
+    open(
+        &mut out,
+        "rows",
+        (RW, h),
+        [&chart.id, &chart.title, &chart.desc],
+        &data,
+    );
+    let (ticks, x) = row_scale(chart);
+    let _ = write!(
+        out,
+        "<text class=\"axis-label\" x=\"{}\" y=\"12\">{}</text>",
+        c(RL),
+        escape(&chart.x_label)
+    );
+    for t in &ticks {
+        let _ = write!(
+            out,
+            "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            c(x(*t)),
+            c(RTOP - 8.0),
+            escape(&chart.x_fmt.format(*t))
+        );
+    }
+    if n == 0 {
+        empty_note(
+            &mut out,
+            (RL + RW - RR) / 2.0,
+            RTOP + ROW_H * 0.65,
+            &chart.empty,
+            false,
+        );
+    }
+    let zero = x(0.0f64.clamp(ticks[0], *ticks.last().unwrap_or(&0.0)));
+    for (i, r) in chart.rows.iter().enumerate() {
+        let team = match &r.team {
+            Some(t) => format!(" data-team=\"{}\"", escape(t)),
+            None => String::new(),
+        };
+        let _ = write!(
+            out,
+            "<g class=\"row\"{team} transform=\"translate(0,{})\"><title>{}</title>",
+            c(RTOP + i as f64 * ROW_H),
+            escape(&r.hover)
+        );
+        for t in &ticks {
+            let _ = write!(
+                out,
+                "<line class=\"grid\" x1=\"{x}\" x2=\"{x}\" y1=\"0\" y2=\"{}\"/>",
+                c(ROW_H),
+                x = c(x(*t))
+            );
+        }
+        let _ = write!(
+            out,
+            "<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            c(RL - 8.0),
+            c(ROW_H / 2.0 + 4.0),
+            escape(&clip(&r.label, 26))
+        );
+        let v = if r.value.is_finite() { r.value } else { 0.0 };
+        let right = if arrows {
+            let e = r.end.filter(|e| e.is_finite()).unwrap_or(v);
+            let (xs, xe) = (x(v), x(e));
+            let mid = c(ROW_H / 2.0);
+            let _ = write!(
+                out,
+                "<line class=\"range {}\" x1=\"{}\" x2=\"{}\" y1=\"{mid}\" y2=\"{mid}\"/>\
+                 <circle class=\"start\" cx=\"{}\" cy=\"{mid}\" r=\"4\"/>\
+                 <path class=\"head {}\" d=\"M{} {}L{} {mid}L{} {}Z\"/>",
+                r.tone.class(),
+                c(xs),
+                c(xe),
+                c(xs),
+                r.tone.class(),
+                c(xe - if e >= v { 8.0 } else { -8.0 }),
+                c(ROW_H / 2.0 - 5.0),
+                c(xe),
+                c(xe - if e >= v { 8.0 } else { -8.0 }),
+                c(ROW_H / 2.0 + 5.0),
+            );
+            xs.max(xe)
+        } else {
+            let (a, b) = (zero.min(x(v)), zero.max(x(v)));
+            let _ = write!(
+                out,
+                "<rect class=\"bar {}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\"/>",
+                r.tone.class(),
+                c(a),
+                c(4.0),
+                c((b - a).max(1.0)),
+                c(ROW_H - 8.0)
+            );
+            b
+        };
+        let _ = write!(
+            out,
+            "<text class=\"value\" x=\"{}\" y=\"{}\">{}</text></g>",
+            c(right + 6.0),
+            c(ROW_H / 2.0 + 4.0),
+            escape(&r.text)
+        );
+    }
+    if !arrows && n > 0 && ticks[0] < 0.0 {
+        let _ = write!(
+            out,
+            "<line class=\"axis zero\" x1=\"{z}\" x2=\"{z}\" y1=\"{}\" y2=\"{}\"/>",
+            c(RTOP),
+            c(h - RBOT),
+            z = c(zero)
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// Horizontal bars from zero (negative values go left of a zero line).
+pub fn bar_rows(chart: &RowChart) -> String {
+    rows_chart(chart, false)
+}
+
+/// Start → end arrows per row (a dot at the start, the head at the end).
+pub fn range_rows(chart: &RowChart) -> String {
+    rows_chart(chart, true)
+}
+
+/// One point of a scatter chart.
+#[derive(Debug, Clone)]
+pub struct Point {
+    /// Name (hover).
+    pub label: String,
+    /// X value.
+    pub x: f64,
+    /// Y value.
+    pub y: f64,
+    /// Colour.
+    pub tone: Tone,
+    /// Team, for the team filter.
+    pub team: Option<String>,
+    /// Hover text.
+    pub hover: String,
+}
+
+/// Scatter chart with optional split lines (medians) dividing it into four quadrants.
+#[derive(Debug, Clone)]
+pub struct Scatter {
+    /// Unique element id.
+    pub id: String,
+    /// Accessible title.
+    pub title: String,
+    /// Accessible description.
+    pub desc: String,
+    /// Points.
+    pub points: Vec<Point>,
+    /// X axis label.
+    pub x_label: String,
+    /// Y axis label.
+    pub y_label: String,
+    /// How x values are written.
+    pub x_fmt: Fmt,
+    /// How y values are written.
+    pub y_fmt: Fmt,
+    /// Vertical split line (x median) and its label.
+    pub x_split: Option<(f64, String)>,
+    /// Horizontal split line (y median) and its label.
+    pub y_split: Option<(f64, String)>,
+    /// Quadrant names: top left, top right, bottom left, bottom right.
+    pub quadrants: [String; 4],
+    /// Shown when there are no points.
+    pub empty: String,
+}
+
+const SW: f64 = 640.0;
+const SH: f64 = 420.0;
+const SL: f64 = 60.0;
+const SR: f64 = 20.0;
+const ST: f64 = 20.0;
+const SB: f64 = 46.0;
+
+fn extent(vals: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in vals.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    let pad = ((hi - lo) * 0.08).max(if hi == lo { 1.0 } else { 0.0 });
+    (lo - pad, hi + pad)
+}
+
+/// Scatter plot (QA vs CSAT): one dot per point, median lines and quadrant names.
+pub fn scatter(chart: &Scatter) -> String {
+    let mut out = String::new();
+    open(
+        &mut out,
+        "scatter",
+        (SW, SH),
+        [&chart.id, &chart.title, &chart.desc],
+        "",
+    );
+    let pts: Vec<&Point> = chart
+        .points
+        .iter()
+        .filter(|p| p.x.is_finite() && p.y.is_finite())
+        .collect();
+    let split_x = chart
+        .x_split
+        .as_ref()
+        .map(|s| s.0)
+        .filter(|v| v.is_finite());
+    let split_y = chart
+        .y_split
+        .as_ref()
+        .map(|s| s.0)
+        .filter(|v| v.is_finite());
+    let (xl, xh) = extent(pts.iter().map(|p| p.x).chain(split_x));
+    let (yl, yh) = extent(pts.iter().map(|p| p.y).chain(split_y));
+    let xt = nice_ticks(xl, xh, 6);
+    let yt = nice_ticks(yl, yh, 5);
+    let (x0, x1) = (xt[0], *xt.last().unwrap_or(&1.0));
+    let (y0, y1) = (yt[0], *yt.last().unwrap_or(&1.0));
+    let sx = |v: f64| SL + (v - x0) / if x1 > x0 { x1 - x0 } else { 1.0 } * (SW - SL - SR);
+    let sy = |v: f64| SH - SB - (v - y0) / if y1 > y0 { y1 - y0 } else { 1.0 } * (SH - SB - ST);
+    for t in &xt {
+        let _ = write!(
+            out,
+            "<line class=\"grid\" x1=\"{x}\" x2=\"{x}\" y1=\"{}\" y2=\"{}\"/><text class=\"tick\" x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            c(ST),
+            c(SH - SB),
+            c(SH - SB + 16.0),
+            escape(&chart.x_fmt.format(*t)),
+            x = c(sx(*t))
+        );
+    }
+    for t in &yt {
+        let _ = write!(
+            out,
+            "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/><text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            c(SL),
+            c(SW - SR),
+            c(SL - 6.0),
+            c(sy(*t) + 4.0),
+            escape(&chart.y_fmt.format(*t)),
+            y = c(sy(*t))
+        );
+    }
+    let _ = write!(
+        out,
+        "<text class=\"axis-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\
+         <text class=\"axis-label\" transform=\"translate(14,{}) rotate(-90)\" text-anchor=\"middle\">{}</text>",
+        c((SL + SW - SR) / 2.0),
+        c(SH - 8.0),
+        escape(&chart.x_label),
+        c((ST + SH - SB) / 2.0),
+        escape(&chart.y_label)
+    );
+    if !pts.is_empty() {
+        let q = &chart.quadrants;
+        for (i, (x, y, anchor)) in [
+            (SL + 8.0, ST + 16.0, "start"),
+            (SW - SR - 8.0, ST + 16.0, "end"),
+            (SL + 8.0, SH - SB - 8.0, "start"),
+            (SW - SR - 8.0, SH - SB - 8.0, "end"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let _ = write!(
+                out,
+                "<text class=\"quadrant q{i}\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
+                c(x),
+                c(y),
+                escape(&q[i])
+            );
+        }
+    }
+    if let (Some(v), Some((_, label))) = (split_x, &chart.x_split) {
+        let _ = write!(
+            out,
+            "<line class=\"median\" x1=\"{x}\" x2=\"{x}\" y1=\"{}\" y2=\"{}\"/><text class=\"median-label\" x=\"{}\" y=\"{}\">{}</text>",
+            c(ST),
+            c(SH - SB),
+            c(sx(v) + 4.0),
+            c(ST + 32.0),
+            escape(label),
+            x = c(sx(v))
+        );
+    }
+    if let (Some(v), Some((_, label))) = (split_y, &chart.y_split) {
+        let _ = write!(
+            out,
+            "<line class=\"median\" x1=\"{}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/><text class=\"median-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            c(SL),
+            c(SW - SR),
+            c(SW - SR - 4.0),
+            c(sy(v) - 5.0),
+            escape(label),
+            y = c(sy(v))
+        );
+    }
+    for p in &pts {
+        let team = match &p.team {
+            Some(t) => format!(" data-team=\"{}\"", escape(t)),
+            None => String::new(),
+        };
+        let _ = write!(
+            out,
+            "<circle class=\"pt f {}\"{team} cx=\"{}\" cy=\"{}\" r=\"5\"><title>{}</title></circle>",
+            p.tone.class(),
+            c(sx(p.x)),
+            c(sy(p.y)),
+            escape(&p.hover)
+        );
+    }
+    if pts.is_empty() {
+        empty_note(
+            &mut out,
+            (SL + SW - SR) / 2.0,
+            (ST + SH - SB) / 2.0,
+            &chart.empty,
+            false,
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+#[cfg(test)]
+mod tests;
