@@ -156,7 +156,7 @@ pub(crate) fn median(mut v: Vec<f64>) -> Option<f64> {
     })
 }
 
-/// A per-day chart description with the page's common settings.
+/// A per-day chart description with the page's common settings (drawn across the page).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn day_chart(
     id: &str,
@@ -180,6 +180,7 @@ pub(crate) fn day_chart(
         y_fmt,
         y_label: y_label.to_string(),
         empty: lang.t("chart.no_data").to_string(),
+        wide: true,
     }
 }
 

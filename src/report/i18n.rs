@@ -481,7 +481,7 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("tbl.overview_totals", "Totals", "总计"),
     ("tbl.agent_daily", "Agents per day", "坐席每日结果"),
     ("tbl.agent_period", "Leaderboard", "排行榜"),
-    ("tbl.item_rates", "Fail rate per item", "各评分项不合格率"),
+    ("tbl.item_rates", "Items over the range", "整个范围的评分项"),
     (
         "tbl.item_team",
         "Fail rate per item and team",

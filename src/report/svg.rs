@@ -246,9 +246,19 @@ pub struct DayChart {
     pub y_label: String,
     /// Shown in the plot when there is nothing to draw.
     pub empty: String,
+    /// Drawn across the page rather than beside another chart.
+    pub wide: bool,
 }
 
-const DW: f64 = 720.0;
+impl DayChart {
+    fn width(&self) -> f64 {
+        if self.wide { DW_WIDE } else { DW_HALF }
+    }
+}
+
+/// Width of a per-day chart beside another one; [`DayChart::wide`] ones span the page.
+const DW_HALF: f64 = 560.0;
+const DW_WIDE: f64 = 960.0;
 const DH: f64 = 230.0;
 const DL: f64 = 56.0;
 const DR: f64 = 16.0;
@@ -309,6 +319,7 @@ fn day_frame(
     y: &dyn Fn(f64) -> f64,
     bars: bool,
 ) {
+    let dw = chart.width();
     let _ = write!(
         out,
         "<text class=\"axis-label\" x=\"{}\" y=\"12\">{}</text>",
@@ -322,7 +333,7 @@ fn day_frame(
             "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/>\
              <text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
             c(DL),
-            c(DW - DR),
+            c(dw - DR),
             c(DL - 6.0),
             c(ty + 4.0),
             escape(&chart.y_fmt.format(*t)),
@@ -333,12 +344,12 @@ fn day_frame(
         out,
         "<line class=\"axis\" x1=\"{}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/>",
         c(DL),
-        c(DW - DR),
+        c(dw - DR),
         y = c(DH - DB)
     );
     let n = chart.days.len();
     let step = n.div_ceil(MAX_DAY_LABELS).max(1);
-    let (x0, x1) = plot_x(bars);
+    let (x0, x1) = plot_x(bars, dw);
     for (i, d) in chart.days.iter().enumerate() {
         let x = if bars {
             bar_slot(i, n, x0, x1).0
@@ -362,11 +373,11 @@ fn day_frame(
 }
 
 /// The plot's horizontal extent: line charts keep a margin so end points are not clipped.
-fn plot_x(bars: bool) -> (f64, f64) {
+fn plot_x(bars: bool, dw: f64) -> (f64, f64) {
     if bars {
-        (DL, DW - DR)
+        (DL, dw - DR)
     } else {
-        (DL + 14.0, DW - DR - 14.0)
+        (DL + 14.0, dw - DR - 14.0)
     }
 }
 
@@ -381,8 +392,9 @@ fn short_day(d: &str) -> &str {
 
 /// Per-day line chart: one line per series, a dot per day with data, gaps where a day has none.
 pub fn day_lines(chart: &DayChart) -> String {
+    let dw = chart.width();
     let mut out = String::new();
-    let (x0, x1) = plot_x(false);
+    let (x0, x1) = plot_x(false, dw);
     let data = format!(
         " data-kind=\"line\" data-x0=\"{}\" data-x1=\"{}\" data-days=\"{}\"",
         c(x0),
@@ -392,7 +404,7 @@ pub fn day_lines(chart: &DayChart) -> String {
     open(
         &mut out,
         "daychart",
-        (DW, DH),
+        (dw, DH),
         [&chart.id, &chart.title, &chart.desc],
         &data,
     );
@@ -439,7 +451,7 @@ pub fn day_lines(chart: &DayChart) -> String {
     }
     empty_note(
         &mut out,
-        (DL + DW - DR) / 2.0,
+        (DL + dw - DR) / 2.0,
         (DT + DH - DB) / 2.0,
         &chart.empty,
         any,
@@ -450,8 +462,9 @@ pub fn day_lines(chart: &DayChart) -> String {
 
 /// Per-day bar chart of the first series.
 pub fn day_bars(chart: &DayChart) -> String {
+    let dw = chart.width();
     let mut out = String::new();
-    let (x0, x1) = plot_x(true);
+    let (x0, x1) = plot_x(true, dw);
     let data = format!(
         " data-kind=\"bar\" data-x0=\"{}\" data-x1=\"{}\" data-days=\"{}\"",
         c(x0),
@@ -461,7 +474,7 @@ pub fn day_bars(chart: &DayChart) -> String {
     open(
         &mut out,
         "daychart",
-        (DW, DH),
+        (dw, DH),
         [&chart.id, &chart.title, &chart.desc],
         &data,
     );
@@ -497,7 +510,7 @@ pub fn day_bars(chart: &DayChart) -> String {
     }
     empty_note(
         &mut out,
-        (DL + DW - DR) / 2.0,
+        (DL + dw - DR) / 2.0,
         (DT + DH - DB) / 2.0,
         &chart.empty,
         any,
@@ -549,9 +562,9 @@ pub struct RowChart {
     pub empty: String,
 }
 
-const RW: f64 = 720.0;
+const RW: f64 = 960.0;
 const RL: f64 = 190.0;
-const RR: f64 = 110.0;
+const RR: f64 = 230.0;
 const RTOP: f64 = 40.0;
 const ROW_H: f64 = 24.0;
 const RBOT: f64 = 8.0;

@@ -37,7 +37,7 @@ pub(crate) fn overview(cx: &Ctx) -> String {
                 l.column("mean_qa").into_owned(),
                 l.tf("chart.pct", &[("name", &l.column("coverage"))]),
             ];
-            let lines = svg::day_lines(&day_chart(
+            let lines = svg::day_lines(&half(day_chart(
                 "ch-qa-cov",
                 l.t("chart.qa_cov"),
                 l.tf("chart.qa_cov.desc", &[("n", &n)]),
@@ -56,9 +56,9 @@ pub(crate) fn overview(cx: &Ctx) -> String {
                 Fmt::Number(0),
                 l.t("chart.score_pct"),
                 l,
-            ));
+            )));
             let scored = day_values(t, &days, |r| r.num("calls_scored"), |_| true);
-            let bars = svg::day_bars(&day_chart(
+            let bars = svg::day_bars(&half(day_chart(
                 "ch-calls",
                 l.t("chart.calls_day"),
                 l.tf("chart.calls_day.desc", &[("n", &n)]),
@@ -71,7 +71,7 @@ pub(crate) fn overview(cx: &Ctx) -> String {
                 Fmt::Number(0),
                 l.t("chart.calls"),
                 l,
-            ));
+            )));
             let _ = write!(
                 out,
                 "<div class=\"grid2\"><figure class=\"panel\"><figcaption>{}</figcaption>{lines}{}</figure>\
@@ -84,6 +84,12 @@ pub(crate) fn overview(cx: &Ctx) -> String {
         }
     }
     out
+}
+
+/// A per-day chart drawn beside another one.
+fn half(mut chart: svg::DayChart) -> svg::DayChart {
+    chart.wide = false;
+    chart
 }
 
 /// The headline cards from the one row of `overview_totals`.

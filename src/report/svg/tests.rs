@@ -24,6 +24,7 @@ fn day_chart(days: &[&str], series: Vec<DaySeries>) -> DayChart {
         y_fmt: Fmt::Number(0),
         y_label: "Score".into(),
         empty: "No data".into(),
+        wide: false,
     }
 }
 
@@ -78,7 +79,7 @@ fn day_charts_are_well_formed_for_empty_one_point_and_gaps() {
     let one = day_lines(&cases[2]);
     assert_eq!(one.matches("<circle").count(), 1);
     assert!(one.contains("style=\"display:none\">No data</text>"));
-    let (x0, x1) = plot_x(false);
+    let (x0, x1) = plot_x(false, DW_HALF);
     assert!(one.contains(&format!("cx=\"{}\"", c((x0 + x1) / 2.0))));
 }
 
