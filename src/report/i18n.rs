@@ -239,7 +239,11 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("card.aht", "Avg handle time", "平均处理时长 (AHT)"),
     ("card.aht.sub", "minutes:seconds", "分:秒"),
     ("card.no_data", "no data", "无数据"),
-    ("card.whole_range", "whole range", "整个范围"),
+    (
+        "card.whole_range",
+        "Totals for the whole range {from} – {to}; the date filter does not change them.",
+        "整个范围 {from} – {to} 的总计；日期筛选不影响这些数字。",
+    ),
     // Charts.
     (
         "chart.qa_cov",

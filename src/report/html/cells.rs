@@ -285,7 +285,9 @@ pub(crate) fn quadrant(lang: Lang, q: &str) -> String {
 /// One cell as HTML.
 pub(crate) fn cell_html(lang: Lang, table: &str, name: &str, cell: &Cell) -> String {
     let k = kind(table, name, Some(cell));
-    if let Cell::Num(None) = cell {
+    if let Cell::Num(v) = cell
+        && !v.is_some_and(f64::is_finite)
+    {
         return na(lang);
     }
     let s = text(Some(cell));

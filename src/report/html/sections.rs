@@ -159,9 +159,15 @@ fn cards(cx: &Ctx, r: &RowRef) -> String {
             "aht_s",
         ),
     ];
+    let (from, to) = (
+        cx.report.from.as_deref().unwrap_or("–"),
+        cx.report.to.as_deref().unwrap_or("–"),
+    );
+    let caption = l.tf("card.whole_range", &[("from", from), ("to", to)]);
     let mut out = format!(
-        "<div class=\"cards\" id=\"overview_totals\" aria-label=\"{}\">",
-        esc_attr(l.t("card.whole_range"))
+        "<p class=\"note\">{}</p><div class=\"cards\" id=\"overview_totals\" aria-label=\"{}\">",
+        esc_attr(&caption),
+        esc_attr(&caption)
     );
     for (key, value, sub, column) in list {
         let (value, sub, class) = match value {

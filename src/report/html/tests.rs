@@ -614,3 +614,57 @@ fn cells_are_written_for_readers() {
     assert!(html.contains("<div class=\"card-value\">98.0%</div>"));
     assert!(html.contains("<div class=\"card-value\">5:12</div>"));
 }
+
+#[test]
+fn an_empty_report_still_has_every_section_and_says_there_is_no_data() {
+    let r = Report {
+        title: "Empty".into(),
+        from: None,
+        to: None,
+        packs: vec![],
+        notes: vec![],
+        tables: vec![],
+    };
+    for lang in [Lang::En, Lang::Zh] {
+        let html = render(&r, lang);
+        for a in [
+            "overview",
+            "agents",
+            "items",
+            "qa-csat",
+            "calibration",
+            "self-score",
+            "drivers",
+            "repeats",
+            "sentiment",
+        ] {
+            assert!(
+                html.contains(&format!("<section class=\"sec\" id=\"{a}\"")),
+                "no section {a}"
+            );
+        }
+        assert_eq!(
+            html.matches(&format!("<p class=\"absent\">{}</p>", lang.t("sec.none")))
+                .count(),
+            9
+        );
+        // No dates to filter by: the date inputs are disabled, and there is no team filter.
+        assert!(html.contains("id=\"f-from\" value=\"\" min=\"\" max=\"\" disabled>"));
+        assert!(!html.contains("id=\"f-team\""));
+        assert!(html.contains(lang.t("page.no_range")));
+    }
+}
+
+#[test]
+fn measures_that_are_not_numbers_show_as_no_data() {
+    let mut r = sample();
+    let t = r.tables.iter_mut().find(|t| t.id == "item_movers").unwrap();
+    t.rows[0][2] = Cell::Num(Some(f64::NAN));
+    t.rows[0][4] = Cell::Num(Some(f64::INFINITY));
+    let html = render(&r, Lang::En);
+    assert!(!html.contains("NaN") && !html.contains("inf"));
+    let movers = &html[html.find("id=\"item_movers\"").unwrap()..];
+    let body = &movers[movers.find("<tbody>").unwrap()..];
+    let row = &body[..body.find("</tr>").unwrap()];
+    assert_eq!(row.matches("<span class=\"na\"").count(), 2, "{row}");
+}
