@@ -6,11 +6,13 @@
 
 pub mod csv;
 pub mod html;
+pub mod i18n;
 pub mod load;
 pub mod model;
 pub mod repeat;
 pub mod select;
 pub mod stats;
+pub mod svg;
 pub mod tables;
 
 pub use load::{LoadError, Loaded, load};
