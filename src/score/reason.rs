@@ -58,7 +58,7 @@ impl Ev<'_> {
                 .iter()
                 .find_map(|s| {
                     let so = ctx.eval(s);
-                    so.holds.then(|| (s, so))
+                    so.holds.then_some((s, so))
                 })
                 .is_some_and(|(s, so)| self.push_pair(ctx, out, s, &so)),
             _ => false,
