@@ -428,7 +428,7 @@ impl<'a> EvalCtx<'a> {
             (Some((i1, h1)), Some((it, ht))) => BeforeMiss::NotAfter {
                 first: hr(first, i1),
                 then: hr(then, it),
-                overlaps: pos(ht) > pos(h1),
+                overlaps: pos(ht) >= pos(h1),
             },
         }
     }
@@ -595,8 +595,8 @@ pub enum BeforeMiss {
         first: HitRef,
         /// Last hit of `then`.
         then: HitRef,
-        /// That hit starts after `first` starts but overlaps it (the same words);
-        /// else it comes before.
+        /// That hit starts where `first` starts or after, but overlaps it (the same
+        /// words, as when both sides share a phrase said once); else it comes before.
         overlaps: bool,
     },
 }

@@ -1100,6 +1100,21 @@ fn failed_before_reasons_say_what_was_found_and_what_was_missing() {
     let it = first_item(&p, &call(&[(A, "hello", 0.0, 1.0)]));
     assert_eq!(it.reason, req);
     assert!(it.closest.is_empty());
+    // `then` only as the same words as `first`: overlapping, or one phrase said once.
+    let p = item_pack(r#"{ before = { first = ["thank you"], then = ["you for calling"] } }"#);
+    let it = first_item(&p, &call(&[(A, "thank you for calling", 0.0, 1.0)]));
+    assert!(
+        it.reason.ends_with("found \"thank you\" (agent, 00:00), but the last \"you for calling\" (agent, 00:00) overlaps it (the same words)"),
+        "{}",
+        it.reason
+    );
+    let p = item_pack(r#"{ before = { first = ["hold"], then = ["hold"] } }"#);
+    let it = first_item(&p, &call(&[(A, "please hold", 0.0, 1.0)]));
+    assert!(
+        it.reason.ends_with("overlaps it (the same words)"),
+        "{}",
+        it.reason
+    );
 }
 
 #[test]
@@ -1139,6 +1154,14 @@ fn failed_near_reasons_say_what_was_too_far_or_missing() {
         "{}",
         it.reason
     );
+    // Of pairs equally far apart, the first is quoted.
+    let p0 = item_pack(r#"{ near = { a = ["refund"], b = ["7 days"], within = 0 } }"#);
+    let it = first_item(
+        &p0,
+        &call(&[(A, "refund x 7 days and refund y 7 days", 0.0, 1.0)]),
+    );
+    let starts: Vec<u32> = it.closest.iter().map(|e| e.start).collect();
+    assert_eq!(starts, [0, 9], "{}", it.reason);
     let it = first_item(
         &p,
         &call(&[(A, "your refund", 31.0, 32.0), (A, "in 7 days", 70.0, 71.0)]),
@@ -1196,6 +1219,16 @@ require = { any = ["invoice"] }
 id = "not-chat"
 section = "resolution"
 applies_when = { not = { meta = { channel = "chat" } } }
+require = { any = ["invoice"] }
+[[item]]
+id = "voice-and-queue"
+section = "resolution"
+applies_when = { meta = { channel = "voice", queue = "billing" } }
+require = { any = ["invoice"] }
+[[item]]
+id = "after-recording-billing"
+section = "resolution"
+applies_when = { and = [{ item_passed = "recording" }, { meta = { queue = "billing" } }] }
 require = { any = ["invoice"] }
 "#,
     )
@@ -1257,8 +1290,22 @@ fn an_item_na_for_lack_of_metadata_says_which_key_and_how_to_set_it() {
     assert!(items[3].na_missing_meta.is_empty(), "a chat: applies");
     assert_eq!(items[5].result, Outcome::Na);
     assert!(items[5].na_missing_meta.is_empty());
+    assert!(
+        items[6].na_missing_meta.is_empty(),
+        "the channel given does not match: no queue would help"
+    );
     let items = items_without(Some("voice"), said);
     assert_eq!(items[3].na_missing_meta, ["queue"]);
+    assert_eq!(
+        items[6].na_missing_meta,
+        ["queue"],
+        "channel matches, queue missing"
+    );
+    assert_eq!(
+        items[7].na_missing_meta,
+        ["queue"],
+        "recording passed; only the queue is missing"
+    );
     assert_eq!(items[0].result, Outcome::Pass);
     assert!(items[0].na_missing_meta.is_empty());
     assert_eq!(items[1].result, Outcome::Pass);
@@ -1285,7 +1332,11 @@ fn na_for_lack_of_meta_counts_per_item_and_key_and_merges() {
             ("recording-thanks", "channel"),
             ("billing-or-chat", "queue"),
             ("billing-or-chat", "channel"),
-            ("voice-not-vip", "channel")
+            ("voice-not-vip", "channel"),
+            ("voice-and-queue", "channel"),
+            ("voice-and-queue", "queue"),
+            ("after-recording-billing", "channel"),
+            ("after-recording-billing", "queue")
         ]
     );
     let (mut a, mut b) = (NaForLackOfMeta::default(), NaForLackOfMeta::default());
@@ -1304,7 +1355,9 @@ fn na_for_lack_of_meta_counts_per_item_and_key_and_merges() {
             "billing-or-chat": {"channel": 2, "queue": 2},
             "recording": {"channel": 2},
             "recording-thanks": {"channel": 2},
-            "voice-not-vip": {"channel": 2}
+            "voice-not-vip": {"channel": 2},
+            "voice-and-queue": {"channel": 2, "queue": 2},
+            "after-recording-billing": {"channel": 2, "queue": 2}
         })
     );
     // Serialised records carry the keys only where there are some.
