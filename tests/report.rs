@@ -15,11 +15,11 @@ const HUMAN_ITEMS: [&str; 2] = ["recording_disclosure", "closing_thanks"];
 /// The human result planted for data row `i` of metadata.csv.
 fn human_value(item: &str, i: usize) -> &'static str {
     match item {
-        "recording_disclosure" if i % 5 == 0 => "fail",
+        "recording_disclosure" if i.is_multiple_of(5) => "fail",
         "recording_disclosure" if i % 7 == 3 => "n/a",
         "recording_disclosure" => "pass",
         _ if i == 1 => "maybe",
-        _ if i % 2 == 0 => "pass",
+        _ if i.is_multiple_of(2) => "pass",
         _ => "fail",
     }
 }
@@ -185,7 +185,7 @@ fn report_numbers_match_the_calls_and_split_runs_merge_exactly() {
     let tmp = tempfile::tempdir().unwrap();
     let corpus = corpus_copy(tmp.path());
     let full = tmp.path().join("full");
-    run(&[corpus.clone()], None, &full);
+    run(std::slice::from_ref(&corpus), None, &full);
     let records = read_jsonl(&full.join("calls.jsonl"));
     assert_eq!(records.len(), 67);
     let rs = recs(&records);

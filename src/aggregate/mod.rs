@@ -166,14 +166,40 @@ impl Aggregates {
         Ok(())
     }
 
-    /// The canonical JSON text of the file (`"type": "aggregates"`).
-    pub fn to_json(&self) -> String {
-        let w = wire::FileWire {
+    /// The file form (canonical: sorted agents, lists and contacts).
+    fn to_wire(&self) -> wire::FileWire {
+        wire::FileWire {
             kind: "aggregates".into(),
             version: FORMAT_VERSION,
             packs: self.packs.values().map(wire::pack_to_wire).collect(),
-        };
-        let mut s = serde_json::to_string(&w).unwrap_or_default();
+        }
+    }
+
+    /// Aggregates from the file form, checking type, version and consistency.
+    fn from_wire(w: wire::FileWire) -> Result<Aggregates, FormatError> {
+        if w.kind != "aggregates" {
+            return Err(FormatError::NotAggregates(format!("{:?}", w.kind)));
+        }
+        if w.version != FORMAT_VERSION {
+            return Err(FormatError::Version(w.version.to_string()));
+        }
+        let mut packs = BTreeMap::new();
+        for pw in w.packs {
+            let hash = pw.pack.hash.clone();
+            let p = wire::pack_from_wire(pw).map_err(FormatError::Invalid)?;
+            if packs.insert(hash.clone(), p).is_some() {
+                return Err(FormatError::Invalid(format!("pack {hash} is listed twice")));
+            }
+        }
+        let current = (packs.len() == 1)
+            .then(|| packs.keys().next().cloned())
+            .flatten();
+        Ok(Aggregates { packs, current })
+    }
+
+    /// The canonical JSON text of the file (`"type": "aggregates"`).
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string(&self.to_wire()).unwrap_or_default();
         s.push('\n');
         s
     }
@@ -199,24 +225,7 @@ impl Aggregates {
                 return Err(FormatError::Json(e.to_string()));
             }
         };
-        if w.kind != "aggregates" {
-            return Err(FormatError::NotAggregates(format!("{:?}", w.kind)));
-        }
-        if w.version != FORMAT_VERSION {
-            return Err(FormatError::Version(w.version.to_string()));
-        }
-        let mut packs = BTreeMap::new();
-        for pw in w.packs {
-            let hash = pw.pack.hash.clone();
-            let p = wire::pack_from_wire(pw).map_err(FormatError::Invalid)?;
-            if packs.insert(hash.clone(), p).is_some() {
-                return Err(FormatError::Invalid(format!("pack {hash} is listed twice")));
-            }
-        }
-        let current = (packs.len() == 1)
-            .then(|| packs.keys().next().cloned())
-            .flatten();
-        Ok(Aggregates { packs, current })
+        Aggregates::from_wire(w)
     }
 
     /// Write the file atomically (temporary name, then rename), like `summary.json`.
@@ -241,5 +250,20 @@ impl Aggregates {
             path: path.display().to_string(),
             source: e,
         })
+    }
+}
+
+impl serde::Serialize for Aggregates {
+    /// The `aggregates.json` form, as [`Aggregates::to_json`] writes it.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_wire().serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Aggregates {
+    /// The `aggregates.json` form, checked as [`Aggregates::from_json`] checks it.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Aggregates, D::Error> {
+        let w = wire::FileWire::deserialize(d)?;
+        Aggregates::from_wire(w).map_err(serde::de::Error::custom)
     }
 }

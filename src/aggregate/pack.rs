@@ -1,7 +1,7 @@
 //! The aggregates of one rule pack: its item / section / driver lists and every bucket
 //! of every day, plus the customer contacts.
 
-use super::buckets::{AgentDay, DayAgg, DriverDay, NO_DRIVER, QueueDay};
+use super::buckets::{AgentDay, DayAgg, NO_DRIVER};
 use super::contacts::{Candidate, Contact, REPEAT_CANDIDATES};
 use super::day::{Day, MINUTES_PER_DAY};
 use super::facts::CallFacts;
@@ -302,12 +302,12 @@ impl PackAgg {
         let q = d
             .queues
             .entry(f.queue.clone().unwrap_or_default())
-            .or_insert_with(QueueDay::default);
+            .or_default();
         q.calls += 1;
         q.qa.add_opt(f.qa);
         q.auto_fails += u64::from(f.auto_fail);
         q.aht.add_opt(aht);
-        let dr = d.drivers.entry(driver).or_insert_with(DriverDay::default);
+        let dr = d.drivers.entry(driver).or_default();
         dr.calls += 1;
         dr.cost.add_opt(f.cost);
         dr.aht.add_opt(aht);

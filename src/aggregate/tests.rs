@@ -152,6 +152,10 @@ fn file_round_trip_is_identical_and_checked() {
     let text = a.to_json();
     let b = Aggregates::from_json(text.as_bytes()).unwrap();
     assert_eq!(b.to_json(), text);
+    // serde gives the same form
+    assert_eq!(serde_json::to_string(&a).unwrap() + "\n", text);
+    let c: Aggregates = serde_json::from_str(&text).unwrap();
+    assert_eq!(c, b);
     // agents are written sorted whatever the order they came in
     let p = pack_of(&b);
     assert_eq!(p.agents[0].agent(), "amy");

@@ -7,8 +7,8 @@
 //! first contact had at least one repeat counts as *repeated* for the agent, the primary
 //! driver and the day of its first contact. FCR = 1 − repeated / first contacts.
 
-use crate::aggregate::{Candidate, Contact, Day, MINUTES_PER_DAY, PackAgg, Smallest};
-use rayon::slice::ParallelSliceMut;
+use crate::aggregate::{Candidate, Contact, Day, MINUTES_PER_DAY, NO_DRIVER, PackAgg, Smallest};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// First contacts and how many of them were repeated.
@@ -43,56 +43,149 @@ pub struct Repeats {
 }
 
 /// Scan the contacts that started within `[from, to]` (days) with a window of `n_days`.
-/// Takes the contacts out of `p` (they are sorted in place).
+/// Takes the contacts out of `p` (they are sorted in place). Customers are independent,
+/// so the sorted contacts are cut at customer boundaries and scanned on all cores.
 pub fn scan(p: &mut PackAgg, from: Day, to: Day, n_days: u32) -> Repeats {
     let lo = from.first_minute();
     let hi = to.plus(1).first_minute();
     let mut cs: Vec<Contact> = std::mem::take(&mut p.contacts);
     cs.retain(|c| (lo..hi).contains(&i64::from(c.minute())));
     cs.par_sort_unstable();
-    let candidates: HashSet<(u64, u32)> = p
+    let mut candidates: Vec<(u64, u32)> = p
         .repeat_agents
         .values()
         .chain(p.repeat_drivers.values())
         .flat_map(|s| s.0.iter().map(|c| (c.1, c.2)))
         .collect();
-    let window = i64::from(n_days) * MINUTES_PER_DAY;
-    let mut r = Repeats {
-        contacts: cs.len() as u64,
-        ..Repeats::default()
+    candidates.sort_unstable();
+    candidates.dedup();
+    let shape = Shape {
+        agents: p.agents.len(),
+        days: usize::try_from(to.0.saturating_sub(from.0).saturating_add(1)).unwrap_or(0),
+        from,
+        window: i64::from(n_days) * MINUTES_PER_DAY,
     };
-    let close = |first: Contact, repeated: bool, r: &mut Repeats| {
-        r.agents.entry(first.agent()).or_default().add(repeated);
-        r.drivers.entry(first.driver()).or_default().add(repeated);
-        r.days
-            .entry(Day::of_minute(i64::from(first.minute())))
-            .or_default()
-            .add(repeated);
-        if repeated && candidates.contains(&(first.customer(), first.minute())) {
-            r.repeated_candidates
-                .insert((first.customer(), first.minute()));
+    let parts = cut_at_customers(&cs, 4 * rayon::current_num_threads().max(1));
+    let partial: Vec<Partial> = parts
+        .par_iter()
+        .map(|part| scan_part(part, &shape, &candidates))
+        .collect();
+    let mut total = Partial::new(&shape);
+    for q in partial {
+        total.add(q);
+    }
+    let counts = |v: Vec<Counts>| v.into_iter().enumerate().filter(|(_, c)| c.first > 0);
+    Repeats {
+        agents: counts(total.agents).map(|(i, c)| (i as u32, c)).collect(),
+        drivers: counts(total.drivers).map(|(i, c)| (i as u16, c)).collect(),
+        days: counts(total.days)
+            .map(|(i, c)| (from.plus(i as i32), c))
+            .collect(),
+        repeated_candidates: total.repeated.into_iter().collect(),
+        contacts: cs.len() as u64,
+    }
+}
+
+/// Sizes of the count tables of a scan.
+struct Shape {
+    agents: usize,
+    days: usize,
+    from: Day,
+    window: i64,
+}
+
+/// Counts of one part of the contacts, indexed by agent, driver and day offset.
+struct Partial {
+    agents: Vec<Counts>,
+    drivers: Vec<Counts>,
+    days: Vec<Counts>,
+    repeated: Vec<(u64, u32)>,
+}
+
+impl Partial {
+    fn new(s: &Shape) -> Partial {
+        Partial {
+            agents: vec![Counts::default(); s.agents],
+            drivers: vec![Counts::default(); usize::from(NO_DRIVER) + 1],
+            days: vec![Counts::default(); s.days],
+            repeated: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, o: Partial) {
+        for (a, b) in [
+            (&mut self.agents, o.agents),
+            (&mut self.drivers, o.drivers),
+            (&mut self.days, o.days),
+        ] {
+            for (x, y) in a.iter_mut().zip(b) {
+                x.first += y.first;
+                x.repeated += y.repeated;
+            }
+        }
+        self.repeated.extend(o.repeated);
+    }
+}
+
+/// Cut sorted contacts into about `n` slices, never splitting a customer.
+fn cut_at_customers(cs: &[Contact], n: usize) -> Vec<&[Contact]> {
+    let mut parts = Vec::with_capacity(n);
+    let mut rest = cs;
+    let size = cs.len().div_ceil(n).max(1);
+    while rest.len() > size {
+        let mut at = size;
+        let cust = rest[at - 1].customer();
+        while at < rest.len() && rest[at].customer() == cust {
+            at += 1;
+        }
+        let (a, b) = rest.split_at(at);
+        parts.push(a);
+        rest = b;
+    }
+    parts.push(rest);
+    parts
+}
+
+/// Episodes of one slice (whole customers only).
+fn scan_part(cs: &[Contact], s: &Shape, candidates: &[(u64, u32)]) -> Partial {
+    let mut q = Partial::new(s);
+    let mut close = |first: Contact, repeated: bool| {
+        let day = Day::of_minute(i64::from(first.minute())).0 - s.from.0;
+        for c in [
+            q.agents.get_mut(first.agent() as usize),
+            q.drivers.get_mut(usize::from(first.driver())),
+            usize::try_from(day).ok().and_then(|d| q.days.get_mut(d)),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            c.add(repeated);
+        }
+        let key = (first.customer(), first.minute());
+        if repeated && candidates.binary_search(&key).is_ok() {
+            q.repeated.push(key);
         }
     };
     let mut open: Option<(Contact, bool)> = None;
-    for c in cs {
+    for &c in cs {
         open = Some(match open {
             Some((first, _))
                 if first.customer() == c.customer()
-                    && i64::from(c.minute()) - i64::from(first.minute()) <= window =>
+                    && i64::from(c.minute()) - i64::from(first.minute()) <= s.window =>
             {
                 (first, true)
             }
             Some((first, repeated)) => {
-                close(first, repeated, &mut r);
+                close(first, repeated);
                 (c, false)
             }
             None => (c, false),
         });
     }
     if let Some((first, repeated)) = open {
-        close(first, repeated, &mut r);
+        close(first, repeated);
     }
-    r
+    q
 }
 
 /// Up to `k` call ids of repeated first contacts among a bucket's candidates, in the
@@ -224,5 +317,21 @@ mod tests {
                 repeated: 1
             }
         );
+    }
+
+    #[test]
+    fn cuts_keep_each_customer_in_one_part() {
+        let cs: Vec<Contact> = (0..1000u64)
+            .map(|i| Contact::new(i / 7, i as i64, 0, 0).unwrap())
+            .collect();
+        for n in [1, 3, 8, 2000] {
+            let parts = cut_at_customers(&cs, n);
+            assert_eq!(parts.concat(), cs, "{n} parts cover everything in order");
+            for w in parts.windows(2) {
+                if let (Some(a), Some(b)) = (w[0].last(), w[1].first()) {
+                    assert_ne!(a.customer(), b.customer(), "{n}");
+                }
+            }
+        }
     }
 }

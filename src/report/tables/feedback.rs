@@ -107,8 +107,8 @@ pub(super) fn calibration(c: &Ctx) -> Vec<Table> {
     let mut cells = vec![[0u64; 4]; c.p.meta.items.len()];
     for d in c.days() {
         for (x, it) in cells.iter_mut().zip(&d.items) {
-            for k in 0..4 {
-                x[k] += it.calib[k];
+            for (a, b) in x.iter_mut().zip(it.calib) {
+                *a += b;
             }
         }
     }
