@@ -17,13 +17,13 @@
 //! A file that cannot be read becomes an error record and the run goes on; a panic while
 //! scoring one input is caught and recorded the same way (it is still a bug to fix).
 
+use crate::aggregate::{Aggregates, CallFacts};
 use crate::input::{InputCount, InputError, InputOptions, Inputs, ReadError, Unit};
 use crate::matcher::{Scan, scan_call};
 use crate::rules::Pack;
+use crate::score::{NaForLackOfMeta, missing_meta};
 use crate::score::{ScoreOptions, score_call};
 use crate::sink::{Output, OutputError, RunStamp};
-use crate::aggregate::{Aggregates, CallFacts};
-use crate::score::{NaForLackOfMeta, missing_meta};
 use crate::summary::{PackStats, RunSummary};
 use crate::transcript::Call;
 use rayon::prelude::*;
