@@ -604,3 +604,58 @@ fn explain_shows_item_names_and_items_na_for_lack_of_metadata() {
     let (_, out, _) = explain(&fixture("calls/good.jsonl"), &["--call", "en-pass"]);
     assert!(!out.contains("lack of metadata"), "{out}");
 }
+
+/// A call found in the outputs is explained from `calls.jsonl`: explain follows the
+/// record's `source` to the transcript, and says what to do without `--call`.
+#[test]
+fn explain_follows_an_output_record_to_its_transcript() {
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().join("out");
+    let st = callscore()
+        .args(["run", "corpus/native", "--quiet", "--out"])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let calls = out_dir.join("calls.jsonl");
+    let from_output = callscore()
+        .arg("explain")
+        .arg(&calls)
+        .args(["--call", "b-1103-en-04", "--color", "never"])
+        .output()
+        .unwrap();
+    assert!(
+        from_output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&from_output.stderr)
+    );
+    let direct = callscore()
+        .args([
+            "explain",
+            "corpus/native/batch.jsonl",
+            "--call",
+            "b-1103-en-04",
+            "--color",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&from_output.stdout),
+        String::from_utf8_lossy(&direct.stdout),
+        "the same explanation as from the transcript"
+    );
+    let no_call = callscore().arg("explain").arg(&calls).output().unwrap();
+    assert_eq!(no_call.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&no_call.stderr);
+    assert!(err.contains("--call ID"), "{err}");
+    assert_eq!(
+        err.lines().count(),
+        1,
+        "one message, not one per line: {err}"
+    );
+}

@@ -7,7 +7,7 @@ use crate::input::{Inputs, MetadataTable, metadata_near};
 use crate::score::ScoreOptions;
 use clap::{Args, ValueEnum};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Most calls explained at once when `--call` is not given.
 const MAX_CALLS_WITHOUT_ID: usize = 5;
@@ -27,7 +27,8 @@ pub(crate) enum ColorWhen {
 
 #[derive(Debug, Args)]
 pub(crate) struct ExplainArgs {
-    /// One transcript file (any supported format).
+    /// One transcript file (any supported format), or a `calls.jsonl` written by `run`
+    /// with `--call ID` (the call's transcript is found from its record's `source`).
     file: PathBuf,
     /// Which call of a file that holds several (default: all, up to 5).
     #[arg(long = "call")]
@@ -47,7 +48,66 @@ pub(crate) struct ExplainArgs {
     input: InputArgs,
 }
 
-pub(crate) fn explain(args: ExplainArgs) -> Exit {
+/// When `file` is a `calls.jsonl` that callscore wrote (its first line is the
+/// `{"type": "run"}` header), the transcript the call `id` was read from: a QA lead who
+/// finds a call in the outputs (or a dashboard table) can explain it from there.
+/// `Ok(None)` for any other file.
+fn source_of_output_record(file: &Path, id: Option<&str>) -> Result<Option<PathBuf>, String> {
+    use std::io::BufRead;
+    let Ok(f) = std::fs::File::open(file) else {
+        return Ok(None);
+    };
+    let mut lines = std::io::BufReader::new(f).lines();
+    let is_output = lines
+        .next()
+        .and_then(|l| l.ok())
+        .and_then(|l| serde_json::from_str::<serde_json::Value>(&l).ok())
+        .is_some_and(|v| v["type"] == "run" && v["run_id"].is_string());
+    if !is_output {
+        return Ok(None);
+    }
+    let Some(id) = id else {
+        return Err(format!(
+            "{} holds callscore's results, not a transcript; name the call to explain with --call ID (the transcript is found from the record's source)",
+            file.display()
+        ));
+    };
+    for line in lines.map_while(Result::ok) {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else {
+            continue;
+        };
+        if v["type"] != "call" || v["call_id"] != id {
+            continue;
+        }
+        let source = v["source"].as_str().unwrap_or("");
+        if source == "-" || source.is_empty() {
+            return Err(format!(
+                "call \"{id}\" was read from stdin; explain needs its transcript file"
+            ));
+        }
+        return Ok(Some(PathBuf::from(source)));
+    }
+    Err(format!("no call with id \"{id}\" in {}", file.display()))
+}
+
+pub(crate) fn explain(mut args: ExplainArgs) -> Exit {
+    match source_of_output_record(&args.file, args.call.as_deref()) {
+        Ok(Some(source)) => {
+            if !source.is_file() {
+                eprintln!(
+                    "callscore: the record names its transcript {}, which is not there (run explain from the folder the run was started in)",
+                    source.display()
+                );
+                return Exit::Fatal;
+            }
+            args.file = source;
+        }
+        Ok(None) => {}
+        Err(e) => {
+            eprintln!("callscore: {e}");
+            return Exit::Fatal;
+        }
+    }
     if !args.file.is_file() {
         eprintln!(
             "callscore: cannot read {}: {}",
