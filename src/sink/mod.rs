@@ -8,7 +8,9 @@
 //!   per input that could not be read;
 //! - `summary.json` — counts and timings of the run (`"type": "summary"`);
 //! - `manifest.json` — the rule pack's constants (items with names and descriptions,
-//!   sections, drivers, departments) and the CSV columns ([`manifest::Manifest`]).
+//!   sections, drivers, departments) and the CSV columns ([`manifest::Manifest`]);
+//! - `aggregates.json` — mergeable sums and counts for `callscore report`
+//!   ([`crate::aggregate::Aggregates`]).
 //!
 //! Every file names the run that wrote it: `calls.jsonl` starts with a
 //! `{"type": "run", "run_id", "callscore", "rules"}` line (the start time is in the
