@@ -386,7 +386,7 @@ pub fn run(
         observer.warning(&w);
     }
     let total = batch.count();
-    if total.files == 0 && !total.stdin {
+    if total.files == 0 && total.errors == 0 && !total.stdin {
         return Err(no_inputs(opts, total.skipped, &total.skipped_examples));
     }
     let out_err = |source| RunError::Output {

@@ -35,10 +35,12 @@ impl MetadataTable {
     /// self_score, language; anything else goes to `extra`).
     pub fn load(path: &Path) -> Result<Self, ReadError> {
         let source = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| {
-            ReadError::new(&source, format!("cannot read metadata file: {e}"))
-                .with_hint("check the path given to --metadata")
-        })?;
+        let bytes = super::open::read_whole(path, &source, super::DEFAULT_MAX_FILE_BYTES).map_err(
+            |mut e| {
+                e.reason = format!("cannot read metadata file: {}", e.reason);
+                e
+            },
+        )?;
         let text = decode(&bytes, &source, &Default::default())?;
         Self::from_csv_text(&source, &text)
     }
@@ -92,7 +94,11 @@ pub(crate) fn csv_file_is_metadata(p: &Path) -> bool {
         return false;
     }
     let mut head = Vec::with_capacity(4096);
-    let ok = std::fs::File::open(p).and_then(|f| f.take(64 * 1024).read_to_end(&mut head));
+    // Never open a FIFO or device: it could block the walk.
+    let Ok((f, _)) = super::open::open_regular(p, &p.display().to_string()) else {
+        return false;
+    };
+    let ok = f.take(64 * 1024).read_to_end(&mut head);
     ok.is_ok() && is_metadata_csv(&String::from_utf8_lossy(&head))
 }
 
