@@ -519,7 +519,7 @@ fn cases() -> Vec<Case> {
             want: Error {
                 source: "arr.jsonl",
                 line: Some(1),
-                reason: "unrecognised JSON layout",
+                reason: "expected a JSON object",
             },
         },
         Case {
