@@ -137,8 +137,15 @@ pub(crate) fn explain(mut args: ExplainArgs) -> Exit {
     let inputs = match input
         .options(vec![args.file.clone()], Vec::new())
         .map_err(|e| e.to_string())
-        .and_then(|o| Inputs::open(o).map_err(|e| e.to_string()))
-    {
+        .and_then(|o| {
+            Inputs::open(o).map_err(|e| match e {
+                crate::input::InputError::Metadata(mut e) if !args.no_redact => {
+                    e.redact();
+                    e.to_string()
+                }
+                e => e.to_string(),
+            })
+        }) {
         Ok(i) => i,
         Err(e) => {
             eprintln!("callscore: {e}");
@@ -146,8 +153,11 @@ pub(crate) fn explain(mut args: ExplainArgs) -> Exit {
         }
     };
     let read = inputs.read_all();
-    let (calls, errors) = (read.calls, read.errors);
-    for e in &errors {
+    let (calls, mut errors) = (read.calls, read.errors);
+    for e in &mut errors {
+        if !args.no_redact {
+            e.redact();
+        }
         eprintln!("callscore: {e}");
     }
     if calls.is_empty() {

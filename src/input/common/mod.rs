@@ -60,6 +60,17 @@ impl ReadError {
         self
     }
 
+    /// Replace personal data in the reason and hint ([`crate::redact`]): reasons quote
+    /// the input they complain about (a metadata value, a field of a JSON line), and
+    /// errors go to `errors.jsonl` and logs like every other output. The source and the
+    /// call id stay: they are how the user finds the input to fix.
+    pub fn redact(&mut self) {
+        self.reason = crate::redact::redact_owned(std::mem::take(&mut self.reason));
+        if let Some(h) = self.hint.take() {
+            self.hint = Some(crate::redact::redact_owned(h));
+        }
+    }
+
     /// Set the call id (if not empty).
     pub(crate) fn with_call(mut self, call_id: &str) -> Self {
         if !call_id.is_empty() {
