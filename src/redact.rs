@@ -302,11 +302,11 @@ fn numbers(text: &str, emails: &[Range<usize>], out: &mut Vec<Found>) {
         while e < emails.len() && emails[e].end <= i {
             e += 1;
         }
-        if let Some(m) = emails.get(e) {
-            if m.start <= i {
-                i = m.end;
-                continue;
-            }
+        if let Some(m) = emails.get(e)
+            && m.start <= i
+        {
+            i = m.end;
+            continue;
         }
         let limit = emails.get(e).map_or(text.len(), |m| m.start);
         let run = scan_run(text, i, limit);
@@ -513,7 +513,8 @@ fn phone(run: &Run) -> bool {
     let d = &run.digits;
     let n = d.len();
     let international = d.starts_with(&[0, 0]);
-    if n > if international { 15 } else { 13 } {
+    let most = if international { 15 } else { 13 };
+    if n > most {
         return false;
     }
     if run.brackets {

@@ -41,7 +41,8 @@ pub(crate) struct ExplainArgs {
     /// Colour: auto = only when stdout is a terminal and NO_COLOR is not set.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     color: ColorWhen,
-    /// Show card numbers, phone numbers, ids and e-mails (default: redacted).
+    /// Show card numbers, phone numbers, ids and e-mails (default: replaced by [CARD],
+    /// [PHONE], [ID], [EMAIL], [NUMBER]; docs/privacy.md).
     #[arg(long)]
     no_redact: bool,
     #[command(flatten)]
