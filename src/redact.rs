@@ -189,8 +189,7 @@ pub fn spans(text: &str) -> Vec<Range<usize>> {
 pub fn widen(text: &str, from: usize, to: usize) -> (usize, usize) {
     let (mut from, mut to) = (from.min(text.len()), to.min(text.len()));
     to = to.max(from);
-    // An edge at an end of the text cuts nothing.
-    let (cut_from, cut_to) = (from > 0, to < text.len());
+    let (cut_from, cut_to) = (may_cut(text, from), may_cut(text, to));
     if !cut_from && !cut_to {
         return (from, to);
     }
@@ -213,6 +212,38 @@ pub fn widen(text: &str, from: usize, to: usize) -> (usize, usize) {
         }
     }
     (from, to)
+}
+
+/// Whether the edge `at` may fall inside something [`find`] reports: a number (a digit,
+/// or its `+` / `(` lead, at most [`MAX_SEP`] + 1 characters before the edge and a digit
+/// or a closing `X` as close after it) or an e-mail address (no whitespace at the edge,
+/// and an `@` in the word around it). A few character looks, so that the usual edge in
+/// the middle of a word costs next to nothing.
+fn may_cut(text: &str, at: usize) -> bool {
+    let (before, after) = (&text[..at], &text[at..]);
+    let (Some(b), Some(a)) = (before.chars().next_back(), after.chars().next()) else {
+        return false;
+    };
+    let near = MAX_SEP + 1;
+    let number = before
+        .chars()
+        .rev()
+        .take(near)
+        .any(|c| digit_value(c).is_some() || matches!(c, '+' | '(' | '\u{FF08}'))
+        && (matches!(a, 'X' | 'x') || after.chars().take(near).any(|c| digit_value(c).is_some()));
+    if number {
+        return true;
+    }
+    if b.is_whitespace() || a.is_whitespace() {
+        return false;
+    }
+    let word = |chars: &mut dyn Iterator<Item = char>| {
+        chars
+            .take(MAX_WIDEN)
+            .take_while(|c| !c.is_whitespace())
+            .any(|c| c == '@')
+    };
+    word(&mut before.chars().rev()) || word(&mut after.chars())
 }
 
 /// The value of a digit callscore recognises (ASCII, Arabic-Indic, Persian, full-width).
