@@ -237,6 +237,13 @@ fn may_cut(text: &str, at: usize) -> bool {
     if b.is_whitespace() || a.is_whitespace() {
         return false;
     }
+    // Most text has no `@` near the edge at all: one vectorised look at the bytes.
+    let bytes = text.as_bytes();
+    let reach = 4 * MAX_WIDEN;
+    let near_bytes = &bytes[at.saturating_sub(reach)..(at + reach).min(bytes.len())];
+    if memchr::memchr(b'@', near_bytes).is_none() {
+        return false;
+    }
     let word = |chars: &mut dyn Iterator<Item = char>| {
         chars
             .take(MAX_WIDEN)
