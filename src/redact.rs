@@ -384,7 +384,7 @@ fn scan_run(text: &str, start: usize, limit: usize) -> Run {
                 _ => break,
             }
         }
-        if n == 0 || !char_at(p).is_some_and(|c| digit_value(c).is_some()) {
+        if n == 0 || char_at(p).is_none_or(|c| digit_value(c).is_none()) {
             break;
         }
         run.groups.push(group);
@@ -522,7 +522,7 @@ fn luhn(d: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Iranian national code: 10 digits (unbroken or 3-6-1), not all the same, with check
