@@ -126,6 +126,79 @@ pub fn redact_owned(text: String) -> String {
     }
 }
 
+/// Words after which callscore's own error messages put their own numbers (a size, a
+/// position): `at byte 1048577`, `the limit of 1048576`, `column 12`, `line 2000000`.
+const OWN_NUMBER_AFTER: &[&str] = &[
+    "byte ",
+    "byte: ",
+    "limit of ",
+    "column ",
+    "line ",
+    "line: ",
+    "record ",
+    "row ",
+    "turn ",
+    "call ",
+    "item ",
+    "conversation ",
+];
+
+/// [`redact`] for an error message that callscore wrote about an input: everything the
+/// message quotes from the input (between `"` or `` ` ``, as Rust and serde quote values)
+/// and every e-mail address is redacted as usual, and so is any other number, except
+/// callscore's own sizes and positions outside quotes (`is 1048577 bytes`, `at byte
+/// 1048577`, `line 2000000`), which say where the problem is and carry nothing personal.
+pub fn redact_message(text: &str) -> Cow<'_, str> {
+    let mut found = find(text);
+    if found.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let quoted = quoted_ranges(text);
+    found.retain(|f| {
+        let in_quotes = quoted
+            .iter()
+            .any(|q| q.start < f.range.end && f.range.start < q.end);
+        let before = &text[..f.range.start];
+        let own = !in_quotes
+            && f.kind != Kind::Email
+            && (OWN_NUMBER_AFTER.iter().any(|w| before.ends_with(w))
+                || text[f.range.end..].starts_with(" bytes"));
+        !own
+    });
+    if found.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(apply(text, &found, 0..text.len()))
+}
+
+/// Byte ranges of `text` between double quotes (with `\"` escapes) or backticks.
+fn quoted_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, u8)> = None;
+    let mut escaped = false;
+    for (i, &c) in text.as_bytes().iter().enumerate() {
+        match open {
+            Some((start, q)) => {
+                if escaped {
+                    escaped = false;
+                } else if c == b'\\' && q == b'"' {
+                    escaped = true;
+                } else if c == q {
+                    out.push(start..i + 1);
+                    open = None;
+                }
+            }
+            None if c == b'"' || c == b'`' => open = Some((i, c)),
+            None => {}
+        }
+    }
+    // An unclosed quote runs to the end.
+    if let Some((start, _)) = open {
+        out.push(start..text.len());
+    }
+    out
+}
+
 /// Every piece of personal data in `text`, sorted by position, not overlapping.
 pub fn find(text: &str) -> Vec<Found> {
     let (has_at, has_digit_run) = candidates(text);

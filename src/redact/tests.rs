@@ -1,4 +1,4 @@
-use super::{Kind, apply, digit_count, find, luhn, redact, spans, widen};
+use super::{Kind, apply, digit_count, find, luhn, redact, redact_message, spans, widen};
 use proptest::prelude::*;
 
 /// The one token `text` becomes when it is a single piece of personal data.
@@ -189,6 +189,36 @@ fn precedence() {
         kinds,
         [Kind::Email, Kind::Card, Kind::Id, Kind::Phone, Kind::Number]
     );
+}
+
+#[test]
+fn messages_keep_their_own_sizes_and_positions_but_not_what_they_quote() {
+    for own in [
+        "file is 1258291 bytes, more than the limit of 1048576",
+        "not text: binary data at byte 12345678",
+        "invalid JSON at column 1234567: EOF while parsing",
+        "CSV error: record 1234567 (line: 1234568, byte: 98765432)",
+    ] {
+        assert_eq!(redact_message(own), own);
+    }
+    assert_eq!(
+        redact_message(r#"metadata.csat: expected a number, got "call 4111 1111 1111 1111""#),
+        r#"metadata.csat: expected a number, got "call [CARD]""#
+    );
+    assert_eq!(
+        redact_message("invalid type: integer `4111111111111111`, expected a string"),
+        "invalid type: integer `[CARD]`, expected a string"
+    );
+    assert_eq!(
+        redact_message(r#"got "he said \"+1 415 555 0199\"" at line 3"#),
+        r#"got "he said \"[PHONE]\"" at line 3"#
+    );
+    // Unquoted input (a CSV header row that was data) is redacted.
+    assert_eq!(
+        redact_message("no sender column among: 4111111111111111, jane@example.com, hi"),
+        "no sender column among: [CARD], [EMAIL], hi"
+    );
+    assert_eq!(redact_message("line jane@example.com"), "line [EMAIL]");
 }
 
 #[test]

@@ -14,6 +14,7 @@ pub(crate) mod speakers;
 pub(crate) mod timefmt;
 
 use crate::transcript::{Call, Format, Metadata, Speaker, Turn, estimated_duration_ms};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
@@ -60,14 +61,20 @@ impl ReadError {
         self
     }
 
-    /// Replace personal data in the reason and hint ([`crate::redact`]): reasons quote
-    /// the input they complain about (a metadata value, a field of a JSON line), and
-    /// errors go to `errors.jsonl` and logs like every other output. The source and the
-    /// call id stay: they are how the user finds the input to fix.
+    /// Replace personal data in the reason and hint ([`crate::redact::redact_message`]):
+    /// reasons quote the input they complain about (a metadata value, a field of a JSON
+    /// line, a CSV header row), and errors go to `errors.jsonl` and logs like every other
+    /// output. callscore's own sizes and positions stay, and so do the source and the call
+    /// id: they are how the user finds the input to fix.
     pub fn redact(&mut self) {
-        self.reason = crate::redact::redact_owned(std::mem::take(&mut self.reason));
-        if let Some(h) = self.hint.take() {
-            self.hint = Some(crate::redact::redact_owned(h));
+        use crate::redact::redact_message;
+        if let Cow::Owned(r) = redact_message(&self.reason) {
+            self.reason = r;
+        }
+        if let Some(h) = &self.hint
+            && let Cow::Owned(r) = redact_message(h)
+        {
+            self.hint = Some(r);
         }
     }
 
