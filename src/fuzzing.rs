@@ -19,9 +19,12 @@ use crate::normalize::{Normalized, normalize, normalize_into};
 use crate::transcript::{Call, Format, Metadata, Speaker};
 use std::path::Path;
 
+/// A fuzz target's function: arbitrary bytes in, a panic when something is wrong.
+pub type Target = fn(&[u8]);
+
 /// Every fuzz target: its name (the folder under `fuzz/corpus/` and the binary under
 /// `fuzz/fuzz_targets/`) and its function.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("native", native_json),
     ("aws", aws_transcribe),
     ("ccai", google_ccai),
