@@ -329,7 +329,10 @@ mod estimate_tests {
             source_line: None,
             format: Format::NativeJson,
             metadata: Metadata::default(),
-            turns: vec![turn(Some(10_000), Some(16_801_000)), turn(None, Some(5_401_000))],
+            turns: vec![
+                turn(Some(10_000), Some(16_801_000)),
+                turn(None, Some(5_401_000)),
+            ],
             times_estimated: false,
         };
         call.estimate_missing_times();
