@@ -6,6 +6,9 @@
 //! - `score`: conditions → record, per call (after a scan);
 //! - `format`: record → JSON line + CSV row;
 //! - `compile`: building a pack of 100 and 10 000 phrases;
+//! - `redact`: redaction of every evidence snippet of the sample (most hold no personal
+//!   data: the cheap pre-checks' case), and of snippets that each hold a card number,
+//!   phone number, e-mail address or national id;
 //! - `long_turn`: scan + score of one call whose agent turn is 256 KB, 1 MB or 4 MB of
 //!   "please hold" with a permission request and negative words every 1000th time
 //!   (every "hold" is a hit of several rules): time per byte must stay flat as the
@@ -19,6 +22,7 @@ use callscore::input::ReadOptions;
 use callscore::input::read::read_record;
 use callscore::matcher::{Scan, scan_call};
 use callscore::normalize::{Normalized, normalize_into};
+use callscore::redact::redact;
 use callscore::rules::{Pack, load_pack, load_pack_str};
 use callscore::score::{ScoreOptions, score_call};
 use callscore::sink::Formatter;
@@ -167,6 +171,50 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             for r in &records {
                 black_box(formatter.record(r));
+            }
+        })
+    });
+    g.finish();
+
+    // The snippets as they are before redaction (scored with it off).
+    let snippets: Vec<String> = calls
+        .iter()
+        .flat_map(|call| {
+            let mut scan = Scan::new(&pack);
+            scan_call(&pack, call, &mut scan);
+            let r = score_call(&pack, call, &scan, ScoreOptions { redact: false });
+            let items = r.qa.items.into_iter().flat_map(|i| i.evidence);
+            let drivers = r.drivers.matched.into_iter().flat_map(|d| d.evidence);
+            items.chain(drivers).map(|e| e.snippet).collect::<Vec<_>>()
+        })
+        .collect();
+    let personal = [
+        "I want a refund to card 4111 1111 1111 1111 please, thanks",
+        "For the refund call me on +1 415-555-0199 or (555) 123-4567.",
+        "Send the refund note to jane.doe@example.com today, please.",
+        "My SSN for the refund is 123-45-6789, it is terrible, really.",
+        "我要退款，身份证11010519491231002X，电话138 0013 8000。",
+        "بازپرداخت لطفا، کد ملی ۰۴۹۹۳۷۰۸۹۹ و شماره ۰۹۱۲ ۳۴۵ ۶۷۸۹ است.",
+        "Your order 12345 ships on 2026-11-05, reference 98765432.",
+    ];
+    let mut g = c.benchmark_group("redact");
+    g.throughput(Throughput::Bytes(
+        snippets.iter().map(|s| s.len() as u64).sum(),
+    ));
+    g.bench_function(format!("sample-{}-snippets", snippets.len()), |b| {
+        b.iter(|| {
+            for s in &snippets {
+                black_box(redact(s));
+            }
+        })
+    });
+    g.throughput(Throughput::Bytes(
+        personal.iter().map(|s| s.len() as u64).sum(),
+    ));
+    g.bench_function("personal-7-snippets", |b| {
+        b.iter(|| {
+            for s in &personal {
+                black_box(redact(s));
             }
         })
     });

@@ -15,6 +15,8 @@ pub mod cli;
 pub mod diagnostic;
 pub mod diff;
 pub mod explain;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod r#gen;
 pub mod input;
 pub mod matcher;

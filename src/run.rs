@@ -191,6 +191,8 @@ pub struct Batch<'o> {
     _opts: std::marker::PhantomData<&'o RunOptions>,
     inputs: Inputs,
     pool: rayon::ThreadPool,
+    /// Replace personal data in read errors ([`RunOptions::score`]'s `redact`).
+    redact: bool,
     /// Counts so far (metadata counts are filled by [`Batch::new`]).
     pub summary: Summary,
     /// Side metadata tables found among the inputs that could not be loaded (the run
@@ -201,14 +203,26 @@ pub struct Batch<'o> {
 impl<'o> Batch<'o> {
     /// Open the inputs (check they exist, load side metadata), start the worker pool.
     pub fn new(opts: &'o RunOptions) -> Result<Self, RunError> {
+        let redact = opts.score.redact;
         let inputs = Inputs::open(opts.input.clone()).map_err(|e| match e {
             InputError::Missing(p) => RunError::MissingInput(p),
-            InputError::Metadata(e) => RunError::Metadata(e),
+            InputError::Metadata(mut e) => {
+                if redact {
+                    e.redact();
+                }
+                RunError::Metadata(e)
+            }
         })?;
         let warnings = inputs
             .warnings
             .iter()
-            .map(|w| format!("{}: {}", w.source, w.reason))
+            .map(|w| {
+                let mut w = w.clone();
+                if redact {
+                    w.redact();
+                }
+                format!("{}: {}", w.source, w.reason)
+            })
             .collect();
         let summary = Summary {
             metadata_files: inputs.metadata_files.clone(),
@@ -223,6 +237,7 @@ impl<'o> Batch<'o> {
             _opts: std::marker::PhantomData,
             inputs,
             pool,
+            redact,
             summary,
             warnings,
         })
@@ -265,7 +280,7 @@ impl<'o> Batch<'o> {
         // Three stages overlap: a reader thread cuts the inputs into chunks, a scoring
         // thread runs each chunk on the pool, and this thread hands results to `sink`
         // (the writer) in order. Bounded channels keep at most a few chunks in memory.
-        let (inputs, pool) = (&self.inputs, &self.pool);
+        let (inputs, pool, redact) = (&self.inputs, &self.pool, self.redact);
         let (chunk_tx, chunk_rx) = std::sync::mpsc::sync_channel::<Vec<Unit>>(1);
         let (out_tx, out_rx) = std::sync::mpsc::sync_channel::<Vec<UnitOut<T>>>(1);
         let (init, work) = (&init, &work);
@@ -297,7 +312,7 @@ impl<'o> Batch<'o> {
                         chunk
                             .into_par_iter()
                             .map_init(init, |state, unit| {
-                                process_unit(inputs, state, init, work, unit)
+                                process_unit(inputs, state, init, work, unit, redact)
                             })
                             .collect()
                     });
@@ -337,7 +352,7 @@ impl<'o> Batch<'o> {
         let mut state = init();
         let mut result = Ok(());
         for unit in units.by_ref() {
-            let o = process_unit(&self.inputs, &mut state, &init, &work, unit);
+            let o = process_unit(&self.inputs, &mut state, &init, &work, unit, self.redact);
             self.summary.count(&o);
             if let Err(e) = sink(&mut self.summary, o) {
                 result = Err(e);
@@ -508,8 +523,24 @@ fn no_inputs(opts: &RunOptions, skipped: u64, examples: &[String]) -> RunError {
 }
 
 /// Read one unit and run `work` on its calls (on a worker thread). Panics are caught and
-/// reported as errors; the worker state is then rebuilt with `init`.
+/// reported as errors; the worker state is then rebuilt with `init`. With `redact`, the
+/// errors' reasons and hints are redacted here, before any sink or observer sees them.
 fn process_unit<S, T>(
+    inputs: &Inputs,
+    state: &mut S,
+    init: &impl Fn() -> S,
+    work: &impl Fn(&mut S, &Call) -> T,
+    unit: Unit,
+    redact: bool,
+) -> UnitOut<T> {
+    let mut o = process_unit_raw(inputs, state, init, work, unit);
+    if redact {
+        o.errors.iter_mut().for_each(ReadError::redact);
+    }
+    o
+}
+
+fn process_unit_raw<S, T>(
     inputs: &Inputs,
     state: &mut S,
     init: &impl Fn() -> S,

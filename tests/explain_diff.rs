@@ -113,7 +113,7 @@ fn explain_failed_requirements_name_the_closest_candidate() {
     );
     // Redacted by default, also inside the transcript; --no-redact shows the number.
     assert!(
-        out.contains("My card is [NUMBER], I want a [[refund]]"),
+        out.contains("My card is [CARD], I want a [[refund]]"),
         "{out}"
     );
     assert!(!out.contains("4111"));

@@ -37,7 +37,8 @@ pub(crate) struct DiffArgs {
     threads: usize,
     #[command(flatten)]
     input: InputArgs,
-    /// Keep card numbers, phone numbers, ids and e-mails in examples (default: redacted).
+    /// Keep card numbers, phone numbers, ids and e-mails in examples and error messages
+    /// (default: replaced by [CARD], [PHONE], [ID], [EMAIL], [NUMBER]; docs/privacy.md).
     #[arg(long)]
     no_redact: bool,
 }

@@ -41,7 +41,8 @@ pub(crate) struct ExplainArgs {
     /// Colour: auto = only when stdout is a terminal and NO_COLOR is not set.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     color: ColorWhen,
-    /// Show card numbers, phone numbers, ids and e-mails (default: redacted).
+    /// Show card numbers, phone numbers, ids and e-mails (default: replaced by [CARD],
+    /// [PHONE], [ID], [EMAIL], [NUMBER]; docs/privacy.md).
     #[arg(long)]
     no_redact: bool,
     #[command(flatten)]
@@ -137,8 +138,15 @@ pub(crate) fn explain(mut args: ExplainArgs) -> Exit {
     let inputs = match input
         .options(vec![args.file.clone()], Vec::new())
         .map_err(|e| e.to_string())
-        .and_then(|o| Inputs::open(o).map_err(|e| e.to_string()))
-    {
+        .and_then(|o| {
+            Inputs::open(o).map_err(|e| match e {
+                crate::input::InputError::Metadata(mut e) if !args.no_redact => {
+                    e.redact();
+                    e.to_string()
+                }
+                e => e.to_string(),
+            })
+        }) {
         Ok(i) => i,
         Err(e) => {
             eprintln!("callscore: {e}");
@@ -146,8 +154,11 @@ pub(crate) fn explain(mut args: ExplainArgs) -> Exit {
         }
     };
     let read = inputs.read_all();
-    let (calls, errors) = (read.calls, read.errors);
-    for e in &errors {
+    let (calls, mut errors) = (read.calls, read.errors);
+    for e in &mut errors {
+        if !args.no_redact {
+            e.redact();
+        }
         eprintln!("callscore: {e}");
     }
     if calls.is_empty() {

@@ -24,7 +24,8 @@ pub(crate) struct RunArgs {
     threads: usize,
     #[command(flatten)]
     input: InputArgs,
-    /// Keep card numbers, phone numbers, ids and e-mails in evidence (default: redacted).
+    /// Keep card numbers, phone numbers, ids and e-mails in evidence and error messages
+    /// (default: replaced by [CARD], [PHONE], [ID], [EMAIL], [NUMBER]; docs/privacy.md).
     #[arg(long)]
     no_redact: bool,
     /// No progress bar.

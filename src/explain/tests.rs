@@ -27,7 +27,7 @@ fn plain_marks_merge_overlaps_and_keep_redacted_runs_whole() {
     let t = "my card 4111 1111 1111 1111 ok";
     assert_eq!(
         marked_text(t, &[hit(3, 12)], true, &st),
-        "my [[card [NUMBER]]] ok"
+        "my [[card [CARD]]] ok"
     );
     assert_eq!(
         marked_text(t, &[hit(3, 7)], false, &st),

@@ -5,7 +5,7 @@ use super::Explained;
 use super::card;
 use super::turns::TurnHit;
 use crate::record::{CallRecord, Evidence, Outcome};
-use crate::redact::{redact, spans as redact_spans};
+use crate::redact::{Found, apply as redact_in, find as redact_find};
 use crate::rules::Pack;
 use crate::score::fmt_time;
 use crate::transcript::Call;
@@ -80,11 +80,20 @@ pub(super) fn marked_text(text: &str, hits: &[TurnHit], redact_on: bool, st: &St
         .filter(|r| !r.is_empty())
         .collect();
     ranges.sort_by_key(|r| (r.start, r.end));
-    let red = if redact_on {
-        redact_spans(text)
+    // Personal data is found once in the whole turn, so that each piece is told apart
+    // (card, phone, id) with all of its context, whatever piece of the text it falls in.
+    let found: Vec<Found> = if redact_on {
+        redact_find(text)
     } else {
         Vec::new()
     };
+    let mut red: Vec<Range<usize>> = Vec::with_capacity(found.len());
+    for f in &found {
+        match red.last_mut() {
+            Some(last) if f.range.start <= last.end => last.end = last.end.max(f.range.end),
+            _ => red.push(f.range.clone()),
+        }
+    }
     // Merge overlapping highlights, and grow them over redacted runs they touch.
     let mut merged: Vec<Range<usize>> = Vec::new();
     for mut r in ranges {
@@ -102,11 +111,11 @@ pub(super) fn marked_text(text: &str, hits: &[TurnHit], redact_on: bool, st: &St
             _ => merged.push(r),
         }
     }
-    let piece = |s: &str| -> String {
+    let piece = |r: Range<usize>| -> String {
         let s = if redact_on {
-            redact(s).into_owned()
+            redact_in(text, &found, r)
         } else {
-            s.to_string()
+            text[r].to_string()
         };
         s.replace(['\n', '\r', '\t'], " ")
     };
@@ -116,8 +125,8 @@ pub(super) fn marked_text(text: &str, hits: &[TurnHit], redact_on: bool, st: &St
         if !text.is_char_boundary(r.start) || !text.is_char_boundary(r.end) || r.start < at {
             continue;
         }
-        out.push_str(&piece(&text[at..r.start]));
-        let m = piece(&text[r.start..r.end]);
+        out.push_str(&piece(at..r.start));
+        let m = piece(r.start..r.end);
         if st.color {
             out.push_str(&paint(st.hit, &m));
         } else {
@@ -125,7 +134,7 @@ pub(super) fn marked_text(text: &str, hits: &[TurnHit], redact_on: bool, st: &St
         }
         at = r.end;
     }
-    out.push_str(&piece(&text[at..]));
+    out.push_str(&piece(at..text.len()));
     out
 }
 

@@ -341,6 +341,28 @@ impl Stdin {
     }
 }
 
+/// The units of `data` read in memory two ways: as stdin (sniffed: JSON Lines streamed
+/// record by record, else one document) and as a JSON Lines file. For the fuzz targets
+/// (`crate::fuzzing`), which cannot give a process stdin or files of their own.
+pub(crate) fn units_in_memory(data: &[u8], opts: &InputOptions) -> Vec<Unit> {
+    let cursor = || Box::new(std::io::Cursor::new(data.to_vec()));
+    let mut units = Vec::new();
+    let (reader, transcoded) = prepare(cursor(), opts.read.encoding);
+    match Stdin::sniff(reader, transcoded, opts) {
+        Stdin::Lines(first, rest) => units.extend(first.into_iter().chain(rest)),
+        Stdin::Whole(u) => units.push(u),
+    }
+    let (reader, transcoded) = prepare(cursor(), opts.read.encoding);
+    units.extend(Lines {
+        source: "fuzz.jsonl".into(),
+        reader,
+        line_no: 0,
+        transcoded,
+        max: opts.max_line_bytes,
+    });
+    units
+}
+
 /// A UTF-16 stream transcoded to UTF-8 as it is read.
 struct Transcode<R> {
     inner: R,

@@ -402,6 +402,20 @@ impl Inputs {
     }
 }
 
+/// Read one unit with `opts` and no side metadata, as [`Inputs::read`] does (for the
+/// fuzz targets, which hold units made in memory).
+pub(crate) fn read_unit(unit: Unit, opts: &InputOptions) -> ReadOut {
+    let inputs = Inputs {
+        opts: opts.clone(),
+        meta: MetadataTable::default(),
+        metadata_csvs: HashSet::new(),
+        metadata_files: Vec::new(),
+        metadata_rows: 0,
+        warnings: Vec::new(),
+    };
+    inputs.read(unit)
+}
+
 /// Decode one JSON Lines record: UTF-8 as it is unless `--encoding` says otherwise
 /// (the hot path of a JSON Lines batch), else the file rules of [`decode::decode`].
 pub(crate) fn decode_record<'a>(

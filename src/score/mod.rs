@@ -14,7 +14,7 @@ pub(crate) mod tests;
 
 use crate::matcher::{Hit, Scan};
 use crate::record::*;
-use crate::redact::{redact, redact_owned};
+use crate::redact::{redact, redact_owned, widen};
 use crate::rules::Pack;
 use crate::rules::model::Mode;
 use crate::rules::pack::{Cond, LeafId, LeafKind};
@@ -301,11 +301,17 @@ impl Ev<'_> {
                 .nth(SNIPPET_CONTEXT)
                 .map_or(text.len(), |(i, _)| e + i)
         };
-        let snippet = fold_whitespace(&text[from..to]);
         let (matched, snippet) = if self.opts.redact {
-            (redact(matched).into_owned(), redact_owned(snippet))
+            // A card number or address cut by the snippet's edge would leave a few of its
+            // digits too short to be recognised: the snippet takes in the whole of it.
+            let (from, to) = widen(text, from, to);
+            let (s, e) = widen(text, s, e);
+            (
+                redact(&text[s..e]).into_owned(),
+                redact_owned(fold_whitespace(&text[from..to])),
+            )
         } else {
-            (matched.to_string(), snippet)
+            (matched.to_string(), fold_whitespace(&text[from..to]))
         };
         Evidence {
             turn,

@@ -657,7 +657,7 @@ fn evidence_quotes_original_text_and_redacts() {
     assert_eq!(e.matched, "CARD-NUMBER");
     assert_eq!((e.start, e.end), (3, 14));
     assert!(
-        e.snippet.contains("[NUMBER]") && !e.snippet.contains("4111"),
+        e.snippet.contains("[CARD]") && !e.snippet.contains("4111"),
         "{}",
         e.snippet
     );

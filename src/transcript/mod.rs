@@ -207,7 +207,9 @@ impl Call {
     /// ("greeting in the first 30 s") still mean something for plain text and chat
     /// exports. Each turn lasts as long as its text takes to say at ~150 words/min.
     /// If any turn has a start time, nothing is changed (partial times are kept as
-    /// they are; turns without a start inherit the previous turn's end).
+    /// they are; turns without a start inherit the previous turn's end, and an end the
+    /// source gave that is earlier than that is moved up to it, so that no turn ever
+    /// ends before it starts).
     pub fn estimate_missing_times(&mut self) {
         if self.turns.iter().any(|t| t.start_ms.is_some()) {
             let mut last_end = 0;
@@ -216,7 +218,7 @@ impl Call {
                     Some(s) => last_end = t.end_ms.unwrap_or(s).max(s),
                     None => {
                         t.start_ms = Some(last_end);
-                        t.end_ms.get_or_insert(last_end);
+                        t.end_ms = Some(t.end_ms.map_or(last_end, |e| e.max(last_end)));
                     }
                 }
             }
@@ -299,4 +301,47 @@ pub(crate) fn estimated_duration_ms(text: &str) -> u64 {
         }
     }
     (words * MS_PER_WORD + cjk * MS_PER_CJK_CHAR).max(500)
+}
+
+#[cfg(test)]
+mod estimate_tests {
+    use super::*;
+
+    fn turn(start_ms: Option<u64>, end_ms: Option<u64>) -> Turn {
+        Turn {
+            speaker: Speaker::Agent,
+            label: None,
+            text: "hello there".into(),
+            start_ms,
+            end_ms,
+            line: None,
+        }
+    }
+
+    /// Found by fuzzing (`fuzz/corpus/native`): a turn with an end but no start, after
+    /// a turn that ends later, got the previous end as its start and kept its own
+    /// earlier end, so it ended before it started.
+    #[test]
+    fn a_turn_without_start_never_ends_before_it_starts() {
+        let mut call = Call {
+            call_id: "c".into(),
+            source: "c.json".into(),
+            source_line: None,
+            format: Format::NativeJson,
+            metadata: Metadata::default(),
+            turns: vec![
+                turn(Some(10_000), Some(16_801_000)),
+                turn(None, Some(5_401_000)),
+            ],
+            times_estimated: false,
+        };
+        call.estimate_missing_times();
+        assert_eq!(call.turns[1].start_ms, Some(16_801_000));
+        assert_eq!(call.turns[1].end_ms, Some(16_801_000));
+        // An end after the inherited start is kept.
+        call.turns[1] = turn(None, Some(20_000_000));
+        call.estimate_missing_times();
+        assert_eq!(call.turns[1].start_ms, Some(16_801_000));
+        assert_eq!(call.turns[1].end_ms, Some(20_000_000));
+    }
 }

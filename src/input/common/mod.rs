@@ -14,6 +14,7 @@ pub(crate) mod speakers;
 pub(crate) mod timefmt;
 
 use crate::transcript::{Call, Format, Metadata, Speaker, Turn, estimated_duration_ms};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
@@ -58,6 +59,23 @@ impl ReadError {
     pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// Replace personal data in the reason and hint ([`crate::redact::redact_message`]):
+    /// reasons quote the input they complain about (a metadata value, a field of a JSON
+    /// line, a CSV header row), and errors go to `errors.jsonl` and logs like every other
+    /// output. callscore's own sizes and positions stay, and so do the source and the call
+    /// id: they are how the user finds the input to fix.
+    pub fn redact(&mut self) {
+        use crate::redact::redact_message;
+        if let Cow::Owned(r) = redact_message(&self.reason) {
+            self.reason = r;
+        }
+        if let Some(h) = &self.hint
+            && let Cow::Owned(r) = redact_message(h)
+        {
+            self.hint = Some(r);
+        }
     }
 
     /// Set the call id (if not empty).
