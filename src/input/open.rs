@@ -107,28 +107,35 @@ pub(crate) fn read_whole(path: &Path, source: &str, max: u64) -> Result<Vec<u8>,
             Err(e) => Err(io_to_read_error(source, &e)),
         };
     }
-    if m.len() > max {
-        return Err(super::lines::too_large(
-            source,
-            "the file",
-            Some(m.len()),
-            max,
-        ));
+    read_sized(f, m.len(), source, max)
+}
+
+/// Read `r`, a file that was `len` bytes when opened, whole: at most `max` bytes. A
+/// file over the limit is an error before anything is read; one whose size changed
+/// while it was read (still being written, or cut short) is an error too, as its
+/// bytes may end in the middle of a call.
+pub(crate) fn read_sized(
+    r: impl Read,
+    len: u64,
+    source: &str,
+    max: u64,
+) -> Result<Vec<u8>, ReadError> {
+    if len > max {
+        return Err(super::lines::too_large(source, "the file", Some(len), max));
     }
-    let mut out = Vec::with_capacity(usize::try_from(m.len()).unwrap_or(0));
-    f.take(max.saturating_add(1))
+    let mut out = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    r.take(max.saturating_add(1))
         .read_to_end(&mut out)
         .map_err(|e| io_to_read_error(source, &e))?;
     let n = out.len() as u64;
     if n > max {
         return Err(super::lines::too_large(source, "the file", None, max));
     }
-    if n != m.len() {
+    if n != len {
         return Err(ReadError::new(
             source,
             format!(
-                "the file changed while it was read ({} bytes when opened, {n} bytes read): it is still being written",
-                m.len()
+                "the file changed while it was read ({len} bytes when opened, {n} bytes read): it is still being written or was cut short"
             ),
         )
         .with_hint("run again once the export is complete; exporters should write elsewhere and move finished files in"));
@@ -191,5 +198,83 @@ impl Read for Gunzip {
             ));
         }
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Cursor;
+
+    #[test]
+    fn a_file_that_grows_or_shrinks_while_read_is_an_error() {
+        // What `read_whole` sees when a file is written to while it is read: the size
+        // when it was opened differs from the bytes read.
+        let grew = read_sized(Cursor::new(vec![b'a'; 150]), 100, "grow.json", 1000).unwrap_err();
+        assert_eq!(grew.source, "grow.json");
+        assert!(
+            grew.reason.contains(
+                "the file changed while it was read (100 bytes when opened, 150 bytes read)"
+            ),
+            "{}",
+            grew.reason
+        );
+        assert!(
+            grew.hint
+                .unwrap()
+                .contains("run again once the export is complete")
+        );
+        let shrank = read_sized(Cursor::new(vec![b'a'; 40]), 100, "cut.json", 1000).unwrap_err();
+        assert!(
+            shrank
+                .reason
+                .contains("(100 bytes when opened, 40 bytes read)"),
+            "{}",
+            shrank.reason
+        );
+        // Grown past the limit while read: the limit is what is reported.
+        let over = read_sized(Cursor::new(vec![b'a'; 2000]), 100, "big.json", 1000).unwrap_err();
+        assert!(
+            over.reason.contains("more than the limit of 1000"),
+            "{}",
+            over.reason
+        );
+        // Unchanged: the bytes.
+        assert_eq!(
+            read_sized(Cursor::new(b"abc".to_vec()), 3, "ok.json", 1000).unwrap(),
+            b"abc"
+        );
+    }
+
+    #[test]
+    fn open_errors_say_what_happened() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("gone.json");
+        let e = open_error(
+            &gone,
+            "gone.json",
+            &std::io::Error::from(ErrorKind::NotFound),
+        );
+        assert!(
+            e.reason
+                .contains("the file disappeared after the folder was listed")
+        );
+        // Root is never denied by file modes, so the error is made here: what a user
+        // without read permission gets.
+        let e = open_error(
+            &gone,
+            "locked.json",
+            &std::io::Error::from(ErrorKind::PermissionDenied),
+        );
+        assert_eq!(e.reason, "permission denied: cannot read the file");
+        assert!(e.hint.unwrap().contains("read permission"));
+        let e = open_error(
+            &gone,
+            "loop.json",
+            &std::io::Error::from_raw_os_error(libc::ELOOP),
+        );
+        assert!(e.reason.starts_with("symbolic link loop"));
+        let e = open_error(&gone, "x.json", &std::io::Error::other("disk on fire"));
+        assert_eq!(e.reason, "cannot open file: disk on fire");
     }
 }
