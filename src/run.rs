@@ -195,9 +195,6 @@ pub struct Batch<'o> {
     redact: bool,
     /// Counts so far (metadata counts are filled by [`Batch::new`]).
     pub summary: Summary,
-    /// Side metadata tables found among the inputs that could not be loaded (the run
-    /// goes on without them); the caller shows them.
-    pub warnings: Vec<String>,
 }
 
 impl<'o> Batch<'o> {
@@ -213,17 +210,6 @@ impl<'o> Batch<'o> {
                 RunError::Metadata(e)
             }
         })?;
-        let warnings = inputs
-            .warnings
-            .iter()
-            .map(|w| {
-                let mut w = w.clone();
-                if redact {
-                    w.redact();
-                }
-                format!("{}: {}", w.source, w.reason)
-            })
-            .collect();
         let summary = Summary {
             metadata_files: inputs.metadata_files.clone(),
             metadata_rows: inputs.metadata_rows,
@@ -239,7 +225,6 @@ impl<'o> Batch<'o> {
             pool,
             redact,
             summary,
-            warnings,
         })
     }
 
@@ -397,9 +382,6 @@ pub fn run(
     let started = Instant::now();
     let stamp = RunStamp::new(opts.run_id.clone());
     let mut batch = Batch::new(opts)?;
-    for w in batch.warnings.drain(..) {
-        observer.warning(&w);
-    }
     let total = batch.count();
     if total.files == 0 && total.errors == 0 && !total.stdin {
         return Err(no_inputs(opts, total.skipped, &total.skipped_examples));

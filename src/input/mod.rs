@@ -231,9 +231,11 @@ pub struct Inputs {
     pub metadata_files: Vec<String>,
     /// Rows of side metadata loaded.
     pub metadata_rows: u64,
-    /// Side metadata CSVs found among the inputs that could not be loaded (the run goes
-    /// on without them; the caller says so).
-    pub warnings: Vec<ReadError>,
+    /// Why side metadata CSVs found among the inputs could not be loaded. The run goes
+    /// on without them, and each is an error unit of the run like any input that cannot
+    /// be read (the first units of [`Inputs::units`]): it goes to `errors.jsonl`, is
+    /// counted as an input with errors, and makes the run's exit code say so.
+    pub metadata_errors: Vec<ReadError>,
 }
 
 impl Inputs {
@@ -252,7 +254,7 @@ impl Inputs {
             metadata_csvs: HashSet::new(),
             metadata_files: Vec::new(),
             metadata_rows: 0,
-            warnings: Vec::new(),
+            metadata_errors: Vec::new(),
             opts,
         };
         for p in &inputs.opts.metadata.clone() {
@@ -263,7 +265,11 @@ impl Inputs {
         for p in &discovered {
             match MetadataTable::load(p) {
                 Ok(t) => inputs.add_table(p, t),
-                Err(e) => inputs.warnings.push(e),
+                Err(mut e) => {
+                    e.reason
+                        .push_str("; the file was left out, so no call got metadata from it");
+                    inputs.metadata_errors.push(e);
+                }
             }
         }
         inputs.metadata_csvs = discovered.into_iter().collect();
@@ -281,14 +287,22 @@ impl Inputs {
         &self.opts
     }
 
-    /// The same count as [`count`], reusing the metadata discovery of [`Inputs::open`].
+    /// The same count as [`count`], reusing the metadata discovery of [`Inputs::open`]
+    /// (side metadata CSVs that could not be loaded count as errors).
     pub fn count(&self) -> InputCount {
-        count_with(&self.opts, &self.metadata_csvs)
+        let mut c = count_with(&self.opts, &self.metadata_csvs);
+        c.errors += self.metadata_errors.len() as u64;
+        c
     }
 
-    /// The units of work, lazily, in input order.
+    /// The units of work, lazily, in input order: first one error unit per side
+    /// metadata CSV that could not be loaded, then the walk.
     pub fn units(&self) -> Units<'_> {
-        Units::new(&self.opts, &self.metadata_csvs)
+        Units::new(
+            &self.opts,
+            &self.metadata_csvs,
+            self.metadata_errors.clone(),
+        )
     }
 
     /// Read one unit into prepared calls (on any thread).
@@ -411,7 +425,7 @@ pub(crate) fn read_unit(unit: Unit, opts: &InputOptions) -> ReadOut {
         metadata_csvs: HashSet::new(),
         metadata_files: Vec::new(),
         metadata_rows: 0,
-        warnings: Vec::new(),
+        metadata_errors: Vec::new(),
     };
     inputs.read(unit)
 }

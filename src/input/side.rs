@@ -127,6 +127,9 @@ pub fn metadata_near(file: &Path) -> Vec<PathBuf> {
     out
 }
 
+const CSV_HINT: &str = "save the table again as CSV (UTF-8, one header row, quotes around cells \
+     that hold the delimiter, quotes or line breaks)";
+
 fn parse(source: &str, text: &str) -> Result<BTreeMap<String, Metadata>, ReadError> {
     let body = text.trim_start_matches('\u{feff}');
     let mut rdr = csv::ReaderBuilder::new()
@@ -135,7 +138,11 @@ fn parse(source: &str, text: &str) -> Result<BTreeMap<String, Metadata>, ReadErr
         .from_reader(body.as_bytes());
     let raw_headers: Vec<String> = rdr
         .headers()
-        .map_err(|e| ReadError::new(source, format!("invalid CSV header: {e}")).at_line(1))?
+        .map_err(|e| {
+            ReadError::new(source, format!("invalid CSV header: {e}"))
+                .at_line(1)
+                .with_hint(CSV_HINT)
+        })?
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
         .collect();
@@ -165,7 +172,7 @@ fn parse(source: &str, text: &str) -> Result<BTreeMap<String, Metadata>, ReadErr
     let mut rows: BTreeMap<String, Metadata> = BTreeMap::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| {
-            let mut err = ReadError::new(source, format!("invalid CSV: {e}"));
+            let mut err = ReadError::new(source, format!("invalid CSV: {e}")).with_hint(CSV_HINT);
             if let Some(p) = e.position() {
                 err = err.at_line(p.line());
             }

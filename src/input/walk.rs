@@ -285,6 +285,9 @@ pub struct Units<'i> {
     opts: &'i super::InputOptions,
     lines: Option<Lines>,
     pending: Option<Unit>,
+    /// Errors known before the walk (side metadata CSVs that could not be loaded),
+    /// yielded first.
+    errors_first: std::vec::IntoIter<ReadError>,
     /// Files not read because their extension is not a transcript format.
     pub skipped: u64,
     /// A few of them.
@@ -292,8 +295,13 @@ pub struct Units<'i> {
 }
 
 impl<'i> Units<'i> {
-    pub(crate) fn new(opts: &'i super::InputOptions, metadata_csvs: &'i HashSet<PathBuf>) -> Self {
+    pub(crate) fn new(
+        opts: &'i super::InputOptions,
+        metadata_csvs: &'i HashSet<PathBuf>,
+        errors_first: Vec<ReadError>,
+    ) -> Self {
         Units {
+            errors_first: errors_first.into_iter(),
             walker: Walker::new(&opts.paths, &opts.exclude),
             metadata_csvs,
             opts,
@@ -309,6 +317,9 @@ impl Iterator for Units<'_> {
     type Item = Unit;
 
     fn next(&mut self) -> Option<Unit> {
+        if let Some(e) = self.errors_first.next() {
+            return Some(Unit::Error(e));
+        }
         loop {
             if let Some(u) = self.pending.take() {
                 return Some(u);
