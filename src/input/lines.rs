@@ -78,9 +78,39 @@ pub(crate) struct Lines {
 enum Capped {
     /// The whole line (with its newline, if it had one).
     Line(Vec<u8>),
-    /// The first `max + 1` bytes of a longer line; the rest is still unread.
-    Long(Vec<u8>),
+    /// The first `max + 1` bytes of a longer line, in pieces (see [`Lines::read_capped`]);
+    /// the rest is still unread.
+    Long(Pieces),
 }
+
+/// Bytes read in pieces of at most [`PIECE`] bytes.
+struct Pieces(Vec<Vec<u8>>);
+
+impl Pieces {
+    fn len(&self) -> u64 {
+        self.0.iter().map(|p| p.len() as u64).sum()
+    }
+
+    /// The first byte that is not ASCII whitespace.
+    fn first_non_blank(&self) -> Option<u8> {
+        self.0
+            .iter()
+            .flatten()
+            .copied()
+            .find(|b| !b.is_ascii_whitespace())
+    }
+
+    /// The bytes in one buffer (see [`super::open::concat`]).
+    fn concat(self) -> Vec<u8> {
+        let len = self.len();
+        super::open::concat(self.0, len)
+    }
+}
+
+/// A line longer than this is read in pieces of this size: memory then holds the line
+/// and at most one piece more, never a buffer grown by doubling (which would hold up to
+/// twice the line limit and leave the allocator with the smaller buffers it grew from).
+const PIECE: u64 = 1 << 20;
 
 /// A UTF-16 encoding the stream is in, by its BOM or the forced encoding.
 fn utf16_of(
@@ -148,28 +178,50 @@ impl Lines {
     }
 
     /// The next line, read up to the limit (`None` at the end). Memory: at most
-    /// `max + 1` bytes, however long the line is.
+    /// `max + 1` bytes (and one piece more while a long line is put together), however
+    /// long the line is.
     fn read_capped(&mut self) -> Option<std::io::Result<Capped>> {
-        let mut buf = Vec::new();
         self.line_no += 1;
-        let res = self
-            .reader
-            .by_ref()
-            .take(self.max.saturating_add(1))
-            .read_until(b'\n', &mut buf);
-        match res {
-            Ok(0) => None,
-            Ok(_) if buf.len() as u64 > self.max && !buf.ends_with(b"\n") => {
-                Some(Ok(Capped::Long(buf)))
+        let limit = self.max.saturating_add(1);
+        // Most lines end within the first piece: read them as they are.
+        let mut pieces = Vec::new();
+        let mut total = 0u64;
+        loop {
+            let room = (limit - total).min(PIECE);
+            if room == 0 {
+                break;
             }
-            Ok(_) => {
-                if self.line_no == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
-                    buf.drain(..3);
+            let mut piece = Vec::new();
+            match self
+                .reader
+                .by_ref()
+                .take(room)
+                .read_until(b'\n', &mut piece)
+            {
+                Err(e) => return Some(Err(e)),
+                Ok(0) => break,
+                Ok(n) => {
+                    total += n as u64;
+                    let ended = piece.ends_with(b"\n") || (n as u64) < room;
+                    pieces.push(piece);
+                    if ended {
+                        break;
+                    }
                 }
-                Some(Ok(Capped::Line(buf)))
             }
-            Err(e) => Some(Err(e)),
         }
+        if total == 0 {
+            return None;
+        }
+        let ended = pieces.last().is_some_and(|p| p.ends_with(b"\n"));
+        if total > self.max && !ended {
+            return Some(Ok(Capped::Long(Pieces(pieces))));
+        }
+        let mut buf = Pieces(pieces).concat();
+        if self.line_no == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
+            buf.drain(..3);
+        }
+        Some(Ok(Capped::Line(buf)))
     }
 
     /// Stream through the rest of the current line without keeping it; the bytes
@@ -221,7 +273,7 @@ impl Lines {
     fn next_line(&mut self) -> Option<Result<Vec<u8>, ReadError>> {
         match self.read_capped()? {
             Ok(Capped::Line(b)) => Some(Ok(b)),
-            Ok(Capped::Long(head)) => Some(self.skip_long(head.len() as u64)),
+            Ok(Capped::Long(head)) => Some(self.skip_long(head.len())),
             Err(e) => Some(Err(self.read_failed(&e))),
         }
     }
@@ -302,11 +354,11 @@ impl Stdin {
                 // An over-long first line: a JSON Lines record (skipped, and the stream
                 // goes on), or the start of a document read whole.
                 Some(Ok(Capped::Long(head))) => {
-                    if head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
-                        let e = lines.skip_long(head.len() as u64).err();
+                    if head.first_non_blank() == Some(b'{') {
+                        let e = lines.skip_long(head.len()).err();
                         return Stdin::Lines(e.map(Unit::Error), lines);
                     }
-                    seen.extend_from_slice(&head);
+                    seen.extend(head.concat());
                     break None;
                 }
                 Some(Ok(Capped::Line(b))) if b.iter().all(u8::is_ascii_whitespace) => {
@@ -323,21 +375,13 @@ impl Stdin {
             }
             seen.extend_from_slice(&first);
         }
-        let room = max.saturating_add(1).saturating_sub(seen.len() as u64);
-        let mut rest = Vec::new();
-        if let Err(e) = (&mut lines.reader).take(room).read_to_end(&mut rest) {
-            return Stdin::Whole(Unit::Error(
+        match super::open::read_at_most(&mut lines.reader, max, seen) {
+            Err(e) => Stdin::Whole(Unit::Error(
                 ReadError::new("-", format!("read error: {e}")).with_hint("check the pipe"),
-            ));
+            )),
+            Ok(None) => Stdin::Whole(Unit::Error(too_large("-", "stdin", None, max))),
+            Ok(Some(bytes)) => Stdin::Whole(Unit::Document { bytes, transcoded }),
         }
-        seen.extend_from_slice(&rest);
-        if seen.len() as u64 > max {
-            return Stdin::Whole(Unit::Error(too_large("-", "stdin", None, max)));
-        }
-        Stdin::Whole(Unit::Document {
-            bytes: seen,
-            transcoded,
-        })
     }
 }
 
@@ -468,6 +512,58 @@ mod tests {
                 (2, "{\"b\":2}".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn lines_longer_than_a_piece_are_put_together_or_skipped_whole() {
+        // Lines of several pieces: one that fits the limit comes out byte for byte, one
+        // over it is one error with its full length, at any position of the newline.
+        let opts = InputOptions {
+            max_line_bytes: 3 * PIECE,
+            ..Default::default()
+        };
+        let fits: Vec<u8> = (0..(5 * PIECE / 2))
+            .map(|i| b'a' + (i % 26) as u8)
+            .collect();
+        let exact = vec![b'e'; 3 * PIECE as usize];
+        let long = vec![b'x'; 5 * PIECE as usize + 7];
+        let mut data = b"\xEF\xBB\xBF".to_vec();
+        for l in [&fits, &exact, &long, &exact] {
+            data.extend_from_slice(l);
+            data.push(b'\n');
+        }
+        data.extend_from_slice(&long); // no newline at the end
+        let (reader, transcoded) = prepare(Box::new(std::io::Cursor::new(data)), None);
+        let lines = Lines {
+            source: "p.jsonl".into(),
+            reader,
+            line_no: 0,
+            transcoded,
+            max: opts.max_line_bytes,
+        };
+        let got: Vec<(u64, Result<Vec<u8>, String>)> = lines
+            .map(|u| match u {
+                Unit::Record { line, bytes, .. } => (line, Ok(bytes)),
+                Unit::Error(e) => (e.line.unwrap(), Err(e.reason)),
+                _ => panic!("other"),
+            })
+            .collect();
+        let with_nl = |l: &[u8]| {
+            let mut v = l.to_vec();
+            v.push(b'\n');
+            v
+        };
+        let too_long = format!(
+            "the record is {} bytes, more than the line limit of {} (--max-line 3); it was skipped",
+            long.len(),
+            3 * PIECE
+        );
+        assert_eq!(got.len(), 5);
+        assert_eq!(got[0], (1, Ok(with_nl(&fits))));
+        assert_eq!(got[1], (2, Ok(with_nl(&exact))));
+        assert_eq!(got[2], (3, Err(too_long.clone())));
+        assert_eq!(got[3], (4, Ok(with_nl(&exact))));
+        assert_eq!(got[4], (5, Err(too_long)));
     }
 
     #[test]

@@ -101,9 +101,15 @@ pub(crate) fn open_regular(path: &Path, source: &str) -> Result<(File, Metadata)
 pub(crate) fn read_whole(path: &Path, source: &str, max: u64) -> Result<Vec<u8>, ReadError> {
     let (f, m) = open_regular(path, source)?;
     if super::ext::is_gzip(path) {
-        let mut out = Vec::new();
-        return match Gunzip::new(f, source, max).read_to_end(&mut out) {
-            Ok(_) => Ok(out),
+        // Gunzip itself fails past `max`, with the error that says so.
+        return match read_at_most(Gunzip::new(f, source, max), max, Vec::new()) {
+            Ok(Some(out)) => Ok(out),
+            Ok(None) => Err(super::lines::too_large(
+                source,
+                "decompressed, the file",
+                None,
+                max,
+            )),
             Err(e) => Err(io_to_read_error(source, &e)),
         };
     }
@@ -141,6 +147,54 @@ pub(crate) fn read_sized(
         .with_hint("run again once the export is complete; exporters should write elsewhere and move finished files in"));
     }
     Ok(out)
+}
+
+/// Size of the pieces [`read_at_most`] reads in.
+const PIECE: usize = 4 << 20;
+
+/// Read `r` to its end after `head` (bytes already read from it), keeping at most `max`
+/// bytes in all: `Some(bytes)`, or `None` when there is more. For inputs whose size is
+/// not known in advance (stdin, a decompressed `.gz`): read in pieces, then put together
+/// in one buffer of the exact size, so memory holds the input and one piece more, never
+/// a buffer grown by doubling (up to twice the limit for an input just over it).
+pub(crate) fn read_at_most(
+    r: impl Read,
+    max: u64,
+    head: Vec<u8>,
+) -> std::io::Result<Option<Vec<u8>>> {
+    let mut total = head.len() as u64;
+    if total > max {
+        return Ok(None);
+    }
+    let mut r = r.take(max - total + 1);
+    let mut pieces = vec![head];
+    loop {
+        let mut piece = Vec::with_capacity(PIECE);
+        let n = (&mut r).take(PIECE as u64).read_to_end(&mut piece)?;
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        if total > max {
+            return Ok(None);
+        }
+        pieces.push(piece);
+    }
+    Ok(Some(concat(pieces, total)))
+}
+
+/// `pieces` in one buffer of `len` bytes (their total), each piece freed once copied: at
+/// most one piece more than `len` is held at any time (the buffer's pages are only
+/// resident once written).
+pub(crate) fn concat(mut pieces: Vec<Vec<u8>>, len: u64) -> Vec<u8> {
+    if pieces.len() == 1 {
+        return pieces.pop().unwrap_or_default();
+    }
+    let mut out = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    for p in pieces {
+        out.extend_from_slice(&p);
+    }
+    out
 }
 
 /// A read error as a [`ReadError`] (the gzip layer's own errors kept as they are).
@@ -242,6 +296,31 @@ mod tests {
         // Unchanged: the bytes.
         assert_eq!(
             read_sized(Cursor::new(b"abc".to_vec()), 3, "ok.json", 1000).unwrap(),
+            b"abc"
+        );
+    }
+
+    #[test]
+    fn reads_of_unknown_size_stop_past_the_limit() {
+        let data: Vec<u8> = (0..10_000_000u32).map(|i| i as u8).collect();
+        let head = data[..5].to_vec();
+        let all = read_at_most(Cursor::new(data[5..].to_vec()), 10_000_000, head.clone());
+        assert_eq!(all.unwrap().unwrap(), data);
+        let over = read_at_most(Cursor::new(data[5..].to_vec()), 9_999_999, head);
+        assert!(over.unwrap().is_none());
+        assert_eq!(
+            read_at_most(Cursor::new(vec![]), 0, vec![])
+                .unwrap()
+                .unwrap(),
+            b""
+        );
+        assert!(
+            read_at_most(Cursor::new(vec![]), 2, b"abc".to_vec())
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            concat(vec![b"ab".to_vec(), vec![], b"c".to_vec()], 3),
             b"abc"
         );
     }
