@@ -227,12 +227,14 @@ pub fn side_metadata_csv(data: &[u8]) {
 }
 
 /// JSON Lines streams and stdin sniffing: the bytes as stdin (JSON Lines streamed per
-/// record, or a document read whole) and as a `.jsonl` stream, with a small size limit
-/// so that over-long records are exercised, each unit then decoded and read.
+/// record, or a document read whole) and as a `.jsonl` stream, with small size and line
+/// limits so that over-long records and documents are exercised, each unit then decoded
+/// and read.
 pub fn json_lines_and_stdin(data: &[u8]) {
     let opts = InputOptions {
         read: opts(),
         max_file_bytes: 2048,
+        max_line_bytes: 2048,
         ..InputOptions::default()
     };
     let mut n = 0usize;

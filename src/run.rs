@@ -94,6 +94,14 @@ pub struct Summary {
     pub metadata_rows: u64,
     /// Bytes of input read.
     pub bytes_read: u64,
+    /// Calls whose call id an earlier call of the run already had (in another file, or
+    /// another record of the same file). Each was scored, so totals count that call id
+    /// more than once.
+    #[serde(default)]
+    pub duplicate_call_ids: u64,
+    /// The first of them, each naming the call id and both places it was read from.
+    #[serde(default)]
+    pub duplicate_examples: Vec<String>,
     /// Files finished so far (progress only; a JSON Lines file counts when the next
     /// input starts).
     #[serde(skip)]
@@ -125,6 +133,55 @@ impl Summary {
         }
         self.calls_scored += o.calls.len() as u64;
         self.errors += o.errors.len() as u64;
+    }
+}
+
+/// Most duplicate call ids named one by one (in `summary.json` and on stderr).
+const MAX_DUPLICATE_EXAMPLES: usize = 20;
+
+/// The call ids seen so far in a run, to name a call id read twice. Memory: the ids are
+/// not kept, only a 64-bit hash of each with where it was read (about 24 bytes per call
+/// with the table's overhead) and the name of each file once.
+#[derive(Default)]
+struct SeenIds {
+    /// Every file calls were read from, in order, each once.
+    sources: Vec<Box<str>>,
+    /// Hash of a call id → (index in `sources`, line of a JSON Lines record).
+    seen: std::collections::HashMap<u64, (u32, Option<u64>)>,
+}
+
+impl SeenIds {
+    /// Note `id` read from `source` (`line` for a JSON Lines record); if it was seen
+    /// before, the warning that names both places.
+    fn check(&mut self, id: &str, source: &str, line: Option<u64>) -> Option<String> {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        if id.is_empty() {
+            return None;
+        }
+        let h = BuildHasherDefault::<std::hash::DefaultHasher>::default().hash_one(id);
+        if self.sources.last().is_none_or(|s| &**s != source) {
+            self.sources.push(source.into());
+        }
+        let here = u32::try_from(self.sources.len() - 1).unwrap_or(u32::MAX);
+        let at = |s: &str, l: Option<u64>| match l {
+            Some(l) => format!("{s}:{l}"),
+            None => s.to_string(),
+        };
+        match self.seen.entry(h) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert((here, line));
+                None
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let (i, l) = *o.get();
+                let first = self.sources.get(i as usize).map_or("?", |s| &**s);
+                Some(format!(
+                    "call id {id:?} read twice: in {} and again in {}; both were scored, so totals count it twice (give each call its own id, or leave the copy out)",
+                    at(first, l),
+                    at(source, line)
+                ))
+            }
+        }
     }
 }
 
@@ -195,9 +252,6 @@ pub struct Batch<'o> {
     redact: bool,
     /// Counts so far (metadata counts are filled by [`Batch::new`]).
     pub summary: Summary,
-    /// Side metadata tables found among the inputs that could not be loaded (the run
-    /// goes on without them); the caller shows them.
-    pub warnings: Vec<String>,
 }
 
 impl<'o> Batch<'o> {
@@ -213,17 +267,6 @@ impl<'o> Batch<'o> {
                 RunError::Metadata(e)
             }
         })?;
-        let warnings = inputs
-            .warnings
-            .iter()
-            .map(|w| {
-                let mut w = w.clone();
-                if redact {
-                    w.redact();
-                }
-                format!("{}: {}", w.source, w.reason)
-            })
-            .collect();
         let summary = Summary {
             metadata_files: inputs.metadata_files.clone(),
             metadata_rows: inputs.metadata_rows,
@@ -239,7 +282,6 @@ impl<'o> Batch<'o> {
             pool,
             redact,
             summary,
-            warnings,
         })
     }
 
@@ -397,11 +439,8 @@ pub fn run(
     let started = Instant::now();
     let stamp = RunStamp::new(opts.run_id.clone());
     let mut batch = Batch::new(opts)?;
-    for w in batch.warnings.drain(..) {
-        observer.warning(&w);
-    }
     let total = batch.count();
-    if total.files == 0 && !total.stdin {
+    if total.files == 0 && total.errors == 0 && !total.stdin {
         return Err(no_inputs(opts, total.skipped, &total.skipped_examples));
     }
     let out_err = |source| RunError::Output {
@@ -415,6 +454,7 @@ pub fn run(
     // metadata: both gathered from small per-call facts computed on the workers.
     let mut aggregates = Aggregates::new(pack);
     let mut na_for_lack_of_meta = NaForLackOfMeta::default();
+    let mut seen_ids = SeenIds::default();
     let result = batch.for_each(
         || Scan::new(pack),
         |scan, call| {
@@ -427,14 +467,26 @@ pub fn run(
                 formatter.record(&record),
                 CallFacts::from_record(&record),
                 missing,
+                (call.call_id.clone(), call.source.clone(), call.source_line),
             )
         },
         |summary, o| {
-            for (f, facts, missing) in &o.calls {
+            for (f, facts, missing, (id, source, line)) in &o.calls {
                 output.call(f)?;
                 aggregates.add(facts);
                 for (item, key) in missing {
                     na_for_lack_of_meta.add_one(item, key);
+                }
+                if let Some(w) = seen_ids.check(id, source, *line) {
+                    summary.duplicate_call_ids += 1;
+                    if summary.duplicate_examples.len() < MAX_DUPLICATE_EXAMPLES {
+                        observer.warning(&w);
+                        summary.duplicate_examples.push(w);
+                    } else if summary.duplicate_call_ids == MAX_DUPLICATE_EXAMPLES as u64 + 1 {
+                        observer.warning(
+                            "more call ids are read twice; summary.json counts them (duplicate_call_ids)",
+                        );
+                    }
                 }
             }
             for e in &o.errors {

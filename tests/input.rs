@@ -266,31 +266,80 @@ fn bad_default_metadata_is_a_clear_argument_error() {
 }
 
 #[test]
-fn size_limit_applies_to_every_way_in() {
-    // One turn of 1.2 MiB: over a 1 MiB limit whichever way it comes in.
+fn size_limits_apply_to_every_way_in() {
+    // One turn of 1.2 MiB: over a 1 MiB limit whichever way it comes in. As JSON Lines
+    // the big record is followed by a small one, which must be scored whatever happens
+    // to the big one.
     let long = "lorem ".repeat(210_000);
-    let mut call = simple_call("BIG-1", None);
-    let v = serde_json::json!({"call_id": "BIG-1", "turns": [{"speaker": "agent", "text": long}]});
-    call.doc = serde_json::to_vec_pretty(&v).unwrap();
-    call.record = serde_json::to_vec(&v).unwrap();
-    for (way, r) in every_way(&call, &["--max-file-size", "1"]) {
-        assert_eq!(r.calls.len(), 0, "{way}");
+    let big =
+        serde_json::json!({"call_id": "BIG-1", "turns": [{"speaker": "agent", "text": long}]});
+    let small = serde_json::json!({"call_id": "SMALL-2", "turns": [{"speaker": "agent", "text": "Thank you for calling."}]});
+    let mut record = serde_json::to_vec(&big).unwrap();
+    record.push(b'\n');
+    record.extend(serde_json::to_vec(&small).unwrap());
+    let call = Call {
+        name: "call.json",
+        doc: serde_json::to_vec_pretty(&big).unwrap(),
+        record,
+    };
+    let streamed = |way: &str| way.contains("jsonl");
+    let ids = |r: &Ran| -> Vec<String> {
+        r.calls
+            .iter()
+            .map(|c| c["call_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let one_error = |way: &str, r: &Ran, reason: &str, flag: &str, line: Option<u64>| {
+        assert_eq!(r.code, 3, "{way}: {}", r.stderr);
         assert_eq!(r.errors.len(), 1, "{way}: {:?}", r.errors);
-        let reason = r.errors[0]["reason"].as_str().unwrap();
-        assert!(
-            reason.contains("more than the limit of 1048576"),
-            "{way}: {reason}"
-        );
-        assert!(
-            r.errors[0]["hint"]
-                .as_str()
-                .unwrap()
-                .contains("--max-file-size"),
-            "{way}"
-        );
+        let e = &r.errors[0];
+        let got = e["reason"].as_str().unwrap();
+        assert!(got.contains(reason), "{way}: {got}");
+        assert!(got.contains(&format!("({flag} 1)")), "{way}: {got}");
+        assert_eq!(e["line"].as_u64(), line, "{way}: {e}");
+        assert!(e["hint"].as_str().unwrap().contains(flag), "{way}: {e}");
+    };
+    // --max-file-size bounds what is read whole (a file, a file in a folder, stdin that
+    // is not JSON Lines): one error for the file. A JSON Lines stream is never read
+    // whole, so the limit does not apply to it: both of its records are scored.
+    for (way, r) in every_way(&call, &["--max-file-size", "1"]) {
+        if streamed(way) {
+            assert_eq!(r.code, 0, "{way}: {:?}", r.errors);
+            assert_eq!(ids(&r), ["BIG-1", "SMALL-2"], "{way}");
+        } else {
+            assert_eq!(r.calls.len(), 0, "{way}");
+            one_error(
+                way,
+                &r,
+                "more than the limit of 1048576",
+                "--max-file-size",
+                None,
+            );
+        }
     }
-    for (way, r) in every_way(&call, &["--max-file-size", "2"]) {
-        only_call(way, &r);
+    // --max-line bounds one JSON Lines record: the big record is one error naming its
+    // line, and the stream goes on with the next record. Whole reads are not cut in
+    // lines, so it does not apply to them.
+    for (way, r) in every_way(&call, &["--max-line", "1"]) {
+        if streamed(way) {
+            assert_eq!(ids(&r), ["SMALL-2"], "{way}");
+            one_error(
+                way,
+                &r,
+                "more than the line limit of 1048576 (--max-line 1); it was skipped",
+                "--max-line",
+                Some(1),
+            );
+        } else {
+            only_call(way, &r);
+        }
+    }
+    for (way, r) in every_way(&call, &["--max-file-size", "2", "--max-line", "2"]) {
+        if streamed(way) {
+            assert_eq!((r.code, ids(&r).len()), (0, 2), "{way}: {:?}", r.errors);
+        } else {
+            only_call(way, &r);
+        }
     }
 }
 

@@ -165,6 +165,30 @@ fn side_metadata_errors_are_redacted() {
     assert!(err.contains("jane.doe@example.com"), "{err}");
 }
 
+/// A metadata CSV found among the inputs that cannot be loaded is an error record of
+/// the run: redacted in errors.jsonl and on stderr like any other.
+#[test]
+fn found_side_metadata_errors_are_redacted_in_errors_jsonl() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "calls.jsonl", CALLS);
+    write(
+        dir.path(),
+        "meta.csv",
+        "call_id,csat\npv-en,+1 415-555-0199\n",
+    );
+    let out = dir.path().join("out");
+    let (code, _, err) = run(dir.path(), &fixture("pack"), &out, &[]);
+    assert_eq!(code, 3, "{err}");
+    let errors = read(&out.join("errors.jsonl"));
+    assert!(errors.contains("got \\\"[PHONE]\\\""), "{errors}");
+    assert!(err.contains("got \"[PHONE]\""), "{err}");
+    assert_none("errors.jsonl", &errors, &["415-555-0199"]);
+    assert_none("stderr", &err, &["415-555-0199"]);
+    let (_, _, err) = run(dir.path(), &fixture("pack"), &out, &["--no-redact"]);
+    assert!(err.contains("415-555-0199"), "{err}");
+    assert!(read(&out.join("errors.jsonl")).contains("415-555-0199"));
+}
+
 #[test]
 fn explain_and_diff_redact_by_default() {
     let dir = tempfile::tempdir().unwrap();

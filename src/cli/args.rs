@@ -27,10 +27,20 @@ pub(crate) struct InputArgs {
     /// human_qa_score, self_score, language go to `extra`.
     #[arg(long = "meta", value_name = "KEY=VALUE", value_parser = defaults::parse_pair)]
     pub meta: Vec<(String, String)>,
-    /// Largest input read whole, in MiB: a file, stdin read whole, one JSON Lines record
-    /// (JSON Lines files are streamed record by record).
-    #[arg(long, value_name = "MiB", default_value_t = 512)]
+    /// Largest input read whole, in MiB: a file, stdin read whole, a .gz file once
+    /// decompressed (JSON Lines files are streamed record by record: see --max-line).
+    #[arg(long, value_name = "MiB", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_file_size: u64,
+    /// Longest JSON Lines record, in MiB: a longer line is an error for that line, and
+    /// the rest of the file is still read.
+    #[arg(long, value_name = "MiB", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_line: u64,
+    /// Most turns one call may have; a call with more is an error.
+    #[arg(long, value_name = "N", default_value_t = 200_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_turns: u64,
+    /// Longest text of one turn, in MiB; a call with a longer turn is an error.
+    #[arg(long, value_name = "MiB", default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_turn_length: u64,
 }
 
 impl InputArgs {
@@ -46,6 +56,10 @@ impl InputArgs {
             metadata: self.metadata.clone(),
             defaults: defaults::from_pairs(&self.meta)?,
             max_file_bytes: self.max_file_size.saturating_mul(1 << 20),
+            max_line_bytes: self.max_line.saturating_mul(1 << 20),
+            max_turns: usize::try_from(self.max_turns).unwrap_or(usize::MAX),
+            max_turn_bytes: usize::try_from(self.max_turn_length.saturating_mul(1 << 20))
+                .unwrap_or(usize::MAX),
             ..InputOptions::default()
         }
         .with_speaker_map(self.speaker_map.iter().cloned());

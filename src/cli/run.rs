@@ -42,6 +42,25 @@ fn parse_run_id(s: &str) -> Result<String, String> {
     crate::sink::check_run_id(s).map(|()| s.to_string())
 }
 
+/// What the closing line adds to the counts: skipped files, call ids read twice.
+fn notes(s: &crate::run::Summary) -> String {
+    let mut out = String::new();
+    if s.files_skipped > 0 {
+        out.push_str(&format!(
+            "; {} files skipped (not transcript extensions, e.g. {})",
+            s.files_skipped,
+            s.skipped_examples.join(", ")
+        ));
+    }
+    if s.duplicate_call_ids > 0 {
+        out.push_str(&format!(
+            "; {} calls had a call id read before (both scored; listed in summary.json, duplicate_examples)",
+            s.duplicate_call_ids
+        ));
+    }
+    out
+}
+
 pub(crate) fn run(args: RunArgs) -> Exit {
     // The output folder is never read back as input (it may sit inside an input folder).
     let exclude = if args.out.as_os_str() == "-" {
@@ -90,15 +109,7 @@ pub(crate) fn run(args: RunArgs) -> Exit {
                 s.inputs_errored,
                 s.calls_scored,
                 s.errors,
-                if s.files_skipped > 0 {
-                    format!(
-                        "; {} files skipped (not transcript extensions, e.g. {})",
-                        s.files_skipped,
-                        s.skipped_examples.join(", ")
-                    )
-                } else {
-                    String::new()
-                },
+                notes(s),
                 pack.label(),
                 &pack.hash[..12]
             );

@@ -2,8 +2,10 @@
 //! record, and the sniffing of stdin.
 //!
 //! - A record is one non-blank line; a UTF-8 BOM on the first line is dropped. A line
-//!   longer than the size limit (`--max-file-size`, the limit for anything read whole)
-//!   is an error for that line and the rest of the stream is still read.
+//!   longer than the line limit (`--max-line`) is an error for that line: the rest of
+//!   it is streamed through without being kept (memory stays at the limit however long
+//!   the line is) and the stream goes on with the next line. A JSON Lines file has no
+//!   total size limit: it is never held whole.
 //! - Encoding: a stream starting with a UTF-16 byte-order mark, or with `--encoding
 //!   utf-16le/be`, is transcoded to UTF-8 while it is read (malformed UTF-16 becomes
 //!   U+FFFD); any other stream is cut on `\n` bytes and each record is decoded like a
@@ -23,15 +25,43 @@ use std::path::Path;
 use std::sync::Arc;
 
 const HINT_LIMIT: &str =
-    "split it, export it as JSON Lines (streamed record by record), or raise --max-file-size";
+    "split it, export it as JSON Lines (streamed record by record), or raise --max-file-size MiB";
 
 /// The error for an input over the size limit (`size` when it is known).
 pub(crate) fn too_large(source: &str, what: &str, size: Option<u64>, limit: u64) -> ReadError {
     let reason = match size {
-        Some(n) => format!("{what} is {n} bytes, more than the limit of {limit}"),
-        None => format!("{what} is more than the limit of {limit} bytes"),
+        Some(n) => format!(
+            "{what} is {n} bytes, more than the limit of {limit} (--max-file-size {})",
+            mib(limit)
+        ),
+        None => format!(
+            "{what} is more than the limit of {limit} bytes (--max-file-size {})",
+            mib(limit)
+        ),
     };
     ReadError::new(source, reason).with_hint(HINT_LIMIT)
+}
+
+/// The error for a JSON Lines record longer than `--max-line` (`len`: its length
+/// without the newline, counted while streaming through it).
+pub(crate) fn line_too_long(source: &str, line: u64, len: u64, limit: u64) -> ReadError {
+    ReadError::new(
+        source,
+        format!(
+            "the record is {len} bytes, more than the line limit of {limit} (--max-line {}); it was skipped",
+            mib(limit)
+        ),
+    )
+    .at_line(line)
+    .with_hint(
+        "one line holds one call: check that the exporter ends each record with a newline, \
+         or raise --max-line MiB",
+    )
+}
+
+/// `bytes` in whole MiB, rounded up, as the flags take them.
+pub(crate) fn mib(bytes: u64) -> u64 {
+    bytes.div_ceil(1 << 20)
 }
 
 /// A JSON Lines stream being cut into records.
@@ -40,10 +70,47 @@ pub(crate) struct Lines {
     reader: Box<dyn BufRead + Send>,
     line_no: u64,
     transcoded: bool,
+    /// Longest record (`--max-line`).
     max: u64,
-    /// First non-blank byte of the last line that was over the limit.
-    long_head: Option<u8>,
 }
+
+/// One line as read, capped at the line limit.
+enum Capped {
+    /// The whole line (with its newline, if it had one).
+    Line(Vec<u8>),
+    /// The first `max + 1` bytes of a longer line, in pieces (see [`Lines::read_capped`]);
+    /// the rest is still unread.
+    Long(Pieces),
+}
+
+/// Bytes read in pieces of at most [`PIECE`] bytes.
+struct Pieces(Vec<Vec<u8>>);
+
+impl Pieces {
+    fn len(&self) -> u64 {
+        self.0.iter().map(|p| p.len() as u64).sum()
+    }
+
+    /// The first byte that is not ASCII whitespace.
+    fn first_non_blank(&self) -> Option<u8> {
+        self.0
+            .iter()
+            .flatten()
+            .copied()
+            .find(|b| !b.is_ascii_whitespace())
+    }
+
+    /// The bytes in one buffer (see [`super::open::concat`]).
+    fn concat(self) -> Vec<u8> {
+        let len = self.len();
+        super::open::concat(self.0, len)
+    }
+}
+
+/// A line longer than this is read in pieces of this size: memory then holds the line
+/// and at most one piece more, never a buffer grown by doubling (which would hold up to
+/// twice the line limit and leave the allocator with the smaller buffers it grew from).
+const PIECE: u64 = 1 << 20;
 
 /// A UTF-16 encoding the stream is in, by its BOM or the forced encoding.
 fn utf16_of(
@@ -87,75 +154,136 @@ fn prepare(
 
 impl Lines {
     /// Start streaming a JSON Lines file.
+    ///
+    /// The file is opened only if it is a regular file (a FIFO would block the run). A
+    /// `.gz` file is decompressed while read, its decompressed size bounded by
+    /// `--max-file-size` (a gzip bomb ends in an error, never in memory use: the
+    /// stream is cut record by record either way).
     pub fn open_file(path: &Path, opts: &InputOptions) -> Result<Lines, ReadError> {
         let source = path.display().to_string();
-        let f = std::fs::File::open(path).map_err(|e| {
-            ReadError::new(&source, format!("cannot open file: {e}"))
-                .with_hint("check the path and permissions")
-        })?;
-        let (reader, transcoded) = prepare(Box::new(f), opts.read.encoding);
+        let (f, _) = super::open::open_regular(path, &source)?;
+        let raw: Box<dyn Read + Send> = if super::ext::is_gzip(path) {
+            Box::new(super::open::Gunzip::new(f, &source, opts.max_file_bytes))
+        } else {
+            Box::new(f)
+        };
+        let (reader, transcoded) = prepare(raw, opts.read.encoding);
         Ok(Lines {
             source: source.into(),
             reader,
             line_no: 0,
             transcoded,
-            max: opts.max_file_bytes,
-            long_head: None,
+            max: opts.max_line_bytes,
         })
     }
 
-    /// The next line (with its newline, counted as read), `None` at the end. `Err` for a line over
-    /// the limit (skipped) or a read error (which ends the stream).
-    fn next_line(&mut self) -> Option<Result<Vec<u8>, ReadError>> {
-        let mut buf = Vec::new();
+    /// The next line, read up to the limit (`None` at the end). Memory: at most
+    /// `max + 1` bytes (and one piece more while a long line is put together), however
+    /// long the line is.
+    fn read_capped(&mut self) -> Option<std::io::Result<Capped>> {
         self.line_no += 1;
-        let res = self
-            .reader
-            .by_ref()
-            .take(self.max.saturating_add(1))
-            .read_until(b'\n', &mut buf);
-        match res {
-            Ok(0) => None,
-            Ok(_) => {
-                if buf.len() as u64 > self.max && !buf.ends_with(b"\n") {
-                    self.long_head = buf.iter().copied().find(|b| !b.is_ascii_whitespace());
-                    // Skip the rest of the over-long line, counting it.
-                    let mut n = buf.len() as u64;
-                    loop {
-                        let mut sink = Vec::new();
-                        match (&mut self.reader)
-                            .take(1 << 20)
-                            .read_until(b'\n', &mut sink)
-                        {
-                            Ok(0) | Err(_) => break,
-                            Ok(k) => {
-                                n += k as u64;
-                                if sink.ends_with(b"\n") {
-                                    n -= 1;
-                                    break;
-                                }
-                            }
-                        }
+        let limit = self.max.saturating_add(1);
+        // Most lines end within the first piece: read them as they are.
+        let mut pieces = Vec::new();
+        let mut total = 0u64;
+        loop {
+            let room = (limit - total).min(PIECE);
+            if room == 0 {
+                break;
+            }
+            let mut piece = Vec::new();
+            match self
+                .reader
+                .by_ref()
+                .take(room)
+                .read_until(b'\n', &mut piece)
+            {
+                Err(e) => return Some(Err(e)),
+                Ok(0) => break,
+                Ok(n) => {
+                    total += n as u64;
+                    let ended = piece.ends_with(b"\n") || (n as u64) < room;
+                    pieces.push(piece);
+                    if ended {
+                        break;
                     }
-                    return Some(Err(too_large(
-                        &self.source,
-                        "the record",
-                        Some(n),
-                        self.max,
-                    )
-                    .at_line(self.line_no)));
                 }
-                if self.line_no == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
-                    buf.drain(..3);
+            }
+        }
+        if total == 0 {
+            return None;
+        }
+        let ended = pieces.last().is_some_and(|p| p.ends_with(b"\n"));
+        if total > self.max && !ended {
+            return Some(Ok(Capped::Long(Pieces(pieces))));
+        }
+        let mut buf = Pieces(pieces).concat();
+        if self.line_no == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
+            buf.drain(..3);
+        }
+        Some(Ok(Capped::Line(buf)))
+    }
+
+    /// Stream through the rest of the current line without keeping it; the bytes
+    /// passed over (the newline not counted).
+    fn skip_rest_of_line(&mut self) -> std::io::Result<u64> {
+        let mut n = 0u64;
+        loop {
+            let buf = match self.reader.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if buf.is_empty() {
+                return Ok(n);
+            }
+            match memchr::memchr(b'\n', buf) {
+                Some(i) => {
+                    self.reader.consume(i + 1);
+                    return Ok(n + i as u64);
                 }
-                Some(Ok(buf))
+                None => {
+                    let len = buf.len();
+                    self.reader.consume(len);
+                    n += len as u64;
+                }
             }
-            Err(e) => {
-                let e =
-                    ReadError::new(&self.source, format!("read error: {e}")).at_line(self.line_no);
-                self.reader = Box::new(std::io::empty());
-                Some(Err(e))
-            }
+        }
+    }
+
+    /// The error for a read error, which ends the stream.
+    fn read_failed(&mut self, e: &std::io::Error) -> ReadError {
+        self.reader = Box::new(std::io::empty());
+        // Errors of the gzip layer already say what went wrong and what to do.
+        if let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<ReadError>()) {
+            return inner.clone().at_line(self.line_no);
+        }
+        ReadError::new(
+            &self.source,
+            format!("read error: {e}; the rest of the file was not read"),
+        )
+        .at_line(self.line_no)
+        .with_hint(
+            "check the file (a disk or network error, or a file cut short while it was copied)",
+        )
+    }
+
+    /// The next line (with its newline), `None` at the end. `Err` for a line over the
+    /// limit (streamed through, not kept) or a read error (which ends the stream).
+    fn next_line(&mut self) -> Option<Result<Vec<u8>, ReadError>> {
+        match self.read_capped()? {
+            Ok(Capped::Line(b)) => Some(Ok(b)),
+            Ok(Capped::Long(head)) => Some(self.skip_long(head.len())),
+            Err(e) => Some(Err(self.read_failed(&e))),
+        }
+    }
+
+    /// Skip an over-long line of which `read` bytes were read: the error naming it.
+    fn skip_long(&mut self, read: u64) -> Result<Vec<u8>, ReadError> {
+        let line = self.line_no;
+        match self.skip_rest_of_line() {
+            Ok(rest) => Err(line_too_long(&self.source, line, read + rest, self.max)),
+            Err(e) => Err(self.read_failed(&e)),
         }
     }
 
@@ -216,53 +344,44 @@ impl Stdin {
             reader,
             line_no: 0,
             transcoded,
-            max,
-            long_head: None,
+            max: opts.max_line_bytes,
         };
         // Everything read so far, newlines put back, for a whole read.
         let mut seen: Vec<u8> = Vec::new();
         let first = loop {
-            match lines.next_line() {
+            match lines.read_capped() {
                 None => break None,
-                // An over-long first line: a JSON Lines record (the stream goes on), or
-                // a document over the limit.
-                Some(Err(e)) if lines.long_head == Some(b'{') => {
-                    return Stdin::Lines(Some(Unit::Error(e)), lines);
+                // An over-long first line: a JSON Lines record (skipped, and the stream
+                // goes on), or the start of a document read whole.
+                Some(Ok(Capped::Long(head))) => {
+                    if head.first_non_blank() == Some(b'{') {
+                        let e = lines.skip_long(head.len()).err();
+                        return Stdin::Lines(e.map(Unit::Error), lines);
+                    }
+                    seen.extend(head.concat());
+                    break None;
                 }
-                Some(Err(_)) if lines.long_head.is_some() => {
-                    return Stdin::Whole(Unit::Error(too_large("-", "stdin", None, max)));
+                Some(Ok(Capped::Line(b))) if b.iter().all(u8::is_ascii_whitespace) => {
+                    seen.extend_from_slice(&b)
                 }
-                Some(Err(e)) => return Stdin::Whole(Unit::Error(e)),
-                Some(Ok(b)) if b.iter().all(u8::is_ascii_whitespace) => seen.extend_from_slice(&b),
-                Some(Ok(b)) => break Some(b),
+                Some(Ok(Capped::Line(b))) => break Some(b),
+                Some(Err(e)) => return Stdin::Whole(Unit::Error(lines.read_failed(&e))),
             }
         };
-        let Some(first) = first else {
-            return Stdin::Whole(Unit::Document {
-                bytes: seen,
-                transcoded,
-            });
-        };
-        if is_json_object(&first, transcoded, opts) {
-            let unit = lines.record(first);
-            return Stdin::Lines(Some(unit), lines);
+        if let Some(first) = first {
+            if is_json_object(&first, transcoded, opts) {
+                let unit = lines.record(first);
+                return Stdin::Lines(Some(unit), lines);
+            }
+            seen.extend_from_slice(&first);
         }
-        seen.extend_from_slice(&first);
-        let room = max.saturating_add(1).saturating_sub(seen.len() as u64);
-        let mut rest = Vec::new();
-        if let Err(e) = (&mut lines.reader).take(room).read_to_end(&mut rest) {
-            return Stdin::Whole(Unit::Error(
+        match super::open::read_at_most(&mut lines.reader, max, seen) {
+            Err(e) => Stdin::Whole(Unit::Error(
                 ReadError::new("-", format!("read error: {e}")).with_hint("check the pipe"),
-            ));
+            )),
+            Ok(None) => Stdin::Whole(Unit::Error(too_large("-", "stdin", None, max))),
+            Ok(Some(bytes)) => Stdin::Whole(Unit::Document { bytes, transcoded }),
         }
-        seen.extend_from_slice(&rest);
-        if seen.len() as u64 > max {
-            return Stdin::Whole(Unit::Error(too_large("-", "stdin", None, max)));
-        }
-        Stdin::Whole(Unit::Document {
-            bytes: seen,
-            transcoded,
-        })
     }
 }
 
@@ -283,8 +402,7 @@ pub(crate) fn units_in_memory(data: &[u8], opts: &InputOptions) -> Vec<Unit> {
         reader,
         line_no: 0,
         transcoded,
-        max: opts.max_file_bytes,
-        long_head: None,
+        max: opts.max_line_bytes,
     });
     units
 }
@@ -397,9 +515,61 @@ mod tests {
     }
 
     #[test]
+    fn lines_longer_than_a_piece_are_put_together_or_skipped_whole() {
+        // Lines of several pieces: one that fits the limit comes out byte for byte, one
+        // over it is one error with its full length, at any position of the newline.
+        let opts = InputOptions {
+            max_line_bytes: 3 * PIECE,
+            ..Default::default()
+        };
+        let fits: Vec<u8> = (0..(5 * PIECE / 2))
+            .map(|i| b'a' + (i % 26) as u8)
+            .collect();
+        let exact = vec![b'e'; 3 * PIECE as usize];
+        let long = vec![b'x'; 5 * PIECE as usize + 7];
+        let mut data = b"\xEF\xBB\xBF".to_vec();
+        for l in [&fits, &exact, &long, &exact] {
+            data.extend_from_slice(l);
+            data.push(b'\n');
+        }
+        data.extend_from_slice(&long); // no newline at the end
+        let (reader, transcoded) = prepare(Box::new(std::io::Cursor::new(data)), None);
+        let lines = Lines {
+            source: "p.jsonl".into(),
+            reader,
+            line_no: 0,
+            transcoded,
+            max: opts.max_line_bytes,
+        };
+        let got: Vec<(u64, Result<Vec<u8>, String>)> = lines
+            .map(|u| match u {
+                Unit::Record { line, bytes, .. } => (line, Ok(bytes)),
+                Unit::Error(e) => (e.line.unwrap(), Err(e.reason)),
+                _ => panic!("other"),
+            })
+            .collect();
+        let with_nl = |l: &[u8]| {
+            let mut v = l.to_vec();
+            v.push(b'\n');
+            v
+        };
+        let too_long = format!(
+            "the record is {} bytes, more than the line limit of {} (--max-line 3); it was skipped",
+            long.len(),
+            3 * PIECE
+        );
+        assert_eq!(got.len(), 5);
+        assert_eq!(got[0], (1, Ok(with_nl(&fits))));
+        assert_eq!(got[1], (2, Ok(with_nl(&exact))));
+        assert_eq!(got[2], (3, Err(too_long.clone())));
+        assert_eq!(got[3], (4, Ok(with_nl(&exact))));
+        assert_eq!(got[4], (5, Err(too_long)));
+    }
+
+    #[test]
     fn over_long_lines_are_errors_and_the_stream_goes_on() {
         let opts = InputOptions {
-            max_file_bytes: 8,
+            max_line_bytes: 8,
             ..Default::default()
         };
         let (reader, transcoded) = prepare(
@@ -424,7 +594,7 @@ mod tests {
             got,
             [
                 "record 1",
-                "-:Some(2) the record is 15 bytes, more than the limit of 8",
+                "-:Some(2) the record is 15 bytes, more than the line limit of 8 (--max-line 1); it was skipped",
                 "record 3"
             ]
         );

@@ -27,6 +27,7 @@ pub mod defaults;
 pub mod detect;
 pub mod ext;
 pub mod lines;
+pub(crate) mod open;
 pub mod read;
 pub mod side;
 pub mod walk;
@@ -57,10 +58,32 @@ pub struct InputOptions {
     pub metadata: Vec<PathBuf>,
     /// Run-wide default metadata (`--meta`), applied last, filling only what is missing.
     pub defaults: Metadata,
-    /// Largest input read whole, in bytes: a file, stdin read whole, one JSON Lines
-    /// record. Larger ones are errors.
+    /// Largest input read whole, in bytes: a file, stdin read whole, a `.gz` file once
+    /// decompressed. Larger ones are errors. JSON Lines files are streamed record by
+    /// record and bounded only by [`InputOptions::max_line_bytes`], so a nightly export of
+    /// gigabytes is read with the defaults.
     pub max_file_bytes: u64,
+    /// Longest JSON Lines record, in bytes. A longer line is an error naming the file
+    /// and line; the rest of it is streamed through (never held in memory) and the
+    /// stream goes on with the next line.
+    pub max_line_bytes: u64,
+    /// Most turns one call may have. A call with more is an error (scoring cost grows
+    /// with turns; a runaway export should not stall the batch).
+    pub max_turns: usize,
+    /// Longest text of one turn, in bytes. A call with a longer turn is an error.
+    pub max_turn_bytes: usize,
 }
+
+/// The default [`InputOptions::max_file_bytes`]: 512 MiB.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 512 << 20;
+/// The default [`InputOptions::max_line_bytes`]: 64 MiB, far above any real call (the
+/// largest real records seen are a few MiB) and small enough to hold per worker.
+pub const DEFAULT_MAX_LINE_BYTES: u64 = 64 << 20;
+/// The default [`InputOptions::max_turns`]: 200 000 (a 24-hour call with a turn every
+/// half second).
+pub const DEFAULT_MAX_TURNS: usize = 200_000;
+/// The default [`InputOptions::max_turn_bytes`]: 32 MiB.
+pub const DEFAULT_MAX_TURN_BYTES: usize = 32 << 20;
 
 impl Default for InputOptions {
     fn default() -> Self {
@@ -70,7 +93,10 @@ impl Default for InputOptions {
             read: ReadOptions::default(),
             metadata: Vec::new(),
             defaults: Metadata::default(),
-            max_file_bytes: 512 << 20,
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+            max_turns: DEFAULT_MAX_TURNS,
+            max_turn_bytes: DEFAULT_MAX_TURN_BYTES,
         }
     }
 }
@@ -123,13 +149,16 @@ pub struct InputCount {
     pub skipped_examples: Vec<String>,
     /// True when stdin (`-`) is among the inputs: its size is not known in advance.
     pub stdin: bool,
+    /// Paths the walk already knows cannot be read (a link loop, a FIFO, an archive, a
+    /// folder that cannot be listed): each becomes an error record of the run.
+    pub errors: u64,
 }
 
 impl InputCount {
     /// [`NothingToRead`] when there is nothing to read, so a batch can stop before it
     /// writes anything.
     pub fn check_not_empty(&self, opts: &InputOptions) -> Result<(), NothingToRead> {
-        if self.files > 0 || self.stdin {
+        if self.files > 0 || self.stdin || self.errors > 0 {
             return Ok(());
         }
         Err(NothingToRead {
@@ -175,7 +204,7 @@ fn count_with(opts: &InputOptions, metadata_csvs: &HashSet<PathBuf>) -> InputCou
                     c.skipped_examples.push(p.display().to_string());
                 }
             }
-            walk::Entry::Error(_) => {}
+            walk::Entry::Error(_) => c.errors += 1,
         }
     }
     c
@@ -202,9 +231,11 @@ pub struct Inputs {
     pub metadata_files: Vec<String>,
     /// Rows of side metadata loaded.
     pub metadata_rows: u64,
-    /// Side metadata CSVs found among the inputs that could not be loaded (the run goes
-    /// on without them; the caller says so).
-    pub warnings: Vec<ReadError>,
+    /// Why side metadata CSVs found among the inputs could not be loaded. The run goes
+    /// on without them, and each is an error unit of the run like any input that cannot
+    /// be read (the first units of [`Inputs::units`]): it goes to `errors.jsonl`, is
+    /// counted as an input with errors, and makes the run's exit code say so.
+    pub metadata_errors: Vec<ReadError>,
 }
 
 impl Inputs {
@@ -212,7 +243,9 @@ impl Inputs {
     /// fatal) and the metadata CSVs found among the inputs.
     pub fn open(opts: InputOptions) -> Result<Inputs, InputError> {
         for p in &opts.paths {
-            if p != Path::new("-") && !p.exists() {
+            // A link that exists but leads nowhere (broken, or a loop) is read, and its
+            // error record says which.
+            if p != Path::new("-") && !p.exists() && std::fs::symlink_metadata(p).is_err() {
                 return Err(InputError::Missing(p.clone()));
             }
         }
@@ -221,7 +254,7 @@ impl Inputs {
             metadata_csvs: HashSet::new(),
             metadata_files: Vec::new(),
             metadata_rows: 0,
-            warnings: Vec::new(),
+            metadata_errors: Vec::new(),
             opts,
         };
         for p in &inputs.opts.metadata.clone() {
@@ -232,7 +265,11 @@ impl Inputs {
         for p in &discovered {
             match MetadataTable::load(p) {
                 Ok(t) => inputs.add_table(p, t),
-                Err(e) => inputs.warnings.push(e),
+                Err(mut e) => {
+                    e.reason
+                        .push_str("; the file was left out, so no call got metadata from it");
+                    inputs.metadata_errors.push(e);
+                }
             }
         }
         inputs.metadata_csvs = discovered.into_iter().collect();
@@ -250,14 +287,22 @@ impl Inputs {
         &self.opts
     }
 
-    /// The same count as [`count`], reusing the metadata discovery of [`Inputs::open`].
+    /// The same count as [`count`], reusing the metadata discovery of [`Inputs::open`]
+    /// (side metadata CSVs that could not be loaded count as errors).
     pub fn count(&self) -> InputCount {
-        count_with(&self.opts, &self.metadata_csvs)
+        let mut c = count_with(&self.opts, &self.metadata_csvs);
+        c.errors += self.metadata_errors.len() as u64;
+        c
     }
 
-    /// The units of work, lazily, in input order.
+    /// The units of work, lazily, in input order: first one error unit per side
+    /// metadata CSV that could not be loaded, then the walk.
     pub fn units(&self) -> Units<'_> {
-        Units::new(&self.opts, &self.metadata_csvs)
+        Units::new(
+            &self.opts,
+            &self.metadata_csvs,
+            self.metadata_errors.clone(),
+        )
     }
 
     /// Read one unit into prepared calls (on any thread).
@@ -286,6 +331,17 @@ impl Inputs {
             }
             Unit::File(path) => read_file(&path, opts, self.opts.max_file_bytes),
         };
+        let (calls, mut errors) = (calls, errors);
+        let calls: Vec<Call> = calls
+            .into_iter()
+            .filter_map(|c| match self.check_limits(&c) {
+                Ok(()) => Some(c),
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            })
+            .collect();
         let mut out = ReadOut {
             calls: Vec::with_capacity(calls.len()),
             errors,
@@ -300,6 +356,51 @@ impl Inputs {
             out.calls.push(call);
         }
         out
+    }
+
+    /// A call over `--max-turns` or with a turn over `--max-turn-length` is an error
+    /// (scoring time grows with both; the limits stop one runaway export from stalling
+    /// a nightly batch).
+    fn check_limits(&self, call: &Call) -> Result<(), ReadError> {
+        let over = |reason: String, line: Option<u64>, hint: &str| {
+            let e = ReadError::new(&call.source, reason)
+                .with_call(&call.call_id)
+                .with_hint(hint);
+            match line {
+                Some(l) => e.at_line(l),
+                None => e,
+            }
+        };
+        let max_turns = self.opts.max_turns;
+        if call.turns.len() > max_turns {
+            return Err(over(
+                format!(
+                    "the call has {} turns, more than the limit of {max_turns} (--max-turns)",
+                    call.turns.len()
+                ),
+                call.source_line,
+                "check the export (a runaway transcript?), split the call, or raise --max-turns N",
+            ));
+        }
+        let max = self.opts.max_turn_bytes;
+        if let Some((i, t)) = call
+            .turns
+            .iter()
+            .enumerate()
+            .find(|(_, t)| t.text.len() > max)
+        {
+            return Err(over(
+                format!(
+                    "turn {} is {} bytes of text, more than the limit of {max} (--max-turn-length {})",
+                    i + 1,
+                    t.text.len(),
+                    lines::mib(max as u64)
+                ),
+                t.line.map(u64::from).or(call.source_line),
+                "check the export (speech without punctuation or a stuck recogniser?), or raise --max-turn-length MiB",
+            ));
+        }
+        Ok(())
     }
 
     /// Read every unit one after another (`explain`: a handful of calls).
@@ -324,7 +425,7 @@ pub(crate) fn read_unit(unit: Unit, opts: &InputOptions) -> ReadOut {
         metadata_csvs: HashSet::new(),
         metadata_files: Vec::new(),
         metadata_rows: 0,
-        warnings: Vec::new(),
+        metadata_errors: Vec::new(),
     };
     inputs.read(unit)
 }
@@ -379,26 +480,17 @@ fn read_bytes(
 
 /// Read one transcript file whole: its calls (not yet prepared), the errors of the
 /// parts that could not be read, and the bytes read. Files larger than
-/// `max_file_bytes` are an error.
+/// `max_file_bytes` (for `.gz`, once decompressed) are an error; special files are never
+/// opened (see [`open`]).
 fn read_file(
     path: &Path,
     opts: &ReadOptions,
     max_file_bytes: u64,
 ) -> (Vec<Call>, Vec<ReadError>, u64) {
     let source = path.display().to_string();
-    let bytes = match std::fs::metadata(path) {
-        Ok(m) if m.len() > max_file_bytes => {
-            let e = lines::too_large(&source, "file", Some(m.len()), max_file_bytes);
-            return (vec![], vec![e], 0);
-        }
-        _ => match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                let e = ReadError::new(&source, format!("cannot read file: {e}"))
-                    .with_hint("check the path and permissions");
-                return (vec![], vec![e], 0);
-            }
-        },
+    let bytes = match open::read_whole(path, &source, max_file_bytes) {
+        Ok(b) => b,
+        Err(e) => return (vec![], vec![e], 0),
     };
     let n = bytes.len() as u64;
     let (calls, errors) = read_bytes(&source, path, &bytes, false, opts);

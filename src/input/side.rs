@@ -35,10 +35,12 @@ impl MetadataTable {
     /// self_score, language; anything else goes to `extra`).
     pub fn load(path: &Path) -> Result<Self, ReadError> {
         let source = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| {
-            ReadError::new(&source, format!("cannot read metadata file: {e}"))
-                .with_hint("check the path given to --metadata")
-        })?;
+        let bytes = super::open::read_whole(path, &source, super::DEFAULT_MAX_FILE_BYTES).map_err(
+            |mut e| {
+                e.reason = format!("cannot read metadata file: {}", e.reason);
+                e
+            },
+        )?;
         let text = decode(&bytes, &source, &Default::default())?;
         Self::from_csv_text(&source, &text)
     }
@@ -92,7 +94,11 @@ pub(crate) fn csv_file_is_metadata(p: &Path) -> bool {
         return false;
     }
     let mut head = Vec::with_capacity(4096);
-    let ok = std::fs::File::open(p).and_then(|f| f.take(64 * 1024).read_to_end(&mut head));
+    // Never open a FIFO or device: it could block the walk.
+    let Ok((f, _)) = super::open::open_regular(p, &p.display().to_string()) else {
+        return false;
+    };
+    let ok = f.take(64 * 1024).read_to_end(&mut head);
     ok.is_ok() && is_metadata_csv(&String::from_utf8_lossy(&head))
 }
 
@@ -121,6 +127,9 @@ pub fn metadata_near(file: &Path) -> Vec<PathBuf> {
     out
 }
 
+const CSV_HINT: &str = "save the table again as CSV (UTF-8, one header row, quotes around cells \
+     that hold the delimiter, quotes or line breaks)";
+
 fn parse(source: &str, text: &str) -> Result<BTreeMap<String, Metadata>, ReadError> {
     let body = text.trim_start_matches('\u{feff}');
     let mut rdr = csv::ReaderBuilder::new()
@@ -129,7 +138,11 @@ fn parse(source: &str, text: &str) -> Result<BTreeMap<String, Metadata>, ReadErr
         .from_reader(body.as_bytes());
     let raw_headers: Vec<String> = rdr
         .headers()
-        .map_err(|e| ReadError::new(source, format!("invalid CSV header: {e}")).at_line(1))?
+        .map_err(|e| {
+            ReadError::new(source, format!("invalid CSV header: {e}"))
+                .at_line(1)
+                .with_hint(CSV_HINT)
+        })?
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
         .collect();
@@ -159,7 +172,7 @@ fn parse(source: &str, text: &str) -> Result<BTreeMap<String, Metadata>, ReadErr
     let mut rows: BTreeMap<String, Metadata> = BTreeMap::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| {
-            let mut err = ReadError::new(source, format!("invalid CSV: {e}"));
+            let mut err = ReadError::new(source, format!("invalid CSV: {e}")).with_hint(CSV_HINT);
             if let Some(p) = e.position() {
                 err = err.at_line(p.line());
             }

@@ -12,15 +12,21 @@
 //! - a file is a transcript when the one extension table says so (`ext::kind_of`),
 //!   whether it was named directly or found in a folder; other files are skipped and
 //!   counted;
-//! - `-` is stdin (sniffed, see `lines`).
+//! - `-` is stdin (sniffed, see `lines`);
+//! - symbolic links are followed (a corpus folder of links to the exports is common); a
+//!   link loop, a broken link, a folder that cannot be listed, a FIFO, socket or device
+//!   with a transcript extension, and an archive (`.zip` …) are each an error entry that
+//!   names the path and says what to do — never silently passed over, never opened in a
+//!   way that could block.
 //!
 //! [`Units`] turns the walk into units lazily: a file read whole, each record of a JSON
 //! Lines file or stream, stdin read whole, or an error. Memory stays flat: one record
 //! (or one whole file) at a time.
 
 use super::common::ReadError;
-use super::ext::{FileKind, kind_of};
+use super::ext::{FileKind, archive_of, kind_of};
 use super::lines::{Lines, Stdin};
+use super::open::{special_file_error, special_kind};
 use super::side::csv_file_is_metadata;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -100,9 +106,22 @@ impl Walker {
     }
 
     fn file(path: PathBuf) -> Entry {
+        if let Some(what) = archive_of(&path) {
+            return Entry::Error(archive_error(&path, what));
+        }
         match kind_of(&path) {
             Some(k) => Entry::File(path, k),
             None => Entry::Skipped(path),
+        }
+    }
+
+    /// A FIFO, socket or device: an error if its name says it is a transcript (it is
+    /// never opened), else skipped like any other file.
+    fn special(path: PathBuf, kind: &str) -> Entry {
+        if kind_of(&path).is_some() || archive_of(&path).is_some() {
+            Entry::Error(special_file_error(&path.display().to_string(), kind))
+        } else {
+            Entry::Skipped(path)
         }
     }
 }
@@ -126,21 +145,15 @@ impl Iterator for Walker {
                             }
                             continue;
                         }
-                        if !e.file_type().is_file() {
+                        if dir {
                             continue;
+                        }
+                        if let Some(kind) = special_kind(&e.file_type()) {
+                            return Some(Self::special(e.into_path(), kind));
                         }
                         return Some(Self::file(e.into_path()));
                     }
-                    Some(Err(err)) => {
-                        return Some(Entry::Error(
-                            ReadError::new(
-                                &err.path()
-                                    .map_or_else(|| "?".into(), |p| p.display().to_string()),
-                                format!("cannot walk: {err}"),
-                            )
-                            .with_hint("check permissions"),
-                        ));
-                    }
+                    Some(Err(err)) => return Some(Entry::Error(walk_error(&err))),
                     None => {
                         self.walk = None;
                         continue;
@@ -155,16 +168,66 @@ impl Iterator for Walker {
             if is_run_staging(&input) {
                 continue;
             }
-            if input.is_dir() {
-                self.walk = Some(
-                    walkdir::WalkDir::new(&input)
-                        .sort_by_file_name()
-                        .into_iter(),
-                );
-                continue;
+            match std::fs::metadata(&input) {
+                Ok(m) if m.is_dir() => {
+                    self.walk = Some(
+                        walkdir::WalkDir::new(&input)
+                            .follow_links(true)
+                            .sort_by_file_name()
+                            .into_iter(),
+                    );
+                    continue;
+                }
+                Ok(m) => {
+                    if let Some(kind) = special_kind(&m.file_type()) {
+                        return Some(Self::special(input, kind));
+                    }
+                }
+                // A broken link or a link loop named directly: the read says which.
+                Err(_) => {}
             }
             return Some(Self::file(input));
         }
+    }
+}
+
+/// The error for an archive of several files, which is not read.
+fn archive_error(path: &Path, what: &str) -> ReadError {
+    ReadError::new(
+        &path.display().to_string(),
+        format!("{what}: archives are not read"),
+    )
+    .with_hint(
+        "unpack it first (e.g. `unzip calls.zip -d calls`) and run on the folder; \
+         single gzip-compressed files (.json.gz, .jsonl.gz …) are read as they are",
+    )
+}
+
+/// The error for an entry the folder walk could not take: a link loop, a broken link,
+/// a folder that cannot be listed.
+fn walk_error(err: &walkdir::Error) -> ReadError {
+    let source = err
+        .path()
+        .map_or_else(|| "?".into(), |p| p.display().to_string());
+    if let Some(ancestor) = err.loop_ancestor() {
+        return ReadError::new(
+            &source,
+            format!(
+                "symbolic link loop: the link points back to {}, a folder that contains it; not followed",
+                ancestor.display()
+            ),
+        )
+        .with_hint("remove the link, or name the folder it should point to directly");
+    }
+    match (err.io_error(), err.path()) {
+        (Some(io), Some(p)) if io.kind() == std::io::ErrorKind::PermissionDenied && p.is_dir() => {
+            ReadError::new(&source, "permission denied: cannot list the folder").with_hint(
+                "give the user running callscore read and execute permission on the folder, or leave it out",
+            )
+        }
+        (Some(io), Some(p)) => super::open::open_error(p, &source, io),
+        _ => ReadError::new(&source, format!("cannot walk the folder: {err}"))
+            .with_hint("check that it exists and that its permissions allow listing it"),
     }
 }
 
@@ -222,6 +285,9 @@ pub struct Units<'i> {
     opts: &'i super::InputOptions,
     lines: Option<Lines>,
     pending: Option<Unit>,
+    /// Errors known before the walk (side metadata CSVs that could not be loaded),
+    /// yielded first.
+    errors_first: std::vec::IntoIter<ReadError>,
     /// Files not read because their extension is not a transcript format.
     pub skipped: u64,
     /// A few of them.
@@ -229,8 +295,13 @@ pub struct Units<'i> {
 }
 
 impl<'i> Units<'i> {
-    pub(crate) fn new(opts: &'i super::InputOptions, metadata_csvs: &'i HashSet<PathBuf>) -> Self {
+    pub(crate) fn new(
+        opts: &'i super::InputOptions,
+        metadata_csvs: &'i HashSet<PathBuf>,
+        errors_first: Vec<ReadError>,
+    ) -> Self {
         Units {
+            errors_first: errors_first.into_iter(),
             walker: Walker::new(&opts.paths, &opts.exclude),
             metadata_csvs,
             opts,
@@ -246,6 +317,9 @@ impl Iterator for Units<'_> {
     type Item = Unit;
 
     fn next(&mut self) -> Option<Unit> {
+        if let Some(e) = self.errors_first.next() {
+            return Some(Unit::Error(e));
+        }
         loop {
             if let Some(u) = self.pending.take() {
                 return Some(u);

@@ -167,6 +167,14 @@ impl<'a> Ctx<'a> {
 
 /// The file stem used for call ids (`stdin` for `-` or an empty path).
 pub(crate) fn stem_of(path: &Path) -> String {
+    // `x.json.gz` has the stem `x`, like `x.json`.
+    let unzipped;
+    let path = if crate::input::ext::is_gzip(path) {
+        unzipped = path.with_extension("");
+        unzipped.as_path()
+    } else {
+        path
+    };
     let s = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
