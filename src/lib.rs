@@ -29,5 +29,6 @@ pub mod ruletest;
 pub mod run;
 pub mod score;
 pub mod sink;
+pub mod state;
 pub mod summary;
 pub mod transcript;

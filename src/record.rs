@@ -42,7 +42,7 @@ pub struct CallRecord {
 }
 
 /// Which rule pack produced a record.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct RulesStamp {
     /// Pack name.
     pub name: String,
@@ -68,7 +68,9 @@ pub struct Qa {
 }
 
 /// Outcome of an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     /// Passed.

@@ -137,13 +137,13 @@ impl Summary {
 }
 
 /// Most duplicate call ids named one by one (in `summary.json` and on stderr).
-const MAX_DUPLICATE_EXAMPLES: usize = 20;
+pub(crate) const MAX_DUPLICATE_EXAMPLES: usize = 20;
 
 /// The call ids seen so far in a run, to name a call id read twice. Memory: the ids are
 /// not kept, only a 64-bit hash of each with where it was read (about 24 bytes per call
 /// with the table's overhead) and the name of each file once.
 #[derive(Default)]
-struct SeenIds {
+pub(crate) struct SeenIds {
     /// Every file calls were read from, in order, each once.
     sources: Vec<Box<str>>,
     /// Hash of a call id → (index in `sources`, line of a JSON Lines record).
@@ -153,7 +153,7 @@ struct SeenIds {
 impl SeenIds {
     /// Note `id` read from `source` (`line` for a JSON Lines record); if it was seen
     /// before, the warning that names both places.
-    fn check(&mut self, id: &str, source: &str, line: Option<u64>) -> Option<String> {
+    pub(crate) fn check(&mut self, id: &str, source: &str, line: Option<u64>) -> Option<String> {
         use std::hash::{BuildHasher, BuildHasherDefault};
         if id.is_empty() {
             return None;
@@ -180,6 +180,32 @@ impl SeenIds {
                     at(first, l),
                     at(source, line)
                 ))
+            }
+        }
+    }
+}
+
+impl Summary {
+    /// Add the counts of another part of the same run (an incremental run's
+    /// checkpoints). Metadata counts are the run's, not the parts': they are not added.
+    pub fn absorb(&mut self, o: &Summary) {
+        self.inputs_found += o.inputs_found;
+        self.inputs_scored += o.inputs_scored;
+        self.inputs_errored += o.inputs_errored;
+        self.calls_scored += o.calls_scored;
+        self.errors += o.errors;
+        self.files_skipped += o.files_skipped;
+        for e in &o.skipped_examples {
+            if self.skipped_examples.len() < 5 {
+                self.skipped_examples.push(e.clone());
+            }
+        }
+        self.bytes_read += o.bytes_read;
+        self.files_done += o.files_done;
+        self.duplicate_call_ids += o.duplicate_call_ids;
+        for e in &o.duplicate_examples {
+            if self.duplicate_examples.len() < MAX_DUPLICATE_EXAMPLES {
+                self.duplicate_examples.push(e.clone());
             }
         }
     }
@@ -220,6 +246,24 @@ pub enum RunError {
     /// The thread pool could not start.
     #[error("cannot start worker threads: {0}")]
     Threads(String),
+    /// Another run holds the state folder (`--state`): nothing was done.
+    #[error(
+        "another callscore run holds the state folder {dir} ({holder}); nothing was done. Wait for it to finish; if no callscore runs, the lock is free and this cannot happen"
+    )]
+    StateBusy {
+        /// The state folder.
+        dir: PathBuf,
+        /// What the lock file says of its holder.
+        holder: String,
+    },
+    /// The state folder cannot be used.
+    #[error("state folder {dir}: {reason}")]
+    State {
+        /// The state folder.
+        dir: PathBuf,
+        /// What is wrong and what to do.
+        reason: String,
+    },
 }
 
 /// What one input (a file, or one JSON Lines record) produced, for a [`Batch::for_each`]
@@ -233,6 +277,24 @@ pub struct UnitOut<T> {
     pub bytes: u64,
     /// The JSON Lines file (or `-`) this unit is a record of; `None` for a whole file.
     pub record_of: Option<Arc<str>>,
+    /// The file the unit was read from (a whole file, or the JSON Lines file of a
+    /// record); `None` for stdin and for walk errors.
+    pub file: Option<Arc<str>>,
+}
+
+/// What a batch reads.
+#[derive(Debug, Clone, Copy)]
+pub enum Reading<'a> {
+    /// The walk of the input paths (side metadata CSVs that could not be loaded first).
+    Walk,
+    /// Exactly these files, in this order: an incremental run's part. The side metadata
+    /// errors come first only when `metadata_errors` (one part of a run reports them).
+    Files {
+        /// The files.
+        files: &'a [PathBuf],
+        /// Start with the side metadata errors.
+        metadata_errors: bool,
+    },
 }
 
 /// A prepared batch: inputs opened (checked, side metadata loaded), worker threads
@@ -311,13 +373,28 @@ impl<'o> Batch<'o> {
         &mut self,
         init: impl Fn() -> S + Sync + Send,
         work: impl Fn(&mut S, &Call) -> T + Sync + Send,
+        sink: impl FnMut(&mut Summary, UnitOut<T>) -> Result<(), E>,
+    ) -> Result<(), E>
+    where
+        T: Send,
+    {
+        self.for_each_in(Reading::Walk, init, work, sink)
+    }
+
+    /// [`Batch::for_each`] over what `reading` says: the walk, or exactly some files (an
+    /// incremental run scores its plan part by part).
+    pub fn for_each_in<S, T, E>(
+        &mut self,
+        reading: Reading<'_>,
+        init: impl Fn() -> S + Sync + Send,
+        work: impl Fn(&mut S, &Call) -> T + Sync + Send,
         mut sink: impl FnMut(&mut Summary, UnitOut<T>) -> Result<(), E>,
     ) -> Result<(), E>
     where
         T: Send,
     {
         if self.threads() == 1 {
-            return self.for_each_inline(init, work, sink);
+            return self.for_each_inline(reading, init, work, sink);
         }
         // Three stages overlap: a reader thread cuts the inputs into chunks, a scoring
         // thread runs each chunk on the pool, and this thread hands results to `sink`
@@ -329,7 +406,13 @@ impl<'o> Batch<'o> {
         let summary = &mut self.summary;
         std::thread::scope(|scope| {
             let reader = scope.spawn(move || {
-                let mut units = inputs.units();
+                let mut units = match reading {
+                    Reading::Files {
+                        files,
+                        metadata_errors,
+                    } => inputs.units_of(files, metadata_errors),
+                    Reading::Walk => inputs.units(),
+                };
                 loop {
                     let mut chunk = Vec::with_capacity(CHUNK_UNITS);
                     let mut bytes = 0usize;
@@ -386,11 +469,18 @@ impl<'o> Batch<'o> {
     /// core (the pipelined path adds a reader and a writer thread on top of the workers).
     fn for_each_inline<S, T, E>(
         &mut self,
+        reading: Reading<'_>,
         init: impl Fn() -> S,
         work: impl Fn(&mut S, &Call) -> T,
         mut sink: impl FnMut(&mut Summary, UnitOut<T>) -> Result<(), E>,
     ) -> Result<(), E> {
-        let mut units = self.inputs.units();
+        let mut units = match reading {
+            Reading::Files {
+                files,
+                metadata_errors,
+            } => self.inputs.units_of(files, metadata_errors),
+            Reading::Walk => self.inputs.units(),
+        };
         let mut state = init();
         let mut result = Ok(());
         for unit in units.by_ref() {
@@ -543,6 +633,7 @@ pub fn run(
         calls_per_s: per_s(counts.calls_scored as f64),
         counts,
         na_for_lack_of_metadata: na_for_lack_of_meta,
+        state: None,
     };
     let aggregates = aggregates.to_json().into_bytes();
     match output.finish(&summary, &[("aggregates.json", aggregates)]) {
@@ -553,7 +644,7 @@ pub fn run(
 }
 
 /// The error of a run that found no transcript.
-fn no_inputs(opts: &RunOptions, skipped: u64, examples: &[String]) -> RunError {
+pub(crate) fn no_inputs(opts: &RunOptions, skipped: u64, examples: &[String]) -> RunError {
     RunError::NoInputs {
         inputs: opts
             .input
@@ -605,6 +696,11 @@ fn process_unit_raw<S, T>(
         Unit::Record { source, .. } => Some(source.clone()),
         _ => None,
     };
+    let file: Option<Arc<str>> = match &unit {
+        Unit::File(p) => Some(Arc::from(p.display().to_string())),
+        Unit::Record { source, .. } => Some(source.clone()),
+        _ => None,
+    };
     let origin = match &unit {
         Unit::File(p) => Origin::File(p.clone()),
         Unit::Record { source, line, .. } => Origin::Line(source.clone(), *line),
@@ -617,6 +713,7 @@ fn process_unit_raw<S, T>(
     match result {
         Ok(mut o) => {
             o.record_of = record_of;
+            o.file = file;
             o
         }
         Err(panic) => {
@@ -638,6 +735,7 @@ fn process_unit_raw<S, T>(
                 errors: vec![e],
                 bytes: 0,
                 record_of: None,
+                file,
             }
         }
     }
@@ -674,5 +772,6 @@ fn read_and_work<S, T>(
         errors: read.errors,
         bytes: read.bytes,
         record_of: None,
+        file: None,
     }
 }

@@ -38,6 +38,28 @@ pub struct RunSummary {
     /// missing, per item and key (`{"recording_disclosure": {"channel": 12}}`): set the
     /// key in the metadata or run-wide with `--meta channel=voice`.
     pub na_for_lack_of_metadata: crate::score::NaForLackOfMeta,
+    /// Incremental runs (`--state`): what was new, changed, unchanged, re-scored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<StateSummary>,
+}
+
+/// What an incremental run (`run --state DIR`) found and did.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct StateSummary {
+    /// The run folder, relative to the state folder (`runs/<run_id>`).
+    pub folder: String,
+    /// Order of this run among the state's runs (1, 2, …).
+    pub seq: u64,
+    /// Inputs by what the run did with them.
+    pub inputs: crate::state::PlanCounts,
+    /// Runs whose results for some inputs this run replaced: run id → inputs.
+    pub replaced: std::collections::BTreeMap<String, u64>,
+    /// How many times this run was resumed after being stopped (0: it ran through).
+    pub resumed: u32,
+    /// Time spent deciding what to score (reading the state, walking and comparing the
+    /// inputs), ms: the price of the history, apart from scoring.
+    #[serde(default)]
+    pub plan_ms: u64,
 }
 
 /// The rule pack a run used, and its size.

@@ -70,7 +70,44 @@ pub struct CallFacts {
 impl CallFacts {
     /// The facts of one scored call.
     pub fn from_record(r: &CallRecord) -> CallFacts {
-        let m = &r.metadata;
+        let c = &r.sentiment.customer;
+        Self::build(Parts {
+            call_id: &r.call_id,
+            metadata: &r.metadata,
+            qa: r.qa.score,
+            auto_fail: r.qa.auto_fail,
+            sections: r.qa.sections.values().copied().collect(),
+            items: r.qa.items.iter().map(|i| i.result).collect(),
+            handle_ms: r.metrics.handle_time_ms,
+            cost: r.drivers.cost,
+            driver: r.drivers.primary.clone(),
+            customer: (c.start, c.end, c.turns_with_terms),
+        })
+    }
+
+    /// The facts of a call from its `calls.jsonl` line, and the record's `source`: how a
+    /// state folder recomputes a run's aggregates after some of its inputs were replaced.
+    /// Gives the same facts as [`CallFacts::from_record`] on the record that was written.
+    pub fn from_json_line(line: &[u8]) -> Result<(String, CallFacts), serde_json::Error> {
+        let r: view::Record = serde_json::from_slice(line)?;
+        let c = &r.sentiment.customer;
+        let facts = Self::build(Parts {
+            call_id: &r.call_id,
+            metadata: &r.metadata,
+            qa: r.qa.score,
+            auto_fail: r.qa.auto_fail,
+            sections: r.qa.sections.values().copied().collect(),
+            items: r.qa.items.iter().map(|i| i.result).collect(),
+            handle_ms: r.metrics.handle_time_ms,
+            cost: r.drivers.cost,
+            driver: r.drivers.primary.clone(),
+            customer: (c.start, c.end, c.turns_with_terms),
+        });
+        Ok((r.source, facts))
+    }
+
+    fn build(p: Parts<'_>) -> CallFacts {
+        let m = p.metadata;
         let milli = |v: Option<f64>| v.and_then(|x| to_units(x, MILLI));
         let mut human_items = Vec::new();
         let mut human_unreadable = 0;
@@ -84,9 +121,9 @@ impl CallFacts {
                 None => human_unreadable += 1,
             }
         }
-        let c = &r.sentiment.customer;
+        let (start, end, turns_with_terms) = p.customer;
         CallFacts {
-            call_id: r.call_id.clone(),
+            call_id: p.call_id.to_string(),
             minute: m.started_at.as_deref().and_then(parse_started_at),
             team: nonempty(&m.team),
             agent: nonempty(&m.agent),
@@ -97,23 +134,95 @@ impl CallFacts {
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(customer_hash),
-            qa: milli(r.qa.score),
-            auto_fail: r.qa.auto_fail,
-            sections: r.qa.sections.values().map(|s| milli(*s)).collect(),
-            items: r.qa.items.iter().map(|i| i.result).collect(),
+            qa: milli(p.qa),
+            auto_fail: p.auto_fail,
+            sections: p.sections.into_iter().map(milli).collect(),
+            items: p.items,
             human_items,
             human_unreadable,
             csat: milli(m.csat),
             nps: milli(m.nps),
             human_qa: milli(m.human_qa_score),
             self_score: milli(m.self_score),
-            handle_ms: r.metrics.handle_time_ms,
-            cost: r.drivers.cost.and_then(|x| to_units(x, MICRO)),
-            driver: r.drivers.primary.clone(),
-            sentiment: (c.turns_with_terms > 0)
-                .then(|| Some((to_units(c.start, MICRO)?, to_units(c.end, MICRO)?)))
+            handle_ms: p.handle_ms,
+            cost: p.cost.and_then(|x| to_units(x, MICRO)),
+            driver: p.driver,
+            sentiment: (turns_with_terms > 0)
+                .then(|| Some((to_units(start, MICRO)?, to_units(end, MICRO)?)))
                 .flatten(),
         }
+    }
+}
+
+/// What [`CallFacts`] are computed from, whether from a record in memory or read back.
+struct Parts<'a> {
+    call_id: &'a str,
+    metadata: &'a crate::transcript::Metadata,
+    qa: Option<f64>,
+    auto_fail: bool,
+    /// Section scores sorted by section id.
+    sections: Vec<Option<f64>>,
+    items: Vec<Outcome>,
+    handle_ms: Option<u64>,
+    cost: Option<f64>,
+    driver: Option<String>,
+    /// Customer sentiment start, end and turns with terms.
+    customer: (f64, f64, u32),
+}
+
+/// The fields of a `calls.jsonl` record the facts need (the rest is skipped unparsed).
+mod view {
+    use crate::record::Outcome;
+    use crate::transcript::Metadata;
+    use serde::Deserialize;
+    use std::collections::BTreeMap;
+
+    #[derive(Deserialize)]
+    pub struct Record {
+        pub call_id: String,
+        pub source: String,
+        #[serde(default)]
+        pub metadata: Metadata,
+        pub qa: Qa,
+        pub sentiment: Sentiment,
+        pub drivers: Drivers,
+        pub metrics: Metrics,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Qa {
+        pub score: Option<f64>,
+        pub auto_fail: bool,
+        pub sections: BTreeMap<String, Option<f64>>,
+        pub items: Vec<Item>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Item {
+        pub result: Outcome,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Sentiment {
+        pub customer: Speaker,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Speaker {
+        pub start: f64,
+        pub end: f64,
+        pub turns_with_terms: u32,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Drivers {
+        pub primary: Option<String>,
+        pub cost: Option<f64>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Metrics {
+        pub handle_time_ms: Option<u64>,
     }
 }
 

@@ -27,6 +27,8 @@ pub enum Exit {
     SomeInputsFailed = 3,
     /// `callscore test`: some rule examples did not give the expected result.
     TestsFailed = 4,
+    /// `run --state`: another run holds the state folder; nothing was done.
+    Busy = 5,
 }
 
 impl From<Exit> for ExitCode {

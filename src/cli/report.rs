@@ -10,7 +10,8 @@ use std::time::Instant;
 
 #[derive(Debug, Args)]
 pub(crate) struct ReportArgs {
-    /// Run output folders (each with aggregates.json) or aggregates.json files.
+    /// Run output folders (each with aggregates.json), aggregates.json files, or state
+    /// folders of `run --state` (all their runs).
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
     /// Folder for the CSV tables and dashboard.html (created if missing).

@@ -15,9 +15,27 @@ pub(crate) struct RunArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     pack: PackArgs,
-    /// Output folder (calls.jsonl, calls.csv, errors.jsonl, summary.json), or `-` for stdout.
-    #[arg(long, default_value = "out")]
-    out: PathBuf,
+    /// Output folder (calls.jsonl, calls.csv, errors.jsonl, summary.json), or `-` for
+    /// stdout [default: out].
+    #[arg(long, conflicts_with = "state")]
+    out: Option<PathBuf>,
+    /// Incremental run: remember what was scored in this folder, score only new or
+    /// changed inputs, write this run's results to STATE/runs/<run id>/, resume a run
+    /// that was stopped (README "Operating it nightly").
+    #[arg(long, value_name = "DIR")]
+    state: Option<PathBuf>,
+    /// With --state, when the rule pack changed: `keep` results of the other pack,
+    /// labelled with it (default); `all` re-scores them; `since=YYYY-MM-DD` re-scores
+    /// inputs with a call on or after that day.
+    #[arg(long, requires = "state", value_name = "keep|all|since=DATE", value_parser = parse_rescore)]
+    rescore: Option<crate::state::Rescore>,
+    /// With --state, retire the results of inputs that are no longer in the input
+    /// folders (default: keep them).
+    #[arg(long, requires = "state")]
+    forget_missing: bool,
+    /// With --state, inputs per checkpoint: a stopped run redoes at most this many.
+    #[arg(long, requires = "state", value_name = "N", default_value_t = 1000)]
+    checkpoint_every: usize,
     /// Cores to use (default: all). With 1, reading, scoring and writing run on one
     /// thread; with more, that many scoring workers plus a reader and a writer thread.
     #[arg(long, default_value_t = 0)]
@@ -36,6 +54,10 @@ pub(crate) struct RunArgs {
     /// (an Airflow run id) to find a run's outputs later.
     #[arg(long, value_parser = parse_run_id)]
     run_id: Option<String>,
+}
+
+fn parse_rescore(s: &str) -> Result<crate::state::Rescore, String> {
+    s.parse()
 }
 
 fn parse_run_id(s: &str) -> Result<String, String> {
@@ -62,11 +84,16 @@ fn notes(s: &crate::run::Summary) -> String {
 }
 
 pub(crate) fn run(args: RunArgs) -> Exit {
+    let out = match (&args.out, &args.state) {
+        (Some(o), _) => o.clone(),
+        (None, Some(s)) => s.clone(),
+        (None, None) => PathBuf::from("out"),
+    };
     // The output folder is never read back as input (it may sit inside an input folder).
-    let exclude = if args.out.as_os_str() == "-" {
+    let exclude = if out.as_os_str() == "-" {
         Vec::new()
     } else {
-        vec![args.out.clone()]
+        vec![out.clone()]
     };
     let input = match args.input.options(args.paths.clone(), exclude) {
         Ok(i) => i,
@@ -80,7 +107,7 @@ pub(crate) fn run(args: RunArgs) -> Exit {
     };
     let opts = RunOptions {
         input,
-        out: args.out.clone(),
+        out: out.clone(),
         threads: args.threads,
         score: ScoreOptions {
             redact: !args.no_redact,
@@ -90,16 +117,50 @@ pub(crate) fn run(args: RunArgs) -> Exit {
         run_id: args.run_id,
     };
     let mut console = super::progress::Console::new(opts.progress, opts.max_stderr_errors);
-    let result = run_batch(&pack, &opts, &mut console);
+    let result = match &args.state {
+        Some(dir) => {
+            let st = crate::state::StateOptions {
+                rescore: args.rescore.unwrap_or_default(),
+                forget_missing: args.forget_missing,
+                checkpoint_every: args.checkpoint_every,
+                ..crate::state::StateOptions::new(dir.clone())
+            };
+            crate::state::run(&pack, &opts, &st, &mut console)
+        }
+        None => run_batch(&pack, &opts, &mut console),
+    };
     console.finish();
     match result {
         Ok(summary) => {
             let s = &summary.counts;
-            if args.out.as_os_str() != "-" {
+            if let Some(st) = &summary.state {
+                let i = &st.inputs;
                 eprintln!(
                     "callscore: results of run {} in {}",
                     summary.run_id,
-                    args.out.display()
+                    out.join(&st.folder).display()
+                );
+                eprintln!(
+                    "callscore: inputs: {} new, {} changed, {} retried, {} re-scored, {} unchanged, {} kept with another pack, {} missing ({} forgotten){}",
+                    i.new,
+                    i.changed,
+                    i.retried,
+                    i.rescored,
+                    i.unchanged,
+                    i.kept_other_pack,
+                    i.missing,
+                    i.forgotten,
+                    if st.resumed > 0 {
+                        format!("; resumed {} time(s)", st.resumed)
+                    } else {
+                        String::new()
+                    }
+                );
+            } else if out.as_os_str() != "-" {
+                eprintln!(
+                    "callscore: results of run {} in {}",
+                    summary.run_id,
+                    out.display()
                 );
             }
             eprintln!(
@@ -122,6 +183,10 @@ pub(crate) fn run(args: RunArgs) -> Exit {
         // `run --out - | head`: the reader has what it wanted; a normal end, as with
         // ripgrep, and nothing to say.
         Err(crate::run::RunError::Closed) => Exit::Ok,
+        Err(e @ crate::run::RunError::StateBusy { .. }) => {
+            eprintln!("callscore: {e}");
+            Exit::Busy
+        }
         Err(e @ crate::run::RunError::NoInputs { .. }) => {
             eprintln!("callscore: {e}");
             eprintln!(

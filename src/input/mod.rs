@@ -305,6 +305,19 @@ impl Inputs {
         )
     }
 
+    /// The units of exactly these files, in this order (no walk, no discovery): how an
+    /// incremental run reads the inputs it planned.
+    /// With `metadata_errors`, the error units of side metadata CSVs that could not be
+    /// loaded come first, as in [`Inputs::units`].
+    pub fn units_of(&self, files: &[PathBuf], metadata_errors: bool) -> Units<'_> {
+        let errors = if metadata_errors {
+            self.metadata_errors.clone()
+        } else {
+            Vec::new()
+        };
+        Units::of_files(files, &self.opts, &self.metadata_csvs, errors)
+    }
+
     /// Read one unit into prepared calls (on any thread).
     pub fn read(&self, unit: Unit) -> ReadOut {
         let opts = &self.opts.read;

@@ -313,6 +313,22 @@ impl<'i> Units<'i> {
     }
 }
 
+impl<'i> Units<'i> {
+    /// The units of exactly these files (an incremental run's planned inputs), read
+    /// with the same options and side metadata as a walk would.
+    pub(crate) fn of_files(
+        files: &[PathBuf],
+        opts: &'i super::InputOptions,
+        metadata_csvs: &'i HashSet<PathBuf>,
+        errors_first: Vec<ReadError>,
+    ) -> Self {
+        Units {
+            walker: Walker::new(files, &[]),
+            ..Units::new(opts, metadata_csvs, errors_first)
+        }
+    }
+}
+
 impl Iterator for Units<'_> {
     type Item = Unit;
 

@@ -66,9 +66,35 @@ pub fn resolve(p: &Path) -> Result<PathBuf, LoadError> {
     }
 }
 
+/// The aggregates files a path stands for: a state folder (`run --state`) stands for
+/// every published run folder in its `runs/` (their results never overlap: a run
+/// retires what it replaces from older folders); anything else for itself.
+pub fn expand(p: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let runs = p.join("runs");
+    if p.is_dir() && !p.join("aggregates.json").exists() && runs.is_dir() {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&runs)
+            .map_err(|_| LoadError::NoAggregates(p.to_path_buf()))?
+            .flatten()
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .map(|e| e.path().join("aggregates.json"))
+            .filter(|f| f.is_file())
+            .collect();
+        found.sort();
+        return if found.is_empty() {
+            Err(LoadError::NoAggregates(p.to_path_buf()))
+        } else {
+            Ok(found)
+        };
+    }
+    Ok(vec![resolve(p)?])
+}
+
 /// Read and merge; `from`/`to` only decide which runs' errors count.
 pub fn load(paths: &[PathBuf], from: Option<Day>, to: Option<Day>) -> Result<Loaded, LoadError> {
-    let files: Vec<PathBuf> = paths.iter().map(|p| resolve(p)).collect::<Result<_, _>>()?;
+    let mut files: Vec<PathBuf> = Vec::new();
+    for p in paths {
+        files.extend(expand(p)?);
+    }
     let mut merged: Option<Aggregates> = None;
     let mut errors_left_out = 0;
     let chunk = 2 * rayon::current_num_threads().max(1);

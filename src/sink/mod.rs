@@ -110,6 +110,25 @@ impl Formatter {
         }
     }
 
+    /// A formatter whose CSV keeps the column order `previous` (the columns of an earlier
+    /// run published in the same place; see [`csv::CsvLayout`]).
+    pub fn with_previous(pack: &Pack, run_id: &str, previous: &[String]) -> Formatter {
+        Formatter {
+            run_id: run_id.to_string(),
+            csv: CsvLayout::new(pack, previous),
+        }
+    }
+
+    /// The CSV header line.
+    pub fn csv_header(&self) -> Vec<u8> {
+        self.csv.header()
+    }
+
+    /// The manifest describing this formatter's outputs.
+    pub fn manifest(&self, pack: &Pack) -> Manifest {
+        Manifest::new(pack, &self.run_id, self.csv.columns(pack))
+    }
+
     /// Format a record for both outputs.
     pub fn record(&self, r: &CallRecord) -> Formatted {
         let mut json = match serde_json::to_vec(r) {
@@ -160,6 +179,23 @@ struct RunHeader<'a> {
     run_id: &'a str,
     callscore: &'static str,
     rules: crate::record::RulesStamp,
+}
+
+/// The first line of `calls.jsonl` (with its newline).
+pub fn run_header(pack: &Pack, run_id: &str) -> Vec<u8> {
+    let mut header = serde_json::to_vec(&RunHeader {
+        kind: "run",
+        run_id,
+        callscore: env!("CARGO_PKG_VERSION"),
+        rules: crate::record::RulesStamp {
+            name: pack.info.name.clone(),
+            version: pack.info.version.clone(),
+            hash: pack.hash.clone(),
+        },
+    })
+    .unwrap_or_default();
+    header.push(b'\n');
+    header
 }
 
 /// Why writing outputs stopped.
@@ -231,19 +267,7 @@ impl Output {
         let manifest = Manifest::new(pack, &stamp.run_id, layout.columns(pack));
         let staging = Staging::create(dir, &stamp.run_id)?;
         let mut calls = create(&staging, "calls.jsonl")?;
-        let mut header = serde_json::to_vec(&RunHeader {
-            kind: "run",
-            run_id: &stamp.run_id,
-            callscore: env!("CARGO_PKG_VERSION"),
-            rules: crate::record::RulesStamp {
-                name: pack.info.name.clone(),
-                version: pack.info.version.clone(),
-                hash: pack.hash.clone(),
-            },
-        })
-        .map_err(io::Error::other)?;
-        header.push(b'\n');
-        calls.write_all(&header)?;
+        calls.write_all(&run_header(pack, &stamp.run_id))?;
         let mut csv = create(&staging, "calls.csv")?;
         csv.write_all(&layout.header())?;
         let errors = create(&staging, "errors.jsonl")?;

@@ -124,34 +124,7 @@ impl Staging {
     /// Make the staged outputs the contents of the destination, in one step. Call only
     /// after every staged file is written and synced.
     pub fn publish(self) -> Result<(), PublishError> {
-        sync_dir(&self.dir);
-        let swapped = if self.dest.exists() {
-            match exchange(&self.dir, &self.dest) {
-                Ok(()) => true,
-                Err(_) => {
-                    // No atomic exchange here: DIR aside, staging in.
-                    let aside = PathBuf::from(format!("{}.old", self.dir.display()));
-                    std::fs::rename(&self.dest, &aside).map_err(io_at(&self.dest))?;
-                    std::fs::rename(&self.dir, &self.dest).map_err(io_at(&self.dest))?;
-                    let _ = std::fs::remove_dir_all(&aside);
-                    false
-                }
-            }
-        } else {
-            std::fs::rename(&self.dir, &self.dest).map_err(io_at(&self.dest))?;
-            false
-        };
-        if let Some(parent) = self.dest.parent() {
-            sync_dir(if parent.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                parent
-            });
-        }
-        if swapped {
-            // The staging path now holds the previous run's outputs.
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
+        replace_dir(&self.dir, &self.dest).map_err(io_at(&self.dest))?;
         let _ = std::fs::remove_file(&self.lock_path);
         Ok(())
     }
@@ -315,8 +288,44 @@ fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
     ))
 }
 
+/// Make `new` (a complete, synced folder) the contents of `dest` in one step: an atomic
+/// exchange when `dest` exists (the previous contents, then at `new`, are removed), a
+/// rename when it does not. Without an atomic exchange (another OS or file system), two
+/// renames: a kill between them leaves `dest` missing and the previous contents aside at
+/// `<new>.old`, never a mix.
+pub(crate) fn replace_dir(new: &Path, dest: &Path) -> io::Result<()> {
+    sync_dir(new);
+    let swapped = if dest.exists() {
+        match exchange(new, dest) {
+            Ok(()) => true,
+            Err(_) => {
+                let aside = PathBuf::from(format!("{}.old", new.display()));
+                std::fs::rename(dest, &aside)?;
+                std::fs::rename(new, dest)?;
+                let _ = std::fs::remove_dir_all(&aside);
+                false
+            }
+        }
+    } else {
+        std::fs::rename(new, dest)?;
+        false
+    };
+    if let Some(parent) = dest.parent() {
+        sync_dir(if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
+        });
+    }
+    if swapped {
+        // `new` now holds the previous contents.
+        let _ = std::fs::remove_dir_all(new);
+    }
+    Ok(())
+}
+
 /// Make a folder's entries durable (best effort: not every platform can open a folder).
-fn sync_dir(dir: &Path) {
+pub(crate) fn sync_dir(dir: &Path) {
     if let Ok(f) = File::open(dir) {
         let _ = f.sync_all();
     }
