@@ -164,7 +164,6 @@ pub fn run(
         index = load_index(&runs)?;
     }
 
-    let started = std::time::Instant::now();
     let plan = match resume_or_plan(pack, opts, st, &index, &work, planning, observer)? {
         Next::Score(plan) => plan,
         Next::AlreadyDone(run_id) => {
@@ -185,9 +184,11 @@ pub fn run(
             return Ok(summary);
         }
     };
+    // The index is not needed while scoring; its memory is.
+    drop(index);
     let done = parts::score(pack, opts, &plan, &work, observer)?;
     let summary =
-        commit::publish(pack, &plan, &done, &runs, started).map_err(|e| state_err(dir, e))?;
+        commit::publish(pack, &plan, &done, &runs, planning).map_err(|e| state_err(dir, e))?;
     crash_point("published");
     // The older folders still hold what this run replaced: retire it now (a kill here
     // is repaired by the next start, which finds the paths twice).
@@ -520,6 +521,7 @@ fn new_plan(
         replaced,
         resumed: 0,
         plan_ms: 0,
+        metadata_csvs: walked.metadata_csvs,
     })
 }
 

@@ -78,7 +78,9 @@ pub fn score(
     let state_dir = work.parent().unwrap_or(work);
     let opts = RunOptions {
         input: crate::input::InputOptions {
-            paths: plan.roots.clone(),
+            // The inputs are the plan's files; the paths only serve to find the side
+            // metadata, which the plan's walk already found.
+            paths: plan.metadata_csvs.clone(),
             ..opts.input.clone()
         },
         ..opts.clone()

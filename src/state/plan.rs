@@ -160,6 +160,10 @@ pub struct Plan {
     /// Time spent reading the state and making the plan, ms.
     #[serde(default)]
     pub plan_ms: u64,
+    /// Side metadata CSVs found among the inputs (loaded by every part; the inputs are
+    /// not walked a second time to find them).
+    #[serde(default)]
+    pub metadata_csvs: Vec<PathBuf>,
 }
 
 /// An input gone from the input folders whose results `--forget-missing` retires: what
@@ -208,6 +212,8 @@ pub struct Walked {
     pub skipped_examples: Vec<String>,
     /// Transcript files found.
     pub found: u64,
+    /// Side metadata CSVs found among the inputs.
+    pub metadata_csvs: Vec<PathBuf>,
 }
 
 /// A file the walk found, before the decision.
@@ -227,12 +233,14 @@ pub fn walk_and_decide(
     forget_missing: bool,
 ) -> Walked {
     let mut seen = Vec::new();
+    let mut metadata_csvs = Vec::new();
     let mut errors = Vec::new();
     let (mut skipped, mut skipped_examples) = (0u64, Vec::new());
     for e in Walker::new(roots, exclude) {
         match e {
             Entry::File(p, kind) => {
                 if kind == FileKind::Csv && crate::input::side::csv_file_is_metadata(&p) {
+                    metadata_csvs.push(p);
                     continue;
                 }
                 let Some(path) = p.to_str() else {
@@ -325,6 +333,7 @@ pub fn walk_and_decide(
         skipped,
         skipped_examples,
         found,
+        metadata_csvs,
     }
 }
 
@@ -466,6 +475,7 @@ mod tests {
             replaced: Default::default(),
             resumed: 0,
             plan_ms: 0,
+            metadata_csvs: vec![],
         };
         assert_eq!(plan.parts(), vec![0..2, 2..4, 4..5]);
         plan.checkpoint_every = 0;
