@@ -20,7 +20,7 @@ pub(crate) struct RunArgs {
     #[arg(long, conflicts_with = "state")]
     out: Option<PathBuf>,
     /// Incremental run: remember what was scored in this folder, score only new or
-    /// changed inputs, write this run's results to STATE/runs/<run id>/, resume a run
+    /// changed inputs, write this run's results to DIR/runs/<run id>/, resume a run
     /// that was stopped (README "Operating it nightly").
     #[arg(long, value_name = "DIR")]
     state: Option<PathBuf>,
