@@ -226,15 +226,23 @@ pub fn side_metadata_csv(data: &[u8]) {
     }
 }
 
+/// The turn limits of the `lines` target: small enough that calls over `--max-turns`
+/// and turns over `--max-turn-length` come out of inputs of a few hundred bytes.
+const LINES_MAX_TURNS: usize = 32;
+const LINES_MAX_TURN_BYTES: usize = 256;
+
 /// JSON Lines streams and stdin sniffing: the bytes as stdin (JSON Lines streamed per
-/// record, or a document read whole) and as a `.jsonl` stream, with small size and line
-/// limits so that over-long records and documents are exercised, each unit then decoded
-/// and read.
+/// record, or a document read whole) and as a `.jsonl` stream, with small size, line
+/// and turn limits so that over-long records and documents, calls with too many turns
+/// and over-long turns are exercised, each unit then decoded and read. No call that
+/// comes out is over a turn limit.
 pub fn json_lines_and_stdin(data: &[u8]) {
     let opts = InputOptions {
         read: opts(),
         max_file_bytes: 2048,
         max_line_bytes: 2048,
+        max_turns: LINES_MAX_TURNS,
+        max_turn_bytes: LINES_MAX_TURN_BYTES,
         ..InputOptions::default()
     };
     let mut n = 0usize;
@@ -242,6 +250,11 @@ pub fn json_lines_and_stdin(data: &[u8]) {
         n += 1;
         let out = crate::input::read_unit(unit, &opts);
         for c in out.calls {
+            assert!(c.turns.len() <= LINES_MAX_TURNS, "a call over --max-turns");
+            assert!(
+                c.turns.iter().all(|t| t.text.len() <= LINES_MAX_TURN_BYTES),
+                "a turn over --max-turn-length"
+            );
             let source = c.source.clone();
             check_call(c, &source);
         }

@@ -346,8 +346,9 @@ impl Stdin {
             transcoded,
             max: opts.max_line_bytes,
         };
-        // Everything read so far, newlines put back, for a whole read.
-        let mut seen: Vec<u8> = Vec::new();
+        // Everything read so far, newlines put back, for a whole read (at most `max`
+        // bytes of it: past that, stdin is JSON Lines or too large).
+        let mut seen = Seen::new(max);
         let first = loop {
             match lines.read_capped() {
                 None => break None,
@@ -358,12 +359,10 @@ impl Stdin {
                         let e = lines.skip_long(head.len()).err();
                         return Stdin::Lines(e.map(Unit::Error), lines);
                     }
-                    seen.extend(head.concat());
+                    seen.push(&head.concat());
                     break None;
                 }
-                Some(Ok(Capped::Line(b))) if b.iter().all(u8::is_ascii_whitespace) => {
-                    seen.extend_from_slice(&b)
-                }
+                Some(Ok(Capped::Line(b))) if b.iter().all(u8::is_ascii_whitespace) => seen.push(&b),
                 Some(Ok(Capped::Line(b))) => break Some(b),
                 Some(Err(e)) => return Stdin::Whole(Unit::Error(lines.read_failed(&e))),
             }
@@ -373,8 +372,11 @@ impl Stdin {
                 let unit = lines.record(first);
                 return Stdin::Lines(Some(unit), lines);
             }
-            seen.extend_from_slice(&first);
+            seen.push(&first);
         }
+        let Some(seen) = seen.bytes() else {
+            return Stdin::Whole(Unit::Error(too_large("-", "stdin", None, max)));
+        };
         match super::open::read_at_most(&mut lines.reader, max, seen) {
             Err(e) => Stdin::Whole(Unit::Error(
                 ReadError::new("-", format!("read error: {e}")).with_hint("check the pipe"),
@@ -382,6 +384,42 @@ impl Stdin {
             Ok(None) => Stdin::Whole(Unit::Error(too_large("-", "stdin", None, max))),
             Ok(Some(bytes)) => Stdin::Whole(Unit::Document { bytes, transcoded }),
         }
+    }
+}
+
+/// The bytes of stdin read while sniffing it (blank lines, then the first line), kept
+/// for a whole read up to the size limit and no further: a stream of blank lines longer
+/// than the limit is counted, not held, however long it is.
+struct Seen {
+    bytes: Vec<u8>,
+    max: u64,
+    over: bool,
+}
+
+impl Seen {
+    fn new(max: u64) -> Seen {
+        Seen {
+            bytes: Vec::new(),
+            max,
+            over: false,
+        }
+    }
+
+    fn push(&mut self, b: &[u8]) {
+        if self.over {
+            return;
+        }
+        if (self.bytes.len() + b.len()) as u64 > self.max {
+            self.over = true;
+            self.bytes = Vec::new();
+        } else {
+            self.bytes.extend_from_slice(b);
+        }
+    }
+
+    /// The bytes, or `None` once they went past the limit.
+    fn bytes(self) -> Option<Vec<u8>> {
+        (!self.over).then_some(self.bytes)
     }
 }
 
@@ -564,6 +602,59 @@ mod tests {
         assert_eq!(got[2], (3, Err(too_long.clone())));
         assert_eq!(got[3], (4, Ok(with_nl(&exact))));
         assert_eq!(got[4], (5, Err(too_long)));
+    }
+
+    #[test]
+    fn blank_lines_on_stdin_are_not_held_past_the_size_limit() {
+        // Sniffing reads blank lines until the first record; those past --max-file-size
+        // are counted, not kept (they were kept whole: 200 MiB of newlines on stdin
+        // held 300 MB with a limit of 1 MiB), and the stream is still JSON Lines or
+        // too large.
+        let mut seen = Seen::new(100);
+        for _ in 0..1000 {
+            seen.push(&[b' '; 30]);
+            assert!(seen.bytes.len() <= 100);
+        }
+        assert_eq!(seen.bytes(), None);
+        let mut seen = Seen::new(100);
+        seen.push(b"\n\n");
+        seen.push(&[b'a'; 98]);
+        assert_eq!(seen.bytes().map(|b| b.len()), Some(100));
+
+        let opts = InputOptions {
+            max_file_bytes: 64,
+            max_line_bytes: 64,
+            ..Default::default()
+        };
+        let sniff = |data: Vec<u8>| {
+            let (reader, transcoded) = prepare(Box::new(std::io::Cursor::new(data)), None);
+            Stdin::sniff(reader, transcoded, &opts)
+        };
+        let blank = b"   \n".repeat(100);
+        for tail in [&b"Agent: hi\n"[..], b"", &[b'x'; 100]] {
+            let mut data = blank.clone();
+            data.extend_from_slice(tail);
+            match sniff(data) {
+                Stdin::Whole(Unit::Error(e)) => assert!(
+                    e.reason
+                        .contains("stdin is more than the limit of 64 bytes"),
+                    "{e:?}"
+                ),
+                _ => panic!("{tail:?}: not too large"),
+            }
+        }
+        let mut data = blank.clone();
+        data.extend_from_slice(b"{\"a\":1}\n");
+        let Stdin::Lines(first, rest) = sniff(data) else {
+            panic!("not JSON Lines");
+        };
+        assert_eq!(records(first, rest), vec![(101, "{\"a\":1}".to_string())]);
+        let mut data = b"\n".repeat(10);
+        data.extend_from_slice(b"Agent: hi\n");
+        match sniff(data.clone()) {
+            Stdin::Whole(Unit::Document { bytes, .. }) => assert_eq!(bytes, data),
+            _ => panic!("not read whole"),
+        }
     }
 
     #[test]
