@@ -707,3 +707,33 @@ fn run_ok_code(inputs: &Path, state: &Path, args: &[&str], code: i32) -> Value {
     );
     newest_summary(state)
 }
+
+#[test]
+fn results_do_not_depend_on_threads_or_checkpoint_size() {
+    let d = tempfile::tempdir().unwrap();
+    let inputs = corpus_copy(d.path());
+    let (a, b) = (d.path().join("a"), d.path().join("b"));
+    for (state, threads, every) in [(&a, "1", "3"), (&b, "2", "1000")] {
+        callscore()
+            .arg("run")
+            .arg(&inputs)
+            .arg("--state")
+            .arg(state)
+            .args([
+                "-q",
+                "--threads",
+                threads,
+                "--checkpoint-every",
+                every,
+                "--run-id",
+                "r",
+            ])
+            .assert()
+            .success();
+    }
+    assert_same(
+        &snapshot(&a),
+        &snapshot(&b),
+        "1 thread, parts of 3 vs 2 threads, one part",
+    );
+}
