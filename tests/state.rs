@@ -737,3 +737,45 @@ fn results_do_not_depend_on_threads_or_checkpoint_size() {
         "1 thread, parts of 3 vs 2 threads, one part",
     );
 }
+
+/// The `"refresh"` lines of a run folder's inputs.jsonl.
+fn refreshes(dir: &Path) -> Vec<Value> {
+    read_jsonl(&dir.join("inputs.jsonl"))
+        .into_iter()
+        .filter(|l| l["type"] == "refresh")
+        .collect()
+}
+
+#[test]
+fn a_touched_but_unchanged_file_is_hashed_once_not_every_night() {
+    let d = tempfile::tempdir().unwrap();
+    let inputs = corpus_copy(d.path());
+    let state = d.path().join("state");
+    run_ok(&inputs, &state, &["--run-id", "n1"]);
+    let touched = inputs.join("text/txt-1102-en-billing.txt");
+    let later = std::fs::metadata(&touched).unwrap().modified().unwrap()
+        + std::time::Duration::from_secs(3600);
+    filetime_set(&touched, later);
+
+    let n2 = run_ok(&inputs, &state, &["--run-id", "n2"]);
+    assert_eq!(counts(&n2)["unchanged"], 50, "same bytes: not scored again");
+    let r = refreshes(&state.join("runs/n2"));
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert_eq!(
+        r[0]["path"],
+        touched.canonicalize().unwrap().to_str().unwrap()
+    );
+    // Night 3 compares against the refreshed time: nothing to refresh, nothing hashed.
+    run_ok(&inputs, &state, &["--run-id", "n3"]);
+    assert!(refreshes(&state.join("runs/n3")).is_empty());
+    assert_eq!(history_calls(&state).len(), 67);
+    // And a later change of its bytes is still seen.
+    std::fs::write(
+        &touched,
+        "Agent: Thank you for calling Acme.\nCustomer: Bye.\n",
+    )
+    .unwrap();
+    let n4 = run_ok(&inputs, &state, &["--run-id", "n4"]);
+    assert_eq!(counts(&n4)["changed"], 1);
+    assert_eq!(history_calls(&state).len(), 67);
+}

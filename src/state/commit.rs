@@ -114,6 +114,10 @@ pub fn publish(
         tail.extend(serde_json::to_vec(&tomb).map_err(|e| e.to_string())?);
         tail.push(b'\n');
     }
+    for r in &plan.refresh {
+        tail.extend(serde_json::to_vec(r).map_err(|e| e.to_string())?);
+        tail.push(b'\n');
+    }
     concat_with_tail(
         &tmp.join(super::INPUTS_FILE),
         &head,

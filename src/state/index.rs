@@ -122,6 +122,9 @@ pub struct Folder {
     pub header: FolderHeader,
     /// Its inputs, until [`Index::from_folders`] takes them into the index.
     pub entries: Vec<(Box<str>, Known)>,
+    /// Its `"refresh"` lines: inputs of older folders touched but not changed, with
+    /// their new size and time (and their hash, which must still match).
+    pub refreshes: Vec<(Box<str>, Known)>,
 }
 
 /// Why the state cannot be read.
@@ -206,6 +209,15 @@ impl Index {
             HashMap::with_capacity(folders.iter().map(|f| f.entries.len()).sum());
         let mut duplicates = Vec::new();
         for (fi, f) in folders.iter_mut().enumerate() {
+            for (path, r) in std::mem::take(&mut f.refreshes) {
+                if let Some((_, k)) = current.get_mut(&path)
+                    && k.hash == r.hash
+                    && r.hash != 0
+                {
+                    k.size = r.size;
+                    k.mtime_ns = r.mtime_ns;
+                }
+            }
             for (path, known) in std::mem::take(&mut f.entries) {
                 let fi = fi as u32;
                 match current.entry(path) {
@@ -323,7 +335,7 @@ pub fn read_folder(dir: &Path) -> Result<Folder, IndexError> {
             format!("type is {:?}, expected \"state\"", header.kind),
         ));
     }
-    let mut entries = Vec::new();
+    let (mut entries, mut refreshes) = (Vec::new(), Vec::new());
     for (i, l) in lines.enumerate() {
         let l = l.map_err(|source| IndexError::Io {
             path: path.clone(),
@@ -334,13 +346,17 @@ pub fn read_folder(dir: &Path) -> Result<Folder, IndexError> {
         }
         let e: EntryLine = serde_json::from_str(&l)
             .map_err(|e| damaged(i + 2, format!("not an input line: {e}")))?;
-        if e.kind != "input" {
-            return Err(damaged(
-                i + 2,
-                format!("type is {:?}, expected \"input\"", e.kind),
-            ));
-        }
-        entries.push((
+        let list = match &*e.kind {
+            "input" => &mut entries,
+            "refresh" => &mut refreshes,
+            other => {
+                return Err(damaged(
+                    i + 2,
+                    format!("type is {other:?}, expected \"input\" or \"refresh\""),
+                ));
+            }
+        };
+        list.push((
             Box::from(&*e.path),
             Known {
                 size: e.size,
@@ -356,6 +372,7 @@ pub fn read_folder(dir: &Path) -> Result<Folder, IndexError> {
         path: dir.to_path_buf(),
         header,
         entries,
+        refreshes,
     })
 }
 
@@ -394,6 +411,7 @@ mod tests {
                 .iter()
                 .map(|p| (Box::from(*p), Known::of(&entry(p))))
                 .collect(),
+            refreshes: Vec::new(),
         }
     }
 
@@ -481,5 +499,34 @@ mod tests {
                 .to_string()
                 .contains("empty file")
         );
+    }
+
+    #[test]
+    fn a_refresh_moves_time_and_size_only_when_the_hash_still_matches() {
+        let mut newer = folder(2, &[]);
+        let mut touched = Known::of(&entry("/a"));
+        touched.hash = 7;
+        let mut older = folder(1, &["/a", "/b"]);
+        older.entries[0].1.hash = 7;
+        older.entries[1].1.hash = 7;
+        touched.size = 99;
+        touched.mtime_ns = 42;
+        let mut other = touched;
+        other.hash = 8;
+        newer.refreshes = vec![(Box::from("/a"), touched), (Box::from("/b"), other)];
+        let idx = Index::from_folders(vec![older, newer]);
+        let (f, a) = idx.get("/a").unwrap();
+        assert_eq!((a.size, a.mtime_ns), (99, 42));
+        assert_eq!(
+            f.header.seq, 1,
+            "the results stay in the folder that holds them"
+        );
+        let (_, b) = idx.get("/b").unwrap();
+        assert_eq!(
+            (b.size, b.mtime_ns),
+            (1, 1),
+            "another hash: not the same file"
+        );
+        assert!(idx.duplicates().is_empty());
     }
 }

@@ -522,6 +522,7 @@ fn new_plan(
         resumed: 0,
         plan_ms: 0,
         metadata_csvs: walked.metadata_csvs,
+        refresh: walked.refresh,
     })
 }
 

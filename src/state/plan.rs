@@ -164,6 +164,9 @@ pub struct Plan {
     /// not walked a second time to find them).
     #[serde(default)]
     pub metadata_csvs: Vec<PathBuf>,
+    /// Known inputs touched but not changed.
+    #[serde(default)]
+    pub refresh: Vec<Refresh>,
 }
 
 /// An input gone from the input folders whose results `--forget-missing` retires: what
@@ -214,6 +217,27 @@ pub struct Walked {
     pub found: u64,
     /// Side metadata CSVs found among the inputs.
     pub metadata_csvs: Vec<PathBuf>,
+    /// Known inputs whose time or size changed but not their bytes.
+    pub refresh: Vec<Refresh>,
+}
+
+/// A known input touched but not changed (its modification time or size moved, its
+/// bytes did not): the run lists its new time and size in its `inputs.jsonl` as a
+/// `"refresh"` line, so that the next night compares against them instead of hashing
+/// the file again. Its results stay where they are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Refresh {
+    /// Always `"refresh"`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Absolute path.
+    pub path: String,
+    /// Size now.
+    pub size: u64,
+    /// Modification time now.
+    pub mtime_ns: i64,
+    /// The content hash, unchanged.
+    pub hash: String,
 }
 
 /// A file the walk found, before the decision.
@@ -268,7 +292,7 @@ pub fn walk_and_decide(
     // The stat of each file and the decision run on all cores (a night over a million
     // known files is mostly this); small results keep the memory down.
     enum Decided {
-        Done(Option<Box<Planned>>, Outcome),
+        Done(Option<Box<Planned>>, Outcome, Option<Box<Refresh>>),
         Failed(Box<ReadError>),
     }
     let decisions: Vec<Decided> = seen
@@ -281,7 +305,22 @@ pub fn walk_and_decide(
                     mtime_ns: mtime_ns(&m),
                 };
                 let (planned, outcome) = decide(index, pack_hash, &s, rescore);
-                Decided::Done(planned.map(Box::new), outcome)
+                let touched = match outcome {
+                    Outcome::Unchanged { touched: true }
+                    | Outcome::KeptOtherPack { touched: true } => {
+                        index.get(path).map(|(_, known)| {
+                            Box::new(Refresh {
+                                kind: "refresh".into(),
+                                path: path.clone(),
+                                size: s.size,
+                                mtime_ns: s.mtime_ns,
+                                hash: super::index::hash_text(known.hash),
+                            })
+                        })
+                    }
+                    _ => None,
+                };
+                Decided::Done(planned.map(Box::new), outcome, touched)
             }
             Err(e) => Decided::Failed(Box::new(
                 ReadError::new(path, format!("cannot read file: {e}"))
@@ -291,10 +330,11 @@ pub fn walk_and_decide(
         .collect();
     let mut counts = PlanCounts::default();
     let mut inputs = Vec::new();
+    let mut refresh = Vec::new();
     let mut found = 0u64;
     for d in decisions {
-        let (planned, outcome) = match d {
-            Decided::Done(p, o) => (p, o),
+        let (planned, outcome, touched) = match d {
+            Decided::Done(p, o, t) => (p, o, t),
             Decided::Failed(e) => {
                 errors.push(*e);
                 continue;
@@ -306,9 +346,10 @@ pub fn walk_and_decide(
             Outcome::Scored(Why::Changed) => counts.changed += 1,
             Outcome::Scored(Why::Retried) => counts.retried += 1,
             Outcome::Scored(Why::Rescored) => counts.rescored += 1,
-            Outcome::Unchanged => counts.unchanged += 1,
-            Outcome::KeptOtherPack => counts.kept_other_pack += 1,
+            Outcome::Unchanged { .. } => counts.unchanged += 1,
+            Outcome::KeptOtherPack { .. } => counts.kept_other_pack += 1,
         }
+        refresh.extend(touched.map(|r| *r));
         inputs.extend(planned.map(|p| *p));
     }
     let present: HashSet<&str> = seen.iter().map(String::as_str).collect();
@@ -334,13 +375,19 @@ pub fn walk_and_decide(
         skipped_examples,
         found,
         metadata_csvs,
+        refresh,
     }
 }
 
 enum Outcome {
     Scored(Why),
-    Unchanged,
-    KeptOtherPack,
+    /// Not scored; `touched`: its time or size changed but not its bytes.
+    Unchanged {
+        touched: bool,
+    },
+    KeptOtherPack {
+        touched: bool,
+    },
 }
 
 fn decide(
@@ -388,10 +435,20 @@ fn decide(
         return if covered {
             plan(Why::Rescored, hash, replaces)
         } else {
-            (None, Outcome::KeptOtherPack)
+            (
+                None,
+                Outcome::KeptOtherPack {
+                    touched: hash.is_some(),
+                },
+            )
         };
     }
-    (None, Outcome::Unchanged)
+    (
+        None,
+        Outcome::Unchanged {
+            touched: hash.is_some(),
+        },
+    )
 }
 
 /// `path` is one of `roots` or below one.
@@ -476,6 +533,7 @@ mod tests {
             resumed: 0,
             plan_ms: 0,
             metadata_csvs: vec![],
+            refresh: vec![],
         };
         assert_eq!(plan.parts(), vec![0..2, 2..4, 4..5]);
         plan.checkpoint_every = 0;
@@ -523,6 +581,7 @@ mod tests {
                     },
                 },
                 entries,
+                refreshes: Vec::new(),
             }
         }
 
@@ -557,8 +616,8 @@ mod tests {
                 Outcome::Scored(Why::Changed) => "changed",
                 Outcome::Scored(Why::Retried) => "retried",
                 Outcome::Scored(Why::Rescored) => "rescored",
-                Outcome::Unchanged => "unchanged",
-                Outcome::KeptOtherPack => "kept",
+                Outcome::Unchanged { .. } => "unchanged",
+                Outcome::KeptOtherPack { .. } => "kept",
             }
         }
 
