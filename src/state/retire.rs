@@ -318,4 +318,46 @@ mod tests {
         filter_lines(&dir, &tmp, "none.jsonl", 0, |_, _| Ok(true)).unwrap();
         assert!(!tmp.join("none.jsonl").exists());
     }
+
+    #[test]
+    fn csv_edges_empty_files_blank_lines_and_unreadable_sources() {
+        let d = tempfile::tempdir().unwrap();
+        let (src, dst) = (d.path().join("in.csv"), d.path().join("out.csv"));
+        let retired = HashSet::from(["/drop"]);
+        std::fs::write(&src, "").unwrap();
+        filter_csv(&src, &dst, &retired).unwrap();
+        assert_eq!(std::fs::read_to_string(&dst).unwrap(), "");
+        // A blank line belongs to the row after it, and leaves or stays with that row.
+        std::fs::write(&src, "id,source\nx,/drop\n\ny,/keep\n").unwrap();
+        filter_csv(&src, &dst, &retired).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&dst).unwrap(),
+            "id,source\n\ny,/keep\n"
+        );
+        // Missing: nothing to filter. Not readable for another reason: an error.
+        filter_csv(&d.path().join("none.csv"), &dst, &retired).unwrap();
+        let under_a_file = src.join("calls.csv");
+        assert!(matches!(
+            filter_csv(&under_a_file, &dst, &retired),
+            Err(RetireError::Io { .. })
+        ));
+        assert!(matches!(
+            filter_lines(&src, d.path(), "calls.jsonl", 0, |_, _| Ok(true)),
+            Err(RetireError::Io { .. })
+        ));
+    }
+
+    #[test]
+    fn header_lines_are_kept_whatever_the_filter_says() {
+        let d = tempfile::tempdir().unwrap();
+        let (dir, tmp) = (d.path().join("a"), d.path().join("b"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(&tmp).unwrap();
+        std::fs::write(dir.join("f.jsonl"), "drop\nkeep\ndrop\n").unwrap();
+        filter_lines(&dir, &tmp, "f.jsonl", 1, |_, l| Ok(l != b"drop")).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(tmp.join("f.jsonl")).unwrap(),
+            "drop\nkeep\n"
+        );
+    }
 }
