@@ -518,6 +518,28 @@ pub struct Silent;
 
 impl RunObserver for Silent {}
 
+/// Score one call on a worker: its formatted record, its facts for the aggregates, and
+/// the (item, key) pairs that went n/a for lack of metadata. Plain and incremental runs
+/// share it.
+pub(crate) fn score_one(
+    pack: &Pack,
+    call: &Call,
+    scan: &mut Scan,
+    score: ScoreOptions,
+    formatter: &crate::sink::Formatter,
+) -> (crate::sink::Formatted, CallFacts, Vec<(String, String)>) {
+    scan_call(pack, call, scan);
+    let record = score_call(pack, call, scan, score);
+    let missing = missing_meta(&record)
+        .map(|(i, k)| (i.to_string(), k.to_string()))
+        .collect();
+    (
+        formatter.record(&record),
+        CallFacts::from_record(&record),
+        missing,
+    )
+}
+
 /// Run the batch and write outputs, published together at the end. Returns the summary
 /// (also written to summary.json). Finding no transcript at all is an error that leaves
 /// the previous outputs alone.
@@ -548,14 +570,10 @@ pub fn run(
     let result = batch.for_each(
         || Scan::new(pack),
         |scan, call| {
-            scan_call(pack, call, scan);
-            let record = score_call(pack, call, scan, opts.score);
-            let missing: Vec<(String, String)> = missing_meta(&record)
-                .map(|(i, k)| (i.to_string(), k.to_string()))
-                .collect();
+            let (formatted, facts, missing) = score_one(pack, call, scan, opts.score, formatter);
             (
-                formatter.record(&record),
-                CallFacts::from_record(&record),
+                formatted,
+                facts,
                 missing,
                 (call.call_id.clone(), call.source.clone(), call.source_line),
             )

@@ -4,7 +4,7 @@
 //! retiring what it replaced from older folders, which a restart finishes.
 
 use super::index::{FolderHeader, InputEntry};
-use super::parts::{Part, write_synced};
+use super::parts::{Part, cannot_write, fresh_dir, write_synced};
 use super::plan::Plan;
 use crate::aggregate::Aggregates;
 use crate::rules::Pack;
@@ -26,14 +26,8 @@ pub fn publish(
     started: Instant,
 ) -> Result<RunSummary, String> {
     let tmp = runs.join(format!(".{}.tmp", plan.run_id));
-    let io = |what: &Path| {
-        let what = what.display().to_string();
-        move |e: std::io::Error| format!("cannot write {what}: {e}")
-    };
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
-    }
-    std::fs::create_dir(&tmp).map_err(io(&tmp))?;
+    let io = cannot_write;
+    fresh_dir(&tmp)?;
     let formatter = crate::sink::Formatter::with_previous(pack, &plan.run_id, &plan.csv_previous);
 
     concat(

@@ -12,11 +12,11 @@
 use super::index::InputEntry;
 use super::plan::Plan;
 use super::{crash_point, state_err};
-use crate::aggregate::{Aggregates, CallFacts};
-use crate::matcher::{Scan, scan_call};
+use crate::aggregate::Aggregates;
+use crate::matcher::Scan;
 use crate::rules::Pack;
-use crate::run::{Batch, RunError, RunObserver, RunOptions, Summary};
-use crate::score::{NaForLackOfMeta, missing_meta, score_call};
+use crate::run::{Batch, RunError, RunObserver, RunOptions, Summary, score_one};
+use crate::score::NaForLackOfMeta;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fs::File;
@@ -165,14 +165,8 @@ fn score_part(
 ) -> Result<PartInfo, String> {
     let started = Instant::now();
     let tmp = work.join(format!(".part-{i:06}.tmp"));
-    let io = |what: &Path| {
-        let what = what.display().to_string();
-        move |e: std::io::Error| format!("cannot write {what}: {e}")
-    };
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
-    }
-    std::fs::create_dir(&tmp).map_err(io(&tmp))?;
+    let io = cannot_write;
+    fresh_dir(&tmp)?;
     let create = |name: &str| -> Result<BufWriter<File>, String> {
         let p = tmp.join(name);
         File::create(&p)
@@ -203,17 +197,8 @@ fn score_part(
         },
         || Scan::new(pack),
         |scan, call| {
-            scan_call(pack, call, scan);
-            let record = score_call(pack, call, scan, score);
-            let missing: Vec<(String, String)> = missing_meta(&record)
-                .map(|(i, k)| (i.to_string(), k.to_string()))
-                .collect();
-            (
-                formatter.record(&record),
-                CallFacts::from_record(&record),
-                missing,
-                call.source_line,
-            )
+            let (formatted, facts, missing) = score_one(pack, call, scan, score, formatter);
+            (formatted, facts, missing, call.source_line)
         },
         |summary, o| {
             for (f, facts, missing, line) in &o.calls {
@@ -357,6 +342,20 @@ impl Ledger {
             .insert(path.to_string(), self.entries.len() - 1);
         self.entries.len() - 1
     }
+}
+
+/// The error text of a failed write to `what`.
+pub(crate) fn cannot_write(what: &Path) -> impl FnOnce(std::io::Error) -> String + use<> {
+    let what = what.display().to_string();
+    move |e| format!("cannot write {what}: {e}")
+}
+
+/// An empty folder at `dir` (what a killed run left there is removed first).
+pub(crate) fn fresh_dir(dir: &Path) -> Result<(), String> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(cannot_write(dir))?;
+    }
+    std::fs::create_dir(dir).map_err(cannot_write(dir))
 }
 
 /// Write a file and sync it.
