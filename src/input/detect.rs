@@ -21,26 +21,33 @@ use serde_json::Value;
 /// and is JSON Lines when it holds one object per line. A CSV without a message column
 /// is a metadata table, not a transcript: `None`. `None` also means "unknown format".
 pub fn detect_format(kind: Option<FileKind>, text: &str) -> Option<Format> {
+    detect_parsed(kind, text).map(|(f, _)| f)
+}
+
+/// [`detect_format`], with the JSON document it parsed to decide (if it parsed one), so
+/// that reading does not parse it a second time.
+pub(crate) fn detect_parsed(kind: Option<FileKind>, text: &str) -> Option<(Format, Option<Value>)> {
     let body = text.trim_start_matches('\u{feff}');
+    let plain = |f: Format| Some((f, None));
     let head = body.trim_start();
     if head.starts_with("WEBVTT") {
-        return Some(Format::Webvtt);
+        return plain(Format::Webvtt);
     }
     if looks_srt(body) {
-        return Some(Format::Srt);
+        return plain(Format::Srt);
     }
     let starts_json = head.starts_with('{') || head.starts_with('[');
     match kind {
-        Some(FileKind::JsonLines) => Some(Format::NativeJsonl),
+        Some(FileKind::JsonLines) => plain(Format::NativeJsonl),
         Some(FileKind::Json) => json_format(body, true),
-        Some(FileKind::Vtt) => Some(Format::Webvtt),
-        Some(FileKind::Srt) => Some(Format::Srt),
-        Some(FileKind::Csv) => chat_csv::is_chat_csv(body).then_some(Format::ChatCsv),
+        Some(FileKind::Vtt) => plain(Format::Webvtt),
+        Some(FileKind::Srt) => plain(Format::Srt),
+        Some(FileKind::Csv) => chat_csv::is_chat_csv(body).then_some((Format::ChatCsv, None)),
         Some(FileKind::Text) => {
             if starts_json && let Some(f) = json_format(body, false) {
                 return Some(f);
             }
-            Some(Format::PlainText)
+            plain(Format::PlainText)
         }
         None => {
             if let Some(f) = starts_json.then(|| json_format(body, false)).flatten() {
@@ -51,9 +58,9 @@ pub fn detect_format(kind: Option<FileKind>, text: &str) -> Option<Format> {
                     .next()
                     .is_some_and(|l| l.contains([',', ';', '\t']))
             {
-                Some(Format::ChatCsv)
+                plain(Format::ChatCsv)
             } else if looks_plain(body) {
-                Some(Format::PlainText)
+                plain(Format::PlainText)
             } else {
                 None
             }
@@ -85,11 +92,13 @@ fn looks_plain(body: &str) -> bool {
 
 /// Classify JSON text. With `assume_json` (a `.json` file), text that does not
 /// parse is still given a JSON format (so that reading reports where it broke).
-fn json_format(body: &str, assume_json: bool) -> Option<Format> {
+fn json_format(body: &str, assume_json: bool) -> Option<(Format, Option<Value>)> {
     match serde_json::from_str::<Value>(body) {
-        Ok(v) => classify_json(&v),
-        Err(_) if looks_jsonl(body) => Some(Format::NativeJsonl),
-        Err(_) if assume_json || body.trim_start().starts_with('{') => Some(sniff_keys(body)),
+        Ok(v) => classify_json(&v).map(|f| (f, Some(v))),
+        Err(_) if looks_jsonl(body) => Some((Format::NativeJsonl, None)),
+        Err(_) if assume_json || body.trim_start().starts_with('{') => {
+            Some((sniff_keys(body), None))
+        }
         Err(_) => None,
     }
 }

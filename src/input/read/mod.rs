@@ -27,8 +27,8 @@ pub(crate) mod subtitles;
 pub(crate) mod whisper;
 
 use super::common::{Ctx, HINT_EMPTY, ReadError, ReadOptions, json_error_message, parse_json};
-use super::detect::{classify_json, detect_format, unknown_format_error, unknown_json_error};
-use super::ext::kind_of;
+use super::detect::{classify_json, detect_parsed, unknown_format_error, unknown_json_error};
+use super::ext::{FileKind, kind_of};
 use crate::transcript::{Call, Format};
 use serde_json::Value;
 use std::path::Path;
@@ -50,7 +50,22 @@ pub fn read_document(
         errors.push(ReadError::new(source, "empty file").with_hint(HINT_EMPTY));
         return (calls, errors);
     }
-    let Some(format) = detect_format(kind, text) else {
+    // Amazon documents are most of some corpora and mostly word-level detail the
+    // scorer never reads: read them without building a JSON tree when they have the
+    // usual shape (`aws::fast`), else detect and read like any other document.
+    let body = text.trim_start_matches('\u{feff}');
+    if matches!(kind, Some(FileKind::Json | FileKind::Text) | None)
+        && body.trim_start().starts_with('{')
+        && memchr::memmem::find(body.as_bytes(), b"\"Transcript\"").is_some()
+        && let Some(r) = aws::fast::read(&ctx, body)
+    {
+        match r {
+            Ok(c) => calls.push(c),
+            Err(e) => errors.push(e),
+        }
+        return (calls, errors);
+    }
+    let Some((format, parsed)) = detect_parsed(kind, text) else {
         errors.push(unknown_format_error(&ctx, kind, text));
         return (calls, errors);
     };
@@ -72,7 +87,8 @@ pub fn read_document(
         | Format::ContactLens
         | Format::GoogleCcai
         | Format::Whisper => {
-            let value = match parse_json(&ctx, text) {
+            // Detection parsed it already when it could.
+            let value = match parsed.map_or_else(|| parse_json(&ctx, text), Ok) {
                 Ok(v) => v,
                 Err(e) => {
                     errors.push(e);
@@ -125,6 +141,17 @@ pub fn read_record(
         stem: format!("{}#{line_no}", super::common::stem_of(path)),
         opts,
     };
+    // An Amazon document on one line (`run -` fed by Spark): read it without a JSON tree
+    // when it has the usual shape, as `read_document` does.
+    let fast = (line.trim_start().starts_with('{')
+        && memchr::memmem::find(line.as_bytes(), b"\"Transcript\"").is_some())
+    .then(|| aws::fast::read(&ctx, line))
+    .flatten();
+    if let Some(r) = fast {
+        return r
+            .map_err(|e| e.at_line(line_no))
+            .map(|c| at_line(c, line_no));
+    }
     let v: Value = serde_json::from_str(line).map_err(|e| {
         ctx.err(format!(
             "invalid JSON at column {}: {}",
@@ -157,15 +184,20 @@ pub fn read_record(
         None if v.get("Transcript").is_none() => Format::NativeJsonl,
         None => return Err(unknown_json_error(&ctx).at_line(line_no)),
     };
-    let mut call = match format {
+    let call = match format {
         Format::NativeJsonl => native::read_call(&ctx, &v, None, Some(line_no), format),
         f => read_json_call(&ctx, f, &v),
     }
     .map_err(|e| e.at_line(line_no))?;
+    Ok(at_line(call, line_no))
+}
+
+/// A call read from JSON Lines record `line_no`: the record's line on it and its turns.
+fn at_line(mut call: Call, line_no: u64) -> Call {
     call.source_line = Some(line_no);
     let l = Some(u32::try_from(line_no).unwrap_or(u32::MAX));
     for t in &mut call.turns {
         t.line = l;
     }
-    Ok(call)
+    call
 }
