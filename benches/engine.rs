@@ -22,6 +22,7 @@ use callscore::input::ReadOptions;
 use callscore::input::read::read_record;
 use callscore::matcher::{Scan, scan_call};
 use callscore::normalize::{Normalized, normalize_into};
+use callscore::record::EvidenceLevel;
 use callscore::redact::redact;
 use callscore::rules::{Pack, load_pack, load_pack_str};
 use callscore::score::{ScoreOptions, score_call};
@@ -30,6 +31,13 @@ use callscore::transcript::{Call, Format, Metadata, Speaker, Turn};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::Path;
+
+/// Scoring as `callscore run` does by default: reasons and quotes only for what the
+/// record keeps (`--evidence failed`).
+const RUN_DEFAULT: ScoreOptions = ScoreOptions {
+    redact: true,
+    evidence: EvidenceLevel::Failed,
+};
 
 const SAMPLE: &str = include_str!("../corpus/native/batch.jsonl");
 
@@ -154,7 +162,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             for call in &calls {
                 scan_call(&pack, call, &mut scan);
-                black_box(score_call(&pack, call, &scan, ScoreOptions::default()));
+                black_box(score_call(&pack, call, &scan, RUN_DEFAULT));
             }
         })
     });
@@ -166,7 +174,7 @@ fn benches(c: &mut Criterion) {
             score_call(&pack, call, &scan, ScoreOptions::default())
         })
         .collect();
-    let formatter = Formatter::new(&pack, "bench");
+    let formatter = Formatter::new(&pack, "bench", EvidenceLevel::Failed);
     g.bench_function("format", |b| {
         b.iter(|| {
             for r in &records {
@@ -182,7 +190,15 @@ fn benches(c: &mut Criterion) {
         .flat_map(|call| {
             let mut scan = Scan::new(&pack);
             scan_call(&pack, call, &mut scan);
-            let r = score_call(&pack, call, &scan, ScoreOptions { redact: false });
+            let r = score_call(
+                &pack,
+                call,
+                &scan,
+                ScoreOptions {
+                    redact: false,
+                    ..ScoreOptions::default()
+                },
+            );
             let items = r.qa.items.into_iter().flat_map(|i| i.evidence);
             let drivers = r.drivers.matched.into_iter().flat_map(|d| d.evidence);
             items.chain(drivers).map(|e| e.snippet).collect::<Vec<_>>()
@@ -279,7 +295,7 @@ fn bench_call(turns: Vec<Turn>) -> Call {
 
 fn scan_and_score(pack: &Pack, call: &Call, scan: &mut Scan) {
     scan_call(pack, call, scan);
-    black_box(score_call(pack, call, scan, ScoreOptions::default()));
+    black_box(score_call(pack, call, scan, RUN_DEFAULT));
 }
 
 fn scaling(c: &mut Criterion) {

@@ -63,7 +63,10 @@ impl Default for RunOptions {
             },
             out: PathBuf::from("out"),
             threads: 0,
-            score: ScoreOptions::default(),
+            score: ScoreOptions {
+                evidence: crate::record::EvidenceLevel::Failed,
+                ..ScoreOptions::default()
+            },
             progress: true,
             max_stderr_errors: 20,
             run_id: None,
@@ -559,7 +562,8 @@ pub fn run(
         path: opts.out.clone(),
         source,
     };
-    let (mut output, formatter) = Output::open(&opts.out, pack, &stamp).map_err(out_err)?;
+    let (mut output, formatter) =
+        Output::open(&opts.out, pack, &stamp, opts.score.evidence).map_err(out_err)?;
     observer.started(&stamp, &total);
     let formatter = &formatter;
     // What the dashboard needs (mergeable sums), and which items went n/a for lack of

@@ -8,7 +8,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 mod common;
-use common::{callscore, fixture, read_jsonl, root};
+use common::{callscore, fixture, read_jsonl, root, run_header};
 
 fn by_id(records: &[Value]) -> BTreeMap<String, &Value> {
     records
@@ -104,8 +104,12 @@ fn record_carries_evidence_scores_sentiment_metrics_and_pack_stamp() {
     assert_eq!(pass["drivers"]["department"], "billing");
     assert_eq!(pass["drivers"]["cost"], 0.16);
     assert_eq!(pass["metadata"]["agent"], "a1");
-    assert_eq!(pass["rules"]["name"], "fixture");
-    assert_eq!(pass["rules"]["hash"].as_str().unwrap().len(), 64);
+    // The pack is named once, in the header line (and the manifest), not per record.
+    assert!(pass.get("rules").is_none(), "{pass}");
+    let header = run_header(out.path());
+    assert_eq!(header["rules"]["name"], "fixture");
+    assert_eq!(header["rules"]["hash"].as_str().unwrap().len(), 64);
+    assert_eq!(header["evidence"], "failed");
     assert_eq!(pass["source_line"], 1);
     let csv = std::fs::read_to_string(out.path().join("calls.csv")).unwrap();
     let mut lines = csv.lines();
@@ -478,7 +482,7 @@ fn test_command_reports_missing_noisy_and_wrong_and_exits_4_then_update_fixes_ou
 fn explain_and_run_agree_on_every_sample_file() {
     let out = tempfile::tempdir().unwrap();
     let o = callscore()
-        .args(["run", "corpus", "--quiet", "--out"])
+        .args(["run", "corpus", "--quiet", "--evidence", "all", "--out"])
         .arg(out.path())
         .output()
         .unwrap();

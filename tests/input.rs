@@ -556,7 +556,12 @@ fn explain_reads_inputs_like_run_with_speaker_map_and_meta() {
         String::from_utf8_lossy(&o.stderr)
     );
     let ex: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let ran = run(&[&file], &extra, None);
+    // explain shows the whole record: compare with a run that writes it whole.
+    let ran = run(
+        &[&file],
+        &[&extra[..], &["--evidence", "all"]].concat(),
+        None,
+    );
     let rec = only_call("run", &ran);
     assert_eq!(ex["record"]["metrics"]["agent_turns"], 2);
     for k in ["qa", "metrics", "metadata", "call_id"] {

@@ -23,7 +23,8 @@ fn score(call: &Value) -> Value {
         .arg(root().join("rules"))
         .arg("--out")
         .arg(&out)
-        .args(["--threads", "1", "--quiet"])
+        // Every item's evidence is built and written: quoting huge turns is under test.
+        .args(["--threads", "1", "--quiet", "--evidence", "all"])
         .output()
         .expect("runs");
     assert_eq!(

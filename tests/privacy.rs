@@ -81,7 +81,8 @@ fn evidence_in_calls_jsonl_and_csv_is_redacted_by_default() {
     let dir = tempfile::tempdir().unwrap();
     let calls = write(dir.path(), "calls.jsonl", CALLS);
     let out = dir.path().join("out");
-    let (code, _, err) = run(&calls, &fixture("pack"), &out, &[]);
+    // Every item's evidence is written, so every quote is checked.
+    let (code, _, err) = run(&calls, &fixture("pack"), &out, &["--evidence", "all"]);
     assert_eq!(code, 0, "{err}");
     let jsonl = read(&out.join("calls.jsonl"));
     assert_none("calls.jsonl", &jsonl, RAW);
@@ -100,7 +101,12 @@ fn evidence_in_calls_jsonl_and_csv_is_redacted_by_default() {
     }
 
     let raw_out = dir.path().join("raw");
-    let (code, _, err) = run(&calls, &fixture("pack"), &raw_out, &["--no-redact"]);
+    let (code, _, err) = run(
+        &calls,
+        &fixture("pack"),
+        &raw_out,
+        &["--no-redact", "--evidence", "all"],
+    );
     assert_eq!(code, 0, "{err}");
     let jsonl = read(&raw_out.join("calls.jsonl"));
     // (Snippets are not widened over numbers without redaction: some are cut.)

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{callscore, read_jsonl, root};
+use common::{callscore, read_jsonl, root, run_header};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::os::unix::process::ExitStatusExt;
@@ -291,11 +291,26 @@ fn pack_v2(dir: &Path) -> PathBuf {
     to
 }
 
+/// The pack version each call of the history was scored with (from its run folder's
+/// header line: records do not repeat the pack).
+fn pack_of_calls(state: &Path) -> BTreeMap<String, String> {
+    let mut of = BTreeMap::new();
+    for d in run_dirs(state) {
+        let version = run_header(&d)["rules"]["version"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        for r in read_jsonl(&d.join("calls.jsonl")) {
+            of.insert(r["call_id"].as_str().unwrap().to_string(), version.clone());
+        }
+    }
+    of
+}
+
 fn packs_in_history(state: &Path) -> BTreeMap<String, usize> {
     let mut by = BTreeMap::new();
-    for r in history_calls(state).values() {
-        *by.entry(r["rules"]["version"].as_str().unwrap().to_string())
-            .or_default() += 1;
+    for v in pack_of_calls(state).into_values() {
+        *by.entry(v).or_default() += 1;
     }
     by
 }
@@ -336,9 +351,10 @@ fn a_new_pack_keeps_old_results_labelled_by_default_and_rescores_when_asked() {
         "no call lost or doubled: {by:?}"
     );
     assert!(by["1.3.0"] > 0 && by["1.2.1"] > 0, "{by:?}");
+    let pack_of = pack_of_calls(&state);
     for r in history_calls(&state).values() {
         let day = r["metadata"]["started_at"].as_str().unwrap_or("");
-        if r["rules"]["version"] == "1.2.1" {
+        if pack_of[r["call_id"].as_str().unwrap()] == "1.2.1" {
             assert!(
                 day < "2026-11-06",
                 "{} started {day} and was not re-scored",

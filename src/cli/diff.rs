@@ -63,8 +63,10 @@ pub(crate) fn diff(args: DiffArgs) -> Exit {
         input,
         out: PathBuf::from("-"),
         threads: args.threads,
+        // Example calls quote their reasons: build every item's.
         score: ScoreOptions {
             redact: !args.no_redact,
+            evidence: crate::record::EvidenceLevel::All,
         },
         progress: false,
         max_stderr_errors: 20,

@@ -203,6 +203,7 @@ pub(crate) fn explain(mut args: ExplainArgs) -> Exit {
     };
     let opts = ScoreOptions {
         redact: !args.no_redact,
+        ..ScoreOptions::default()
     };
     let color = match args.color {
         ColorWhen::Always => true,

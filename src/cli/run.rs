@@ -46,6 +46,11 @@ pub(crate) struct RunArgs {
     /// (default: replaced by [CARD], [PHONE], [ID], [EMAIL], [NUMBER]; docs/privacy.md).
     #[arg(long)]
     no_redact: bool,
+    /// Reasons and quotes in calls.jsonl: `failed` (default) for failed and critical
+    /// items, drivers and the most negative moment; `all` for every item; `none` for
+    /// outcomes and numbers only (docs/outputs.md).
+    #[arg(long, value_name = "all|failed|none", default_value = "failed", value_parser = parse_evidence)]
+    evidence: crate::record::EvidenceLevel,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -57,6 +62,10 @@ pub(crate) struct RunArgs {
 }
 
 fn parse_rescore(s: &str) -> Result<crate::state::Rescore, String> {
+    s.parse()
+}
+
+fn parse_evidence(s: &str) -> Result<crate::record::EvidenceLevel, String> {
     s.parse()
 }
 
@@ -111,6 +120,7 @@ pub(crate) fn run(args: RunArgs) -> Exit {
         threads: args.threads,
         score: ScoreOptions {
             redact: !args.no_redact,
+            evidence: args.evidence,
         },
         progress: !args.quiet,
         max_stderr_errors: 20,

@@ -34,7 +34,8 @@ pub struct Explained {
     /// Always `"explain"`.
     #[serde(rename = "type")]
     pub kind: &'static str,
-    /// The record, exactly as `run` writes it.
+    /// The record, as `run --evidence all` writes it.
+    #[serde(serialize_with = "crate::record::wire::serialize_all")]
     pub record: CallRecord,
     /// What each item of the scorecard is, in the record's item order.
     pub items: Vec<ItemAbout>,

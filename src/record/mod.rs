@@ -1,27 +1,29 @@
-//! The per-call output record: the product's contract with scorecard systems and BI.
+//! The per-call result: everything the scorer found for one call, in memory.
 //!
-//! Serialised as one JSON object per line in `calls.jsonl` (envelope field
-//! `"type": "call"`), described by `schemas/record.schema.json`, and flattened into
+//! Written as one JSON object per line in `calls.jsonl` through [`wire`] (which leaves
+//! the pack's constants to the run's manifest and keeps as much evidence as
+//! `--evidence` asks for), described by `schemas/record.schema.json`, and flattened into
 //! `calls.csv`. Units: times in milliseconds from the start of the call; `turn` is the
 //! 0-based turn index; `start`/`end` byte offsets are 0-based, end-exclusive, in the
 //! turn's original UTF-8 text; scores 0–100; sentiment −1…+1.
 
+pub mod wire;
+
 use crate::transcript::{Metadata, Speaker};
 use serde::Serialize;
 use std::collections::BTreeMap;
+pub use wire::{EvidenceLevel, WireRecord};
 
 /// One scored call.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone)]
 pub struct CallRecord {
     /// Always `"call"`.
-    #[serde(rename = "type")]
     pub kind: &'static str,
     /// Call id.
     pub call_id: String,
     /// Input file.
     pub source: String,
     /// Line in the input file (JSON Lines), if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_line: Option<u64>,
     /// Input format.
     pub format: &'static str,
@@ -37,7 +39,8 @@ pub struct CallRecord {
     pub drivers: Drivers,
     /// Metrics from timestamps.
     pub metrics: Metrics,
-    /// The rule pack that produced this record.
+    /// The rule pack that produced this record (written once per run, in the
+    /// `calls.jsonl` header and `manifest.json`, and in every CSV row).
     pub rules: RulesStamp,
 }
 
@@ -53,7 +56,7 @@ pub struct RulesStamp {
 }
 
 /// Scorecard result.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone)]
 pub struct Qa {
     /// 0–100 (the auto-fail score when auto-failed); null when no item applies.
     pub score: Option<f64>,
@@ -94,7 +97,7 @@ impl Outcome {
 }
 
 /// One item's result.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone)]
 pub struct ItemResult {
     /// Item id.
     pub id: String,
@@ -112,12 +115,10 @@ pub struct ItemResult {
     pub evidence: Vec<Evidence>,
     /// For a failed `require`: the nearest thing that was said but did not count
     /// (wrong speaker, outside the window, too few times).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub closest: Vec<Evidence>,
     /// For an n/a item: the metadata keys its `applies_when` tests that the call does
     /// not carry, when they alone made it n/a (with them, it might have applied).
     /// Absent when empty.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub na_missing_meta: Vec<String>,
 }
 
@@ -148,7 +149,7 @@ pub struct Evidence {
 }
 
 /// Sentiment per speaker and the worst moment.
-#[derive(Debug, Clone, Serialize, Default, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default)]
 pub struct Sentiment {
     /// Customer sentiment.
     pub customer: SpeakerSentiment,
@@ -172,7 +173,7 @@ pub struct SpeakerSentiment {
 }
 
 /// The most negative moment.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone)]
 pub struct Moment {
     /// Compound score of the turn.
     pub score: f64,
@@ -181,7 +182,7 @@ pub struct Moment {
 }
 
 /// Contact drivers.
-#[derive(Debug, Clone, Serialize, Default, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default)]
 pub struct Drivers {
     /// Every driver found, in pack order.
     pub matched: Vec<DriverHit>,
@@ -194,7 +195,7 @@ pub struct Drivers {
 }
 
 /// One driver found.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone)]
 pub struct DriverHit {
     /// Driver id.
     pub id: String,
@@ -237,7 +238,7 @@ pub fn record_schema() -> String {
     let schema = schemars::generate::SchemaSettings::draft2020_12()
         .for_serialize()
         .into_generator()
-        .into_root_schema_for::<CallRecord>();
+        .into_root_schema_for::<WireRecord<'static>>();
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text

@@ -35,11 +35,17 @@ const SNIPPET_CONTEXT: usize = 40;
 pub struct ScoreOptions {
     /// Redact personal data in evidence (default true).
     pub redact: bool,
+    /// Which reasons and quotes to build (default: all). Those a record will not carry
+    /// at this level are left empty: quoting is a large share of scoring.
+    pub evidence: EvidenceLevel,
 }
 
 impl Default for ScoreOptions {
     fn default() -> Self {
-        ScoreOptions { redact: true }
+        ScoreOptions {
+            redact: true,
+            evidence: EvidenceLevel::All,
+        }
     }
 }
 
@@ -82,7 +88,11 @@ pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
             id: d.id.clone(),
             department: pack.departments[d.department as usize].id.clone(),
             hits,
-            evidence: ev.evidence(&o.evidence),
+            evidence: if opts.evidence.keeps_quotes() {
+                ev.evidence(&o.evidence)
+            } else {
+                Vec::new()
+            },
         });
     }
     let metrics = metrics::metrics(call);
@@ -102,55 +112,64 @@ pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
         let applies = item.applies_when.as_ref().is_none_or(|a| ctx.eval(a).holds);
         let mut na_missing_meta = Vec::new();
         let (result, reason, evidence, closest) = if !applies {
+            let keep = opts.evidence.keeps_item(Outcome::Na, item.critical);
             let reason = match &item.applies_when {
                 Some(a) => {
                     na_missing_meta = ctx.missing_meta(a);
-                    (!na_missing_meta.is_empty())
+                    (keep && !na_missing_meta.is_empty())
                         .then(|| reason::na_for_lack_of_meta(pack, a, &na_missing_meta))
                 }
                 None => None,
             };
-            (
-                Outcome::Na,
-                reason.unwrap_or_else(|| {
+            let reason = match reason {
+                Some(r) => r,
+                None if keep => {
                     "not applicable: its applies_when condition does not hold".to_string()
-                }),
-                Vec::new(),
-                Vec::new(),
-            )
+                }
+                None => String::new(),
+            };
+            (Outcome::Na, reason, Vec::new(), Vec::new())
         } else {
             let o = ctx.eval(&item.cond);
-            let evidence = ev.evidence(&o.evidence);
-            match (item.mode, o.holds) {
-                (Mode::Require, true) => {
-                    let reason = ev
-                        .held(&ctx, "found: ", &item.cond, &o, &evidence)
-                        .unwrap_or_else(|| "condition holds".to_string());
-                    (Outcome::Pass, reason, evidence, Vec::new())
-                }
-                (Mode::Require, false) => {
-                    let (missed, closest) = ev.missed(&ctx, &item.cond);
-                    let mut reason = String::with_capacity(REASON_CAPACITY);
-                    reason.push_str("required: ");
-                    reason.push_str(&item.summary);
-                    if !missed.is_empty() {
-                        reason.push_str("; ");
-                        reason.push_str(&missed);
+            let result = outcome(item.mode, o.holds);
+            if !opts.evidence.keeps_item(result, item.critical) {
+                // Not written at this evidence level: the outcome alone.
+                (result, String::new(), Vec::new(), Vec::new())
+            } else {
+                let evidence = ev.evidence(&o.evidence);
+                match (item.mode, o.holds) {
+                    (Mode::Require, true) => {
+                        let reason = ev
+                            .held(&ctx, "found: ", &item.cond, &o, &evidence)
+                            .unwrap_or_else(|| "condition holds".to_string());
+                        (Outcome::Pass, reason, evidence, Vec::new())
                     }
-                    (Outcome::Fail, reason, Vec::new(), closest)
+                    (Mode::Require, false) => {
+                        let (missed, closest) = ev.missed(&ctx, &item.cond);
+                        let mut reason = String::with_capacity(REASON_CAPACITY);
+                        reason.push_str("required: ");
+                        reason.push_str(&item.summary);
+                        if !missed.is_empty() {
+                            reason.push_str("; ");
+                            reason.push_str(&missed);
+                        }
+                        (Outcome::Fail, reason, Vec::new(), closest)
+                    }
+                    (Mode::Forbid, true) => {
+                        let reason = ev
+                            .held(&ctx, "forbidden: ", &item.cond, &o, &evidence)
+                            .unwrap_or_else(|| {
+                                format!("forbidden condition holds: {}", item.summary)
+                            });
+                        (Outcome::Fail, reason, evidence, Vec::new())
+                    }
+                    (Mode::Forbid, false) => (
+                        Outcome::Pass,
+                        "nothing forbidden was said".to_string(),
+                        Vec::new(),
+                        Vec::new(),
+                    ),
                 }
-                (Mode::Forbid, true) => {
-                    let reason = ev
-                        .held(&ctx, "forbidden: ", &item.cond, &o, &evidence)
-                        .unwrap_or_else(|| format!("forbidden condition holds: {}", item.summary));
-                    (Outcome::Fail, reason, evidence, Vec::new())
-                }
-                (Mode::Forbid, false) => (
-                    Outcome::Pass,
-                    "nothing forbidden was said".to_string(),
-                    Vec::new(),
-                    Vec::new(),
-                ),
             }
         };
         ctx.item_passed[ii as usize] = Some(result == Outcome::Pass);
@@ -187,6 +206,14 @@ pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
             version: pack.info.version.clone(),
             hash: pack.hash.clone(),
         },
+    }
+}
+
+/// An item's outcome when its condition holds or not.
+fn outcome(mode: Mode, holds: bool) -> Outcome {
+    match (mode, holds) {
+        (Mode::Require, true) | (Mode::Forbid, false) => Outcome::Pass,
+        (Mode::Require, false) | (Mode::Forbid, true) => Outcome::Fail,
     }
 }
 

@@ -1360,10 +1360,11 @@ fn na_for_lack_of_meta_counts_per_item_and_key_and_merges() {
             "after-recording-billing": {"channel": 2, "queue": 2}
         })
     );
-    // Serialised records carry the keys only where there are some.
-    let v = serde_json::to_value(&chat).unwrap();
+    // Written records carry the keys only where there are some, at every evidence level.
+    use crate::record::{EvidenceLevel, WireRecord};
+    let v = serde_json::to_value(WireRecord::new(&chat, EvidenceLevel::All)).unwrap();
     assert!(v["qa"]["items"][0].get("na_missing_meta").is_none());
-    let v = serde_json::to_value(&none).unwrap();
+    let v = serde_json::to_value(WireRecord::new(&none, EvidenceLevel::None)).unwrap();
     assert_eq!(
         v["qa"]["items"][0]["na_missing_meta"],
         serde_json::json!(["channel"])

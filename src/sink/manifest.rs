@@ -20,8 +20,13 @@ pub struct Manifest {
     pub name: String,
     /// Rule pack version.
     pub version: String,
-    /// SHA-256 of the pack's files (also in every record's `rules.hash`).
+    /// SHA-256 of the pack's files (also in the `calls.jsonl` header line and every CSV
+    /// row).
     pub hash: String,
+    /// How much evidence the run's records carry (`--evidence`: `all`, `failed`,
+    /// `none`).
+    #[serde(default)]
+    pub evidence: crate::record::EvidenceLevel,
     /// Pack description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -95,13 +100,19 @@ pub struct CsvColumn {
 
 impl Manifest {
     /// The manifest of `pack` for run `run_id`, with the CSV columns as written.
-    pub fn new(pack: &Pack, run_id: &str, csv_columns: Vec<CsvColumn>) -> Manifest {
+    pub fn new(
+        pack: &Pack,
+        run_id: &str,
+        csv_columns: Vec<CsvColumn>,
+        evidence: crate::record::EvidenceLevel,
+    ) -> Manifest {
         Manifest {
             kind: "manifest".into(),
             run_id: run_id.into(),
             name: pack.info.name.clone(),
             version: pack.info.version.clone(),
             hash: pack.hash.clone(),
+            evidence,
             description: pack.info.description.clone(),
             auto_fail_score: pack.info.auto_fail_score,
             sections: pack.sections.clone(),

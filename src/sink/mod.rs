@@ -28,7 +28,7 @@ pub mod manifest;
 pub mod publish;
 
 use crate::input::ReadError;
-use crate::record::CallRecord;
+use crate::record::{CallRecord, EvidenceLevel, WireRecord};
 use crate::rules::Pack;
 use csv::CsvLayout;
 use manifest::Manifest;
@@ -98,24 +98,32 @@ pub struct Formatted {
 pub struct Formatter {
     run_id: String,
     csv: CsvLayout,
+    evidence: EvidenceLevel,
 }
 
 impl Formatter {
     /// A formatter for run `run_id` with the pack's own CSV column order (no previous
     /// run to follow), e.g. for streaming or benchmarks.
-    pub fn new(pack: &Pack, run_id: &str) -> Formatter {
+    pub fn new(pack: &Pack, run_id: &str, evidence: EvidenceLevel) -> Formatter {
         Formatter {
             run_id: run_id.to_string(),
             csv: CsvLayout::new(pack, &[]),
+            evidence,
         }
     }
 
     /// A formatter whose CSV keeps the column order `previous` (the columns of an earlier
     /// run published in the same place; see [`csv::CsvLayout`]).
-    pub fn with_previous(pack: &Pack, run_id: &str, previous: &[String]) -> Formatter {
+    pub fn with_previous(
+        pack: &Pack,
+        run_id: &str,
+        previous: &[String],
+        evidence: EvidenceLevel,
+    ) -> Formatter {
         Formatter {
             run_id: run_id.to_string(),
             csv: CsvLayout::new(pack, previous),
+            evidence,
         }
     }
 
@@ -126,21 +134,21 @@ impl Formatter {
 
     /// The manifest describing this formatter's outputs.
     pub fn manifest(&self, pack: &Pack) -> Manifest {
-        Manifest::new(pack, &self.run_id, self.csv.columns(pack))
+        Manifest::new(pack, &self.run_id, self.csv.columns(pack), self.evidence)
     }
 
-    /// Format a record for both outputs.
+    /// Format a record for both outputs: the JSON line at this run's evidence level.
     pub fn record(&self, r: &CallRecord) -> Formatted {
-        let mut json = match serde_json::to_vec(r) {
-            Ok(v) => v,
-            Err(e) => serde_json::to_vec(&serde_json::json!({
+        let mut json = Vec::with_capacity(2048);
+        if let Err(e) = serde_json::to_writer(&mut json, &WireRecord::new(r, self.evidence)) {
+            json = serde_json::to_vec(&serde_json::json!({
                 "type": "error",
                 "call_id": r.call_id,
                 "source": r.source,
                 "reason": format!("cannot serialise record: {e}"),
             }))
-            .unwrap_or_default(),
-        };
+            .unwrap_or_default();
+        }
         json.push(b'\n');
         Formatted {
             json,
@@ -179,10 +187,12 @@ struct RunHeader<'a> {
     run_id: &'a str,
     callscore: &'static str,
     rules: crate::record::RulesStamp,
+    /// The records' `--evidence` level: why reasons and quotes are or are not there.
+    evidence: EvidenceLevel,
 }
 
 /// The first line of `calls.jsonl` (with its newline).
-pub fn run_header(pack: &Pack, run_id: &str) -> Vec<u8> {
+pub fn run_header(pack: &Pack, run_id: &str, evidence: EvidenceLevel) -> Vec<u8> {
     let mut header = serde_json::to_vec(&RunHeader {
         kind: "run",
         run_id,
@@ -192,6 +202,7 @@ pub fn run_header(pack: &Pack, run_id: &str) -> Vec<u8> {
             version: pack.info.version.clone(),
             hash: pack.hash.clone(),
         },
+        evidence,
     })
     .unwrap_or_default();
     header.push(b'\n');
@@ -252,11 +263,12 @@ impl Output {
         dir: &Path,
         pack: &Pack,
         stamp: &RunStamp,
+        evidence: EvidenceLevel,
     ) -> Result<(Output, Arc<Formatter>), OutputError> {
         if dir == Path::new("-") {
             return Ok((
                 Output::Stdout(BufWriter::with_capacity(1 << 20, io::stdout())),
-                Arc::new(Formatter::new(pack, &stamp.run_id)),
+                Arc::new(Formatter::new(pack, &stamp.run_id, evidence)),
             ));
         }
         let previous: Vec<String> = Manifest::read(dir)
@@ -264,16 +276,17 @@ impl Output {
             .map(|m| m.csv_columns.into_iter().map(|c| c.name).collect())
             .unwrap_or_default();
         let layout = CsvLayout::new(pack, &previous);
-        let manifest = Manifest::new(pack, &stamp.run_id, layout.columns(pack));
+        let manifest = Manifest::new(pack, &stamp.run_id, layout.columns(pack), evidence);
         let staging = Staging::create(dir, &stamp.run_id)?;
         let mut calls = create(&staging, "calls.jsonl")?;
-        calls.write_all(&run_header(pack, &stamp.run_id))?;
+        calls.write_all(&run_header(pack, &stamp.run_id, evidence))?;
         let mut csv = create(&staging, "calls.csv")?;
         csv.write_all(&layout.header())?;
         let errors = create(&staging, "errors.jsonl")?;
         let formatter = Formatter {
             run_id: stamp.run_id.clone(),
             csv: layout,
+            evidence,
         };
         Ok((
             Output::Dir(Box::new(DirOutput {

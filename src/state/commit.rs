@@ -28,11 +28,16 @@ pub fn publish(
     let tmp = runs.join(format!(".{}.tmp", plan.run_id));
     let io = cannot_write;
     fresh_dir(&tmp)?;
-    let formatter = crate::sink::Formatter::with_previous(pack, &plan.run_id, &plan.csv_previous);
+    let formatter = crate::sink::Formatter::with_previous(
+        pack,
+        &plan.run_id,
+        &plan.csv_previous,
+        plan.evidence,
+    );
 
     concat(
         &tmp.join("calls.jsonl"),
-        &crate::sink::run_header(pack, &plan.run_id),
+        &crate::sink::run_header(pack, &plan.run_id, plan.evidence),
         parts,
         "calls.jsonl",
     )?;

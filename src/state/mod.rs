@@ -458,7 +458,7 @@ fn new_plan(
         ));
     }
     let redact = opts.score.redact;
-    let formatter = crate::sink::Formatter::new(pack, &run_id);
+    let formatter = crate::sink::Formatter::new(pack, &run_id, opts.score.evidence);
     let walk_errors = walked
         .errors
         .into_iter()
@@ -523,6 +523,7 @@ fn new_plan(
         plan_ms: 0,
         metadata_csvs: walked.metadata_csvs,
         refresh: walked.refresh,
+        evidence: opts.score.evidence,
     })
 }
 

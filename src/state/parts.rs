@@ -91,7 +91,12 @@ pub fn score(
     // Call ids read twice are named, as in a plain run (within what this process reads:
     // a resumed run does not see the ids of parts finished before it started).
     let mut seen_ids = crate::run::SeenIds::default();
-    let formatter = crate::sink::Formatter::with_previous(pack, &plan.run_id, &plan.csv_previous);
+    let formatter = crate::sink::Formatter::with_previous(
+        pack,
+        &plan.run_id,
+        &plan.csv_previous,
+        plan.evidence,
+    );
     for (i, range) in ranges.into_iter().enumerate() {
         let dir = part_dir(work, i);
         if let Some(info) = read_info(&dir) {
@@ -128,7 +133,11 @@ pub fn score(
             range,
             b,
             &formatter,
-            opts.score,
+            // A resumed run keeps the evidence level it was planned with.
+            crate::score::ScoreOptions {
+                evidence: plan.evidence,
+                ..opts.score
+            },
             work,
             i,
             &mut seen_ids,

@@ -167,6 +167,10 @@ pub struct Plan {
     /// Known inputs touched but not changed.
     #[serde(default)]
     pub refresh: Vec<Refresh>,
+    /// How much evidence the records carry (`--evidence`), fixed for the run so that a
+    /// resumed run writes its parts like the first ones.
+    #[serde(default)]
+    pub evidence: crate::record::EvidenceLevel,
 }
 
 /// An input gone from the input folders whose results `--forget-missing` retires: what
@@ -534,6 +538,7 @@ mod tests {
             plan_ms: 0,
             metadata_csvs: vec![],
             refresh: vec![],
+            evidence: Default::default(),
         };
         assert_eq!(plan.parts(), vec![0..2, 2..4, 4..5]);
         plan.checkpoint_every = 0;

@@ -209,7 +209,15 @@ pub fn run_text(pack: &Pack, path: &Path, text: &str) -> MdResult {
     let call = test_call(&t);
     let mut scan = Scan::new(pack);
     scan_call(pack, &call, &mut scan);
-    let record = score_call(pack, &call, &scan, ScoreOptions { redact: false });
+    let record = score_call(
+        pack,
+        &call,
+        &scan,
+        ScoreOptions {
+            redact: false,
+            ..ScoreOptions::default()
+        },
+    );
 
     // Evidence turns of every checked id, as the record would show them (not capped).
     let mut ctx = EvalCtx::new(pack, &call, &scan);
