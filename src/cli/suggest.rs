@@ -54,6 +54,9 @@ pub(crate) struct SuggestArgs {
     /// label (above 0.5).
     #[arg(long, default_value_t = 0.7, value_name = "P")]
     min_precision: f64,
+    /// Drivers: the same for a phrase of one word (at least --min-precision).
+    #[arg(long, default_value_t = 0.9, value_name = "P")]
+    min_precision_word: f64,
     /// Smallest log-odds z-score of a phrase or term (docs/suggest.md).
     #[arg(long, default_value_t = 2.0, value_name = "Z")]
     min_z: f64,
@@ -106,6 +109,7 @@ pub(crate) fn suggest(a: SuggestArgs) -> Exit {
     }
     opts.drivers.min_precision = a.min_precision;
     opts.drivers.min_z = a.min_z;
+    opts.drivers.min_precision_word = a.min_precision_word.max(a.min_precision);
     opts.drivers.max_phrases = a.max_phrases;
     opts.sentiment.min_z = a.min_z;
     opts.sentiment.max_terms = a.max_terms;

@@ -21,6 +21,10 @@ pub struct DriverSettings {
     pub min_support: u32,
     /// Smallest share of the texts containing a phrase that carry the label (> 0.5).
     pub min_precision: f64,
+    /// The same for a phrase of one word: a single word is more often said for other
+    /// reasons than the labelled texts show ("rate", "order", "stop"), so it must be
+    /// nearly exclusive to its label.
+    pub min_precision_word: f64,
     /// Smallest log-odds z-score.
     pub min_z: f64,
     /// Most phrases per driver.
@@ -34,6 +38,7 @@ impl Default for DriverSettings {
         DriverSettings {
             min_support: 2,
             min_precision: 0.7,
+            min_precision_word: 0.9,
             min_z: 2.0,
             max_phrases: 40,
             prior: 10.0,
@@ -81,7 +86,10 @@ pub fn mine_label(
         }
         let y_b = counts.df[g as usize] - y_a;
         let p = y_a as f64 / (y_a + y_b) as f64;
-        if p < min_precision {
+        let phrase = &counts.grams[g as usize];
+        let one_word = !phrase.contains([' ', super::grams::PAIR_SEP])
+            && !phrase.chars().any(crate::normalize::is_cjk);
+        if p < min_precision || (one_word && p < s.min_precision_word) {
             continue;
         }
         let lo = log_odds(y_a, n_a, y_b, n_b, s.prior);
@@ -158,6 +166,7 @@ mod tests {
     const LEN: Lengths = Lengths {
         words: (1, 2),
         chars: (2, 3),
+        pairs_within: None,
     };
 
     #[test]

@@ -19,7 +19,16 @@ pub struct Lengths {
     pub words: (usize, usize),
     /// Shortest and longest character n-gram (Chinese).
     pub chars: (usize, usize),
+    /// Also word pairs: two different content words (not function words, not numbers)
+    /// of a space-separated script with at most this many words between them, written
+    /// `first\tsecond` (words in byte order; a tab never occurs in normalised text).
+    /// They become `near` conditions: "limit" near "credit" finds "the limit on my
+    /// credit card" as well as "credit limit".
+    pub pairs_within: Option<usize>,
 }
+
+/// Separates the two words of a pair candidate.
+pub const PAIR_SEP: char = '\t';
 
 #[derive(Debug, Clone, Copy)]
 struct Tok {
@@ -93,6 +102,32 @@ pub fn for_each_gram(norm: &str, len: Lengths, mut f: impl FnMut(&str)) {
             f(&norm[toks[i].start..toks[j].end]);
         }
     }
+    if let Some(within) = len.pairs_within {
+        let content: Vec<(usize, &str)> = toks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !t.cjk)
+            .map(|(k, t)| (k, &norm[t.start..t.end]))
+            .filter(|(_, w)| !is_stop(w, false) && !w.bytes().all(|b| b.is_ascii_digit()))
+            .collect();
+        let mut pair = String::new();
+        for (x, &(ka, a)) in content.iter().enumerate() {
+            for &(kb, b) in &content[x + 1..] {
+                if kb - ka - 1 > within {
+                    break;
+                }
+                if a == b {
+                    continue;
+                }
+                let (p, q) = if a < b { (a, b) } else { (b, a) };
+                pair.clear();
+                pair.push_str(p);
+                pair.push(PAIR_SEP);
+                pair.push_str(q);
+                f(&pair);
+            }
+        }
+    }
 }
 
 /// Words that do not start or end a phrase.
@@ -144,7 +179,26 @@ mod tests {
     const L: Lengths = Lengths {
         words: (1, 2),
         chars: (2, 3),
+        pairs_within: None,
     };
+
+    #[test]
+    fn word_pairs_within_a_distance_in_byte_order() {
+        let len = Lengths {
+            words: (1, 1),
+            chars: (2, 2),
+            pairs_within: Some(2),
+        };
+        let g = grams("limit on my credit card today", len);
+        // content words: limit(0) credit(3) card(4) today(5); "on my" are function words.
+        assert!(g.contains(&"credit\tlimit".to_string()), "{g:?}");
+        // card is 3 words after limit, today 4: too far.
+        assert!(!g.contains(&"card\tlimit".to_string()), "{g:?}");
+        assert!(!g.contains(&"limit\ttoday".to_string()), "{g:?}");
+        assert!(g.contains(&"card\ttoday".to_string()), "{g:?}");
+        // No pair of a word with itself, none with Chinese.
+        assert!(!grams("card card 退款", len).iter().any(|x| x.contains(PAIR_SEP)));
+    }
 
     #[test]
     fn word_ngrams_skip_function_words_at_the_edges_and_numbers() {

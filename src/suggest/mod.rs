@@ -133,16 +133,21 @@ pub struct Outcome {
     pub headline: f64,
 }
 
-/// Word n-grams of 1–3 words, Chinese character n-grams of 2–4 characters: a driver
+/// Most words between the two words of a pair (`near … within`).
+pub const NEAR_WITHIN: usize = 8;
+
+/// Word n-grams of 1–3 words, word pairs (`near`), Chinese character n-grams of 2–4 characters: a driver
 /// phrase of one Chinese character (卡, 钱) says too little.
 const DRIVER_LENGTHS: Lengths = Lengths {
     words: (1, 3),
     chars: (2, 4),
+    pairs_within: Some(NEAR_WITHIN),
 };
 /// Sentiment terms: 1–2 words, 1–3 characters (好, 差 and 不错 are terms).
 const SENTIMENT_LENGTHS: Lengths = Lengths {
     words: (1, 2),
     chars: (1, 3),
+    pairs_within: None,
 };
 
 /// A driver id for a label: the label itself when ids may have all its characters,

@@ -2,6 +2,7 @@
 //! who reviews the suggested pack.
 
 use super::drivers::MinedPhrase;
+use super::grams::PAIR_SEP;
 use super::heldout::Evaluation;
 use super::sentiment::MinedTerm;
 use std::fmt::Write;
@@ -126,7 +127,9 @@ pub fn drivers_report(
         s,
         "\n## Phrases\n\nPer driver, in the order they were taken (each finds texts the ones above it \
          did not): mining texts with the label that contain it, other mining texts that contain it, \
-         precision on the mining texts, the log-odds z-score (`docs/suggest.md`)."
+         precision on the mining texts, the log-odds z-score (`docs/suggest.md`). `a ~ b` is a \
+         pair: both words in one turn with at most {} words between them (a `near` condition).",
+        super::NEAR_WITHIN
     );
     for r in rows {
         let _ = writeln!(s, "\n### `{}`\n", r.id);
@@ -147,7 +150,7 @@ pub fn drivers_report(
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} | {:.1} |",
-                cell(&p.phrase),
+                cell(&p.phrase.replace(PAIR_SEP, " ~ ")),
                 p.support,
                 p.others,
                 pct(p.precision()),

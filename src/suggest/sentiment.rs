@@ -201,6 +201,7 @@ mod tests {
         let len = Lengths {
             words: (1, 2),
             chars: (1, 3),
+            pairs_within: None,
         };
         let mut texts = Vec::new();
         let mut pol = Vec::new();

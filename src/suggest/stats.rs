@@ -6,12 +6,18 @@
 //! `y` the texts of a group that contain the phrase and `n` the texts of the group:
 //!
 //! ```text
-//! α  = a0 · (yA + yB) / (nA + nB)                the prior: the phrase's overall rate
-//! ωA = (yA + α) / (nA − yA + a0 − α)             smoothed odds of the phrase in A
+//! p  = (yA + yB) / (nA + nB)                     the phrase's overall rate
+//! α  = a0 · p + ½,  β = a0 · (1 − p) + ½           prior pseudo-texts with and without it
+//! ωA = (yA + α) / (nA − yA + β)                  smoothed odds of the phrase in A
 //! δ  = ln ωA − ln ωB                             log-odds ratio
-//! σ² = 1/(yA+α) + 1/(nA−yA+a0−α) + 1/(yB+α) + 1/(nB−yB+a0−α)
+//! σ² = 1/(yA+α) + 1/(nA−yA+β) + 1/(yB+α) + 1/(nB−yB+β)
 //! z  = δ / σ
 //! ```
+//!
+//! The ½ in each cell (the Haldane–Anscombe correction) keeps a phrase never seen in B
+//! from getting a variance dominated by a near-zero cell: with `a0 · p` alone, a phrase
+//! in 17 of 100 texts of A and none of B would score a lower z than one in 8 of A and 1
+//! of B.
 //!
 //! Why this and not a raw ratio or χ²: a raw ratio ranks a phrase seen twice in A and
 //! never in B above one seen 200 times in A and twice in B; the prior pulls rare phrases
@@ -88,14 +94,14 @@ pub struct LogOdds {
 /// strength `a0` (how many pseudo-texts the overall rate is worth).
 pub fn log_odds(y_a: u32, n_a: u32, y_b: u32, n_b: u32, a0: f64) -> LogOdds {
     let (ya, na, yb, nb) = (y_a as f64, n_a as f64, y_b as f64, n_b as f64);
-    let total = (na + nb).max(1.0);
-    let alpha = a0 * (ya + yb) / total;
-    // Both sides stay positive: y ≤ n and α ≤ a0; the small floor guards a0 = 0.
-    let eps = 1e-9;
-    let in_a = (ya + alpha).max(eps);
-    let out_a = (na - ya + a0 - alpha).max(eps);
-    let in_b = (yb + alpha).max(eps);
-    let out_b = (nb - yb + a0 - alpha).max(eps);
+    let p = (ya + yb) / (na + nb).max(1.0);
+    let alpha = a0 * p + 0.5;
+    let beta = a0 * (1.0 - p) + 0.5;
+    // Every cell is at least ½: y ≤ n and p ≤ 1.
+    let in_a = ya + alpha;
+    let out_a = (na - ya).max(0.0) + beta;
+    let in_b = yb + alpha;
+    let out_b = (nb - yb).max(0.0) + beta;
     let delta = (in_a / out_a).ln() - (in_b / out_b).ln();
     let var = 1.0 / in_a + 1.0 / out_a + 1.0 / in_b + 1.0 / out_b;
     LogOdds {
@@ -130,9 +136,11 @@ mod tests {
         let rare = log_odds(2, 100, 0, 900, 10.0);
         assert!(strong.delta > 0.0 && strong.z > rare.z, "{strong:?} {rare:?}");
         assert!(strong.z > 7.0, "{strong:?}");
+        // Never seen in B, at twice the support, is the larger difference.
+        assert!(log_odds(17, 100, 0, 3000, 10.0).delta > log_odds(8, 100, 1, 3000, 10.0).delta);
         // The same rate in both groups: no difference.
         let even = log_odds(10, 100, 90, 900, 10.0);
-        assert!(even.delta.abs() < 1e-9 && even.z.abs() < 1e-9, "{even:?}");
+        assert!(even.delta.abs() < 0.05 && even.z.abs() < 0.2, "{even:?}");
         // Symmetric: swapping the groups flips the sign.
         let back = log_odds(2, 900, 40, 100, 10.0);
         assert!((back.delta + strong.delta).abs() < 1e-9);
@@ -141,10 +149,10 @@ mod tests {
 
     #[test]
     fn log_odds_matches_a_hand_computation() {
-        // α = 10 · 12/200 = 0.6; ωA = 10.6/99.4; ωB = 2.6/107.4
+        // p = 12/200; α = 0.6 + 0.5 = 1.1; β = 9.4 + 0.5 = 9.9
         let lo = log_odds(10, 100, 2, 100, 10.0);
-        let delta = (10.6f64 / 99.4).ln() - (2.6f64 / 107.4).ln();
-        let var: f64 = 1.0 / 10.6 + 1.0 / 99.4 + 1.0 / 2.6 + 1.0 / 107.4;
+        let delta = (11.1f64 / 99.9).ln() - (3.1f64 / 107.9).ln();
+        let var: f64 = 1.0 / 11.1 + 1.0 / 99.9 + 1.0 / 3.1 + 1.0 / 107.9;
         assert!((lo.delta - delta).abs() < 1e-12);
         assert!((lo.z - delta / var.sqrt()).abs() < 1e-12);
     }
@@ -154,6 +162,7 @@ mod tests {
         let len = Lengths {
             words: (1, 1),
             chars: (2, 2),
+            pairs_within: None,
         };
         let c = count(&["card card lost", "lost card"], len);
         assert_eq!(&*c.grams[0], "card");

@@ -6,6 +6,7 @@
 //! came from; strings are escaped by the `toml` crate so any label or text is valid.
 
 use super::drivers::MinedPhrase;
+use super::grams::PAIR_SEP;
 use super::sentiment::MinedTerm;
 
 /// TOML basic string for `s`, escaped.
@@ -75,12 +76,24 @@ pub fn drivers_toml(source: &str, drivers: &[DriverOut]) -> String {
             }
             s.push_str("]\n");
         }
-        s.push_str("[driver.when]\nspeaker = \"customer\"\nany = [\n");
+        let pairs = d.phrases.iter().any(|p| p.phrase.contains(PAIR_SEP));
+        // Without pairs: one `any` list. With pairs: `or` of one phrase or pair per line.
+        s.push_str("[driver.when]\nspeaker = \"customer\"\n");
+        s.push_str(if pairs { "or = [\n" } else { "any = [\n" });
         for p in d.phrases {
+            let cond = match (pairs, p.phrase.split_once(PAIR_SEP)) {
+                (false, _) => format!("{},", toml_str(&p.phrase)),
+                (true, None) => format!("{{ any = [{}] }},", toml_str(&p.phrase)),
+                (true, Some((a, b))) => format!(
+                    "{{ near = {{ a = [{}], b = [{}], within = {} }} }},",
+                    toml_str(a),
+                    toml_str(b),
+                    super::NEAR_WITHIN
+                ),
+            };
             s.push_str(&format!(
-                "  {},{}# {} / {} texts, z {:.1}\n",
-                toml_str(&p.phrase),
-                " ".repeat(30usize.saturating_sub(p.phrase.chars().count())),
+                "  {cond}{}# {} / {} texts, z {:.1}\n",
+                " ".repeat(32usize.saturating_sub(cond.chars().count())),
                 p.support,
                 p.others,
                 p.z
@@ -165,7 +178,7 @@ mod tests {
             pack_toml("p", "d"),
             drivers_toml("x.csv", &[d])
         );
-        assert!(text.contains("\"lost card\",                     # 9 / 1 texts, z 4.2\n"), "{text}");
+        assert!(text.contains("  \"lost card\",                    # 9 / 1 texts, z 4.2\n"), "{text}");
         let v: toml::Table = toml::from_str(&text).expect("valid TOML");
         let drv = &v["driver"][0];
         assert_eq!(drv["when"]["any"][0].as_str(), Some("lost card"));
