@@ -86,7 +86,7 @@ pub fn for_each_gram(norm: &str, len: Lengths, mut f: impl FnMut(&str)) {
                 break;
             }
             // One script per phrase; CJK characters must be adjacent (no space).
-            if toks[j].cjk != cjk || (cjk && toks[j].start != toks[j - 1].end) {
+            if toks[j].cjk != cjk || (cjk && j > i && toks[j].start != toks[j - 1].end) {
                 break;
             }
             let (first, last) = (&norm[toks[i].start..toks[i].end], &norm[toks[j].start..toks[j].end]);
@@ -220,6 +220,12 @@ mod tests {
         assert_eq!(grams("退款 很慢", L), ["退款", "退款很", "款很", "款很慢", "很慢"]);
         assert_eq!(grams("退款 app 很慢", L), ["退款", "app", "很慢"]);
         assert_eq!(grams("我要退款", L), ["要退", "要退款", "退款"]);
+        let one = Lengths {
+            words: (1, 1),
+            chars: (1, 2),
+            pairs_within: None,
+        };
+        assert_eq!(grams("好 ok 差评", one), ["好", "ok", "差", "差评", "评"]);
         // A Latin word next to Chinese is its own token, never joined to a character.
         assert_eq!(grams("app退款", L), ["app", "退款"]);
     }
