@@ -143,10 +143,11 @@ const DRIVER_LENGTHS: Lengths = Lengths {
     chars: (2, 4),
     pairs_within: Some(NEAR_WITHIN),
 };
-/// Sentiment terms: 1–2 words, 1–3 characters (好, 差 and 不错 are terms).
+/// Sentiment terms: 1–2 words, 2–3 characters (不错, 差评, 好吃: one character alone
+/// is too ambiguous to review; 好 is also in 您好 and 好的).
 const SENTIMENT_LENGTHS: Lengths = Lengths {
     words: (1, 2),
-    chars: (1, 3),
+    chars: (2, 3),
     pairs_within: None,
 };
 
