@@ -124,6 +124,11 @@ pub(crate) fn suggest(a: SuggestArgs) -> Exit {
     let (errors, outcome) = match result {
         Ok(o) => (o.errors.len(), o),
         Err(e) => {
+            if let crate::suggest::SuggestError::NoRows(errors) = &e {
+                for r in errors {
+                    eprintln!("callscore: {r}");
+                }
+            }
             eprintln!("callscore: {e}");
             eprintln!("  help: {}", e.hint());
             return Exit::Fatal;

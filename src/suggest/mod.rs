@@ -38,9 +38,9 @@ use std::path::{Path, PathBuf};
 /// Why `suggest` could not write a pack.
 #[derive(Debug, thiserror::Error)]
 pub enum SuggestError {
-    /// No usable labelled row at all.
+    /// No usable labelled row at all (with why each file or row was left out).
     #[error("no labelled text could be read")]
-    NoRows,
+    NoRows(Vec<RowError>),
     /// The output folder is not empty.
     #[error("the output folder {0} is not empty")]
     OutNotEmpty(PathBuf),
@@ -67,7 +67,7 @@ impl SuggestError {
     /// What to do about it.
     pub fn hint(&self) -> &'static str {
         match self {
-            SuggestError::NoRows => {
+            SuggestError::NoRows(_) => {
                 "give CSV / TSV / JSON Lines files with a text and a label column (--text-column, --label-column)"
             }
             SuggestError::OutNotEmpty(_) => {
@@ -256,7 +256,7 @@ pub fn suggest_drivers(
 ) -> Result<Outcome, SuggestError> {
     let read = read_labelled(files, &opts.columns);
     if read.rows.is_empty() {
-        return Err(SuggestError::NoRows);
+        return Err(SuggestError::NoRows(read.errors));
     }
     prepare_out(out)?;
     let is_none = |l: &str| l.is_empty() || opts.none_labels.iter().any(|n| n == l);
@@ -515,7 +515,7 @@ pub fn suggest_sentiment(
 ) -> Result<Outcome, SuggestError> {
     let read = read_labelled(files, &opts.columns);
     if read.rows.is_empty() {
-        return Err(SuggestError::NoRows);
+        return Err(SuggestError::NoRows(read.errors));
     }
     let labels: Vec<&str> = read.rows.iter().map(|r| r.label.as_str()).collect();
     let pol = polarities(&labels).map_err(|bad| SuggestError::Labels(bad.join(", ")))?;
