@@ -166,6 +166,41 @@ def drivers(binary, data, work, extra=(), none_label="out_of_scope"):
     return results
 
 
+def speed(binary, data, work, n=100_000):
+    """Time `suggest` on N labelled texts made by joining two intent-set texts (the first
+    one's label), and N sentiment texts made by joining two posts (the first one's rating)."""
+    import random
+    rng = random.Random(7)
+    out = []
+    p = os.path.join(data, "drivers", "clinc150-banking.jsonl")
+    q = os.path.join(data, "sentiment", "en-tweets.tsv")
+    if not (os.path.exists(p) and os.path.exists(q)):
+        return out
+    intents = [json.loads(l) for l in open(p, encoding="utf-8")]
+    tweets = read_tsv(q)
+    os.makedirs(work, exist_ok=True)
+    for kind, rows in (("drivers", [(r["text"], r["intent"]) for r in intents]),
+                       ("sentiment", [(r["text"], r["gold"]) for r in tweets])):
+        f = os.path.join(work, f"speed-{kind}.jsonl")
+        size = 0
+        with open(f, "w", encoding="utf-8") as w:
+            for _ in range(n):
+                a, b = rng.choice(rows), rng.choice(rows)
+                line = json.dumps({"text": a[0] + " " + b[0], "label": a[1]}) + "\n"
+                size += len(line.encode("utf-8"))
+                w.write(line)
+        target = os.path.join(work, f"speed-{kind}-out")
+        subprocess.run(["rm", "-rf", target], check=True)
+        t0 = time.monotonic()
+        r = subprocess.run([binary, "suggest", f, "--out", target, "--kind", kind],
+                           capture_output=True, text=True)
+        took = time.monotonic() - t0
+        if r.returncode != 0:
+            sys.exit(f"suggest --kind {kind} failed on {n} texts: {r.stderr}")
+        out.append({"kind": kind, "texts": n, "mb": size / 1e6, "seconds": took})
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default="target/release/callscore")
@@ -204,6 +239,13 @@ def main():
         print(f"| {d['set']} | {d['texts']} | {d['macro_f1']:.3f} | {d['oos_clean']:.3f} | "
               f"{d['suggest_s']:.2f} s |")
         report["drivers"].append(d)
+    if a.only is None:
+        print("\n## `suggest` speed (release build, all cores)\n")
+        print("| kind | texts | input | time |")
+        print("|---|---|---|---|")
+        for r in speed(a.bin, a.data, a.work):
+            print(f"| {r['kind']} | {r['texts']:,} | {r['mb']:.1f} MB | {r['seconds']:.2f} s |")
+            report.setdefault("speed", []).append(r)
     if a.json:
         with open(a.json, "w") as f:
             json.dump(report, f, indent=1)

@@ -104,7 +104,11 @@ fn write_labelled(dir: &Path) -> std::path::PathBuf {
 }
 
 fn run(args: &[&str], cwd: &Path) -> (i32, String, String) {
-    let o = callscore().args(args).current_dir(cwd).output().expect("runs");
+    let o = callscore()
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("runs");
     (
         o.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&o.stdout).into_owned(),
@@ -117,7 +121,14 @@ fn mined_drivers_round_trip_suggest_check_test_run() {
     let d = tempfile::tempdir().unwrap();
     let labelled = write_labelled(d.path());
     let (code, _, err) = run(
-        &["suggest", labelled.to_str().unwrap(), "--out", "pack", "--holdout", "0.25"],
+        &[
+            "suggest",
+            labelled.to_str().unwrap(),
+            "--out",
+            "pack",
+            "--holdout",
+            "0.25",
+        ],
         d.path(),
     );
     assert_eq!(code, 0, "{err}");
@@ -147,10 +158,15 @@ fn mined_drivers_round_trip_suggest_check_test_run() {
     assert_eq!(phrases("billing/refund"), ["refund"]);
     // "card": every "lost card" text says it, and no mining text of another label does.
     assert!(
-        phrases("lost_card").iter().any(|p| p.contains("lost") || p.contains("card")),
+        phrases("lost_card")
+            .iter()
+            .any(|p| p.contains("lost") || p.contains("card")),
         "{drivers}"
     );
-    assert!(phrases("outage").iter().any(|p| p.contains("down")), "{drivers}");
+    assert!(
+        phrases("outage").iter().any(|p| p.contains("down")),
+        "{drivers}"
+    );
     // No out_of_scope driver; held-out examples written beside each driver.
     assert!(!drivers.contains("id = \"out_of_scope\""));
     assert!(drivers.contains("expect = \"hit\""));
@@ -161,10 +177,16 @@ fn mined_drivers_round_trip_suggest_check_test_run() {
 
     let (code, out, err) = run(&["check", "--rules", "pack"], d.path());
     assert_eq!(code, 0, "{out}{err}");
-    assert!(err.contains("3 drivers") && err.contains("(0 warning(s))"), "{err}");
+    assert!(
+        err.contains("3 drivers") && err.contains("(0 warning(s))"),
+        "{err}"
+    );
     let (code, out, err) = run(&["test", "--rules", "pack"], d.path());
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains(" failed") && out.contains("; 0 failed"), "{out}");
+    assert!(
+        out.contains(" failed") && out.contains("; 0 failed"),
+        "{out}"
+    );
     assert!(std::fs::read_dir(pack.join("tests")).unwrap().count() >= 1);
 
     // New calls, never seen by suggest.
@@ -197,11 +219,7 @@ fn mined_drivers_round_trip_suggest_check_test_run() {
         .collect();
     assert_eq!(
         primary,
-        [
-            Value::from("lost_card"),
-            Value::from("outage"),
-            Value::Null
-        ]
+        [Value::from("lost_card"), Value::from("outage"), Value::Null]
     );
 }
 
@@ -242,7 +260,14 @@ fn mined_sentiment_terms_round_trip() {
     }
     std::fs::write(&p, s).unwrap();
     let (code, _, err) = run(
-        &["suggest", "--kind", "sentiment", p.to_str().unwrap(), "--out", "lex"],
+        &[
+            "suggest",
+            "--kind",
+            "sentiment",
+            p.to_str().unwrap(),
+            "--out",
+            "lex",
+        ],
         d.path(),
     );
     assert_eq!(code, 0, "{err}");
@@ -257,7 +282,10 @@ fn mined_sentiment_terms_round_trip() {
         assert!(terms[w].as_float().unwrap() < -1.0, "{lex}");
     }
     // Words said as often in both: not terms.
-    assert!(!terms.contains_key("phone") && !terms.contains_key("box"), "{lex}");
+    assert!(
+        !terms.contains_key("phone") && !terms.contains_key("box"),
+        "{lex}"
+    );
     let (code, out, err) = run(&["check", "--rules", "lex"], d.path());
     assert_eq!(code, 0, "{out}{err}");
     let (code, out, err) = run(&["test", "--rules", "lex"], d.path());
@@ -268,12 +296,19 @@ fn mined_sentiment_terms_round_trip() {
     )
     .unwrap();
     let (code, _, err) = run(
-        &["run", "call.txt", "--rules", "lex", "--out", "out", "--quiet"],
+        &[
+            "run", "call.txt", "--rules", "lex", "--out", "out", "--quiet",
+        ],
         d.path(),
     );
     assert_eq!(code, 0, "{err}");
     let recs = read_jsonl(&d.path().join("out/calls.jsonl"));
-    assert!(recs[0]["sentiment"]["customer"]["overall"].as_f64().unwrap() > 0.3);
+    assert!(
+        recs[0]["sentiment"]["customer"]["overall"]
+            .as_f64()
+            .unwrap()
+            > 0.3
+    );
 }
 
 #[test]
@@ -281,8 +316,11 @@ fn bad_input_is_reported_with_file_and_line_and_the_rest_is_used() {
     let d = tempfile::tempdir().unwrap();
     let labelled = write_labelled(d.path());
     let extra = d.path().join("more.jsonl");
-    std::fs::write(&extra, "{\"text\": \"refund it\", \"label\": \"billing/refund\"}\nnot json\n")
-        .unwrap();
+    std::fs::write(
+        &extra,
+        "{\"text\": \"refund it\", \"label\": \"billing/refund\"}\nnot json\n",
+    )
+    .unwrap();
     let (code, _, err) = run(
         &[
             "suggest",
@@ -301,7 +339,10 @@ fn bad_input_is_reported_with_file_and_line_and_the_rest_is_used() {
     // A missing column: nothing usable, a fatal error that says what to do.
     let wrong = d.path().join("wrong.csv");
     std::fs::write(&wrong, "utterance,intent\nhello,greet\n").unwrap();
-    let (code, _, err) = run(&["suggest", wrong.to_str().unwrap(), "--out", "p2"], d.path());
+    let (code, _, err) = run(
+        &["suggest", wrong.to_str().unwrap(), "--out", "p2"],
+        d.path(),
+    );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("no column `text`"), "{err}");
     assert!(err.contains("--text-column"), "{err}");

@@ -157,7 +157,10 @@ pub(crate) fn suggest(a: SuggestArgs) -> Exit {
             .iter()
             .map(|f| f.display().to_string())
             .filter(|f| !f.starts_with("tests/"))
-            .chain((outcome.files.iter().any(|f| f.starts_with("tests"))).then(|| "tests/".to_string()))
+            .chain(
+                (outcome.files.iter().any(|f| f.starts_with("tests")))
+                    .then(|| "tests/".to_string())
+            )
             .collect::<Vec<_>>()
             .join(", ")
     );

@@ -194,7 +194,10 @@ fn a_phrase_that_is_one_side_of_near_or_and_is_not_a_shared_phrase() {
         .collect();
     // Only "limit", which finds a and e on its own, is shared.
     assert_eq!(d.len(), 1, "{d:?}");
-    assert!(d[0].contains("phrase \"Limit\" is claimed by drivers \"a\" and \"e\""), "{d:?}");
+    assert!(
+        d[0].contains("phrase \"Limit\" is claimed by drivers \"a\" and \"e\""),
+        "{d:?}"
+    );
 }
 
 #[test]

@@ -108,8 +108,11 @@ pub fn mine_label(
         ));
     }
     // Postings: which of the label's texts each candidate is in (label-local indices).
-    let index: std::collections::HashMap<u32, usize> =
-        cands.iter().enumerate().map(|(i, (g, _))| (*g, i)).collect();
+    let index: std::collections::HashMap<u32, usize> = cands
+        .iter()
+        .enumerate()
+        .map(|(i, (g, _))| (*g, i))
+        .collect();
     let mut postings: Vec<Vec<u32>> = vec![Vec::new(); cands.len()];
     for (local, &d) in members.iter().enumerate() {
         for g in &counts.docs[d as usize] {
@@ -127,7 +130,10 @@ pub fn mine_label(
             if taken[ci] {
                 continue;
             }
-            let gain = postings[ci].iter().filter(|&&l| !covered[l as usize]).count() as u32;
+            let gain = postings[ci]
+                .iter()
+                .filter(|&&l| !covered[l as usize])
+                .count() as u32;
             if gain == 0 {
                 continue;
             }
@@ -137,8 +143,7 @@ pub fn mine_label(
                 Some((bi, _, bv)) => {
                     let b = &cands[bi].1;
                     value > bv
-                        || (value == bv
-                            && (c.z > b.z || (c.z == b.z && c.phrase < b.phrase)))
+                        || (value == bv && (c.z > b.z || (c.z == b.z && c.phrase < b.phrase)))
                 }
             };
             if better {
@@ -200,7 +205,13 @@ mod tests {
 
     #[test]
     fn support_precision_and_count_limits_hold() {
-        let texts = ["refund please", "refund now", "wrong refund", "refund", "x y"];
+        let texts = [
+            "refund please",
+            "refund now",
+            "wrong refund",
+            "refund",
+            "x y",
+        ];
         let c = count(&texts, LEN);
         let strict = DriverSettings {
             min_support: 5,
@@ -222,10 +233,18 @@ mod tests {
         };
         let got = mine_label(&c, &[0, 1, 2], 5, &precise);
         assert!(got.iter().all(|p| p.phrase != "refund"), "{got:?}");
-        assert!((MinedPhrase { phrase: String::new(), support: 3, others: 1, new: 0, z: 0.0 }
+        assert!(
+            (MinedPhrase {
+                phrase: String::new(),
+                support: 3,
+                others: 1,
+                new: 0,
+                z: 0.0
+            }
             .precision()
-            - 0.75)
-            .abs()
-            < 1e-12);
+                - 0.75)
+                .abs()
+                < 1e-12
+        );
     }
 }

@@ -89,7 +89,10 @@ pub fn for_each_gram(norm: &str, len: Lengths, mut f: impl FnMut(&str)) {
             if toks[j].cjk != cjk || (cjk && j > i && toks[j].start != toks[j - 1].end) {
                 break;
             }
-            let (first, last) = (&norm[toks[i].start..toks[i].end], &norm[toks[j].start..toks[j].end]);
+            let (first, last) = (
+                &norm[toks[i].start..toks[i].end],
+                &norm[toks[j].start..toks[j].end],
+            );
             if is_stop(first, cjk) || is_stop(last, cjk) {
                 continue;
             }
@@ -144,22 +147,51 @@ fn is_stop(tok: &str, cjk: bool) -> bool {
 /// English function words (sorted: binary search). No negators, no intensifiers that
 /// carry sentiment on their own.
 const STOP_EN: &[&str] = &[
-    "about", "above", "after", "again", "all", "am", "an", "and", "any", "are", "as", "at",
-    "be", "been", "before", "being", "both", "but", "by", "can", "could", "did", "do",
-    "does", "doing", "during", "each", "for", "from", "had", "has", "have", "having",
-    "he", "her", "here", "hers", "him", "his", "how", "if", "in", "into", "is", "it",
-    "its", "just", "ll", "me", "might", "mine", "my", "myself", "of", "on", "or", "our",
-    "ours", "re", "she", "should", "some", "than", "that", "the", "their", "them",
-    "then", "there", "these", "they", "this", "those", "through", "to", "until", "up",
-    "ve", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom",
-    "why", "will", "with", "would", "you", "your", "yours",
+    "about", "above", "after", "again", "all", "am", "an", "and", "any", "are", "as", "at", "be",
+    "been", "before", "being", "both", "but", "by", "can", "could", "did", "do", "does", "doing",
+    "during", "each", "for", "from", "had", "has", "have", "having", "he", "her", "here", "hers",
+    "him", "his", "how", "if", "in", "into", "is", "it", "its", "just", "ll", "me", "might",
+    "mine", "my", "myself", "of", "on", "or", "our", "ours", "re", "she", "should", "some", "than",
+    "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through",
+    "to", "until", "up", "ve", "was", "we", "were", "what", "when", "where", "which", "while",
+    "who", "whom", "why", "will", "with", "would", "you", "your", "yours",
 ];
 
 /// Persian function words (after normalisation: `ی`, `ک`).
 const STOP_FA: &[&str] = &[
-    "و", "در", "به", "از", "که", "این", "آن", "ان", "را", "با", "برای", "است", "هم", "یا",
-    "تا", "بر", "یک", "من", "ما", "شما", "او", "آنها", "انها", "اینکه", "ها", "های", "ای",
-    "هست", "بود", "شد", "کرد", "شده", "کرده",
+    "و",
+    "در",
+    "به",
+    "از",
+    "که",
+    "این",
+    "آن",
+    "ان",
+    "را",
+    "با",
+    "برای",
+    "است",
+    "هم",
+    "یا",
+    "تا",
+    "بر",
+    "یک",
+    "من",
+    "ما",
+    "شما",
+    "او",
+    "آنها",
+    "انها",
+    "اینکه",
+    "ها",
+    "های",
+    "ای",
+    "هست",
+    "بود",
+    "شد",
+    "کرد",
+    "شده",
+    "کرده",
 ];
 
 /// Chinese characters that do not start or end a phrase (particles, pronouns).
@@ -197,7 +229,11 @@ mod tests {
         assert!(!g.contains(&"limit\ttoday".to_string()), "{g:?}");
         assert!(g.contains(&"card\ttoday".to_string()), "{g:?}");
         // No pair of a word with itself, none with Chinese.
-        assert!(!grams("card card 退款", len).iter().any(|x| x.contains(PAIR_SEP)));
+        assert!(
+            !grams("card card 退款", len)
+                .iter()
+                .any(|x| x.contains(PAIR_SEP))
+        );
     }
 
     #[test]
@@ -217,7 +253,10 @@ mod tests {
     #[test]
     fn chinese_character_ngrams_stay_inside_a_run() {
         // Spaces between Chinese characters are dropped (`退款 很慢` = `退款很慢`).
-        assert_eq!(grams("退款 很慢", L), ["退款", "退款很", "款很", "款很慢", "很慢"]);
+        assert_eq!(
+            grams("退款 很慢", L),
+            ["退款", "退款很", "款很", "款很慢", "很慢"]
+        );
         assert_eq!(grams("退款 app 很慢", L), ["退款", "app", "很慢"]);
         assert_eq!(grams("我要退款", L), ["要退", "要退款", "退款"]);
         let one = Lengths {

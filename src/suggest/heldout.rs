@@ -138,8 +138,10 @@ impl Evaluation {
 
 /// Compare gold driver ids (`None`: no driver) with the primary driver found.
 pub fn evaluate(ids: &[String], gold: &[Option<String>], found: &[Found]) -> Evaluation {
-    let mut by_id: BTreeMap<&str, DriverScore> =
-        ids.iter().map(|i| (i.as_str(), DriverScore::default())).collect();
+    let mut by_id: BTreeMap<&str, DriverScore> = ids
+        .iter()
+        .map(|i| (i.as_str(), DriverScore::default()))
+        .collect();
     let mut e = Evaluation::default();
     for (g, f) in gold.iter().zip(found) {
         if let Some(g) = g
@@ -163,7 +165,9 @@ pub fn evaluate(ids: &[String], gold: &[Option<String>], found: &[Found]) -> Eva
                 s.correct += 1;
             }
         } else {
-            *e.confusions.entry((g.clone(), f.primary.clone())).or_default() += 1;
+            *e.confusions
+                .entry((g.clone(), f.primary.clone()))
+                .or_default() += 1;
         }
     }
     e.drivers = ids
@@ -212,7 +216,11 @@ mod tests {
         assert_eq!(e.confusions[&(None, g(Some("a")))], 1);
         assert_eq!(e.confusions.len(), 2);
         assert_eq!(DriverScore::default().f1(), 1.0);
-        let zero = DriverScore { gold: 1, predicted: 1, correct: 0 };
+        let zero = DriverScore {
+            gold: 1,
+            predicted: 1,
+            correct: 0,
+        };
         assert_eq!(zero.f1(), 0.0);
     }
 
@@ -221,7 +229,11 @@ mod tests {
         let texts: Vec<String> = (0..2000).map(|i| format!("text number {i}")).collect();
         let held = texts.iter().filter(|t| is_heldout(t, 0.2)).count();
         assert!((300..500).contains(&held), "{held}");
-        assert!(texts.iter().all(|t| is_heldout(t, 0.2) == is_heldout(&format!(" {t} "), 0.2)));
+        assert!(
+            texts
+                .iter()
+                .all(|t| is_heldout(t, 0.2) == is_heldout(&format!(" {t} "), 0.2))
+        );
         assert!(!texts.iter().any(|t| is_heldout(t, 0.0)));
         assert!(texts.iter().all(|t| is_heldout(t, 1.0)));
     }

@@ -269,8 +269,7 @@ fn read_jsonl(file: std::fs::File, name: &str) -> Vec<Result<Row, RowError>> {
             file: name.to_string(),
             line: Some(n),
             reason,
-            hint: "each line is one JSON object, e.g. {\"text\": \"…\", \"label\": \"…\"}"
-                .into(),
+            hint: "each line is one JSON object, e.g. {\"text\": \"…\", \"label\": \"…\"}".into(),
         };
         let line = match line {
             Ok(l) => l,
@@ -346,7 +345,11 @@ mod tests {
     #[test]
     fn csv_tsv_and_jsonl_rows_with_named_columns() {
         let d = tempfile::tempdir().unwrap();
-        let csv = write(d.path(), "a.csv", "label,text\nrefund,\"I want my money, back\"\n");
+        let csv = write(
+            d.path(),
+            "a.csv",
+            "label,text\nrefund,\"I want my money, back\"\n",
+        );
         let tsv = write(d.path(), "b.tsv", "msg\ty\nsay \"hi\"\tgreet\n");
         let jl = write(
             d.path(),
@@ -392,7 +395,11 @@ mod tests {
         let lines: Vec<Option<u64>> = r.errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, [None, Some(2), Some(3), Some(4)]);
         assert!(r.errors[0].reason.starts_with("cannot open"));
-        assert!(r.errors[1].to_string().contains("c.jsonl:2: not a JSON object"));
+        assert!(
+            r.errors[1]
+                .to_string()
+                .contains("c.jsonl:2: not a JSON object")
+        );
     }
 
     #[test]

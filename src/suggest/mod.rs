@@ -396,9 +396,9 @@ pub fn suggest_drivers(
             ..d.clone()
         });
     }
-    if let Some(i) = (0..held.len())
-        .find(|&i| gold[i].is_none() && found[i].matched.is_empty() && write::fits_md_line(&held[i].text))
-    {
+    if let Some(i) = (0..held.len()).find(|&i| {
+        gold[i].is_none() && found[i].matched.is_empty() && write::fits_md_line(&held[i].text)
+    }) {
         tests.push((
             "tests/no-driver.md".into(),
             write::md_test(
@@ -473,10 +473,7 @@ fn self_test(out: &Path) -> Result<(), SuggestError> {
         for f in crate::ruletest::mdtest::test_files(&tests) {
             let r = crate::ruletest::mdtest::run_file(&pack, &f);
             if !r.passed() {
-                return Err(SuggestError::SelfCheck(format!(
-                    "{} fails",
-                    f.display()
-                )));
+                return Err(SuggestError::SelfCheck(format!("{} fails", f.display())));
             }
         }
     }
@@ -552,7 +549,10 @@ pub fn suggest_sentiment(
             "no term passes the thresholds".into(),
         ));
     }
-    let language = opts.language.clone().unwrap_or_else(|| guess_language(&texts));
+    let language = opts
+        .language
+        .clone()
+        .unwrap_or_else(|| guess_language(&texts));
     let source = source_name(files);
     let mut w = Writer {
         out,

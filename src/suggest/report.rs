@@ -55,7 +55,10 @@ pub fn drivers_report(
         h.heldout,
         h.share * 100.0,
         if h.errors > 0 {
-            format!(" {} rows could not be used (see the command's messages).", h.errors)
+            format!(
+                " {} rows could not be used (see the command's messages).",
+                h.errors
+            )
         } else {
             String::new()
         }
@@ -219,7 +222,10 @@ pub fn sentiment_report(
     if let Some(r) = e.pearson {
         let _ = writeln!(s, "- Pearson r against the labels: {}", pct(r));
     }
-    for (title, sign) in [("Strongest positive terms", 1.0), ("Strongest negative terms", -1.0)] {
+    for (title, sign) in [
+        ("Strongest positive terms", 1.0),
+        ("Strongest negative terms", -1.0),
+    ] {
         let _ = writeln!(
             s,
             "\n## {title}\n\n| term | weight | positive texts | negative texts | z |\n|---|---|---|---|---|"
@@ -259,21 +265,57 @@ mod tests {
             z: 5.0,
         }];
         let rows = [
-            DriverRow { id: "lost", label: "lost", mining: 10, phrases: &p },
-            DriverRow { id: "x|y", label: "x|y", mining: 1, phrases: &[] },
+            DriverRow {
+                id: "lost",
+                label: "lost",
+                mining: 10,
+                phrases: &p,
+            },
+            DriverRow {
+                id: "x|y",
+                label: "x|y",
+                mining: 1,
+                phrases: &[],
+            },
         ];
         let mut e = Evaluation::default();
         e.drivers = vec![
-            ("lost".into(), DriverScore { gold: 4, predicted: 4, correct: 3 }),
-            ("x|y".into(), DriverScore { gold: 1, predicted: 0, correct: 0 }),
+            (
+                "lost".into(),
+                DriverScore {
+                    gold: 4,
+                    predicted: 4,
+                    correct: 3,
+                },
+            ),
+            (
+                "x|y".into(),
+                DriverScore {
+                    gold: 1,
+                    predicted: 0,
+                    correct: 0,
+                },
+            ),
         ];
         e.none_total = 5;
         e.none_clean = 4;
         e.confusions.insert((Some("lost".into()), None), 1);
-        let h = Header { source: "a.csv", texts: 20, heldout: 10, share: 0.5, errors: 2 };
+        let h = Header {
+            source: "a.csv",
+            texts: 20,
+            heldout: 10,
+            share: 0.5,
+            errors: 2,
+        };
         let r = drivers_report(&h, &[("oos".into(), 5)], &rows, &e);
-        assert!(r.contains("macro-F1 over the 2 labels with held-out texts: **0.375**"), "{r}");
-        assert!(r.contains("| `lost` | lost | 10 | 1 | 4 | 0.750 | 0.750 | 0.750 |"), "{r}");
+        assert!(
+            r.contains("macro-F1 over the 2 labels with held-out texts: **0.375**"),
+            "{r}"
+        );
+        assert!(
+            r.contains("| `lost` | lost | 10 | 1 | 4 | 0.750 | 0.750 | 0.750 |"),
+            "{r}"
+        );
         assert!(r.contains("4 of 5 (0.800)"));
         assert!(r.contains("| `lost` | (no driver) | 1 |"));
         assert!(r.contains("| lost card | 8 | 2 | 0.800 | 8 | 5.0 |"));

@@ -184,7 +184,10 @@ mod tests {
     #[test]
     fn labels_become_polarities() {
         use Polarity::*;
-        assert_eq!(polarities(&["0", "1", "1"]).unwrap(), [Negative, Positive, Positive]);
+        assert_eq!(
+            polarities(&["0", "1", "1"]).unwrap(),
+            [Negative, Positive, Positive]
+        );
         assert_eq!(
             polarities(&["-2.5", "0", "3.1"]).unwrap(),
             [Negative, Neutral, Positive]
@@ -193,7 +196,10 @@ mod tests {
             polarities(&["Positive", "neg", "neutral"]).unwrap(),
             [Positive, Negative, Neutral]
         );
-        assert_eq!(polarities(&["happy", "neg", "happy"]).unwrap_err(), ["happy"]);
+        assert_eq!(
+            polarities(&["happy", "neg", "happy"]).unwrap_err(),
+            ["happy"]
+        );
     }
 
     #[test]
@@ -206,9 +212,17 @@ mod tests {
         let mut texts = Vec::new();
         let mut pol = Vec::new();
         for i in 0..20 {
-            texts.push(if i % 2 == 0 { "great service" } else { "very great staff" });
+            texts.push(if i % 2 == 0 {
+                "great service"
+            } else {
+                "very great staff"
+            });
             pol.push(Polarity::Positive);
-            texts.push(if i % 2 == 0 { "awful service" } else { "not bad staff" });
+            texts.push(if i % 2 == 0 {
+                "awful service"
+            } else {
+                "not bad staff"
+            });
             pol.push(Polarity::Negative);
         }
         // "not bad" is in negative texts here, so it is negative; "service" and
@@ -220,7 +234,10 @@ mod tests {
         };
         let got = mine_terms(&c, &pol, len, &s);
         let names: Vec<&str> = got.iter().map(|t| t.term.as_str()).collect();
-        assert!(names.contains(&"great") && names.contains(&"awful"), "{names:?}");
+        assert!(
+            names.contains(&"great") && names.contains(&"awful"),
+            "{names:?}"
+        );
         assert!(!names.contains(&"service") && !names.contains(&"staff"));
         // "very great" is "great" again.
         assert!(!names.contains(&"very great"), "{names:?}");

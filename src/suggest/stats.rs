@@ -134,7 +134,10 @@ mod tests {
         let strong = log_odds(40, 100, 2, 900, 10.0);
         // 2 of 100 in A, 0 in B: distinctive but seen twice.
         let rare = log_odds(2, 100, 0, 900, 10.0);
-        assert!(strong.delta > 0.0 && strong.z > rare.z, "{strong:?} {rare:?}");
+        assert!(
+            strong.delta > 0.0 && strong.z > rare.z,
+            "{strong:?} {rare:?}"
+        );
         assert!(strong.z > 7.0, "{strong:?}");
         // Never seen in B, at twice the support, is the larger difference.
         assert!(log_odds(17, 100, 0, 3000, 10.0).delta > log_odds(8, 100, 1, 3000, 10.0).delta);

@@ -173,16 +173,18 @@ mod tests {
             hits: vec!["I \"lost\" my card"],
             misses: vec!["hello"],
         };
-        let text = format!(
-            "{}{}",
-            pack_toml("p", "d"),
-            drivers_toml("x.csv", &[d])
+        let text = format!("{}{}", pack_toml("p", "d"), drivers_toml("x.csv", &[d]));
+        assert!(
+            text.contains("  \"lost card\",                    # 9 / 1 texts, z 4.2\n"),
+            "{text}"
         );
-        assert!(text.contains("  \"lost card\",                    # 9 / 1 texts, z 4.2\n"), "{text}");
         let v: toml::Table = toml::from_str(&text).expect("valid TOML");
         let drv = &v["driver"][0];
         assert_eq!(drv["when"]["any"][0].as_str(), Some("lost card"));
-        assert_eq!(drv["examples"][0]["text"].as_str(), Some("I \"lost\" my card"));
+        assert_eq!(
+            drv["examples"][0]["text"].as_str(),
+            Some("I \"lost\" my card")
+        );
         assert_eq!(drv["examples"][1]["expect"].as_str(), Some("no-hit"));
     }
 
