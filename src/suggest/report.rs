@@ -111,7 +111,7 @@ pub fn drivers_report(
             pct(d.f1())
         );
     }
-    let mut conf: Vec<(&(Option<String>, Option<String>), &u32)> = e.confusions.iter().collect();
+    let mut conf: Vec<_> = e.confusions.iter().collect();
     conf.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
     if !conf.is_empty() {
         let _ = writeln!(
@@ -278,27 +278,29 @@ mod tests {
                 phrases: &[],
             },
         ];
-        let mut e = Evaluation::default();
-        e.drivers = vec![
-            (
-                "lost".into(),
-                DriverScore {
-                    gold: 4,
-                    predicted: 4,
-                    correct: 3,
-                },
-            ),
-            (
-                "x|y".into(),
-                DriverScore {
-                    gold: 1,
-                    predicted: 0,
-                    correct: 0,
-                },
-            ),
-        ];
-        e.none_total = 5;
-        e.none_clean = 4;
+        let mut e = Evaluation {
+            drivers: vec![
+                (
+                    "lost".into(),
+                    DriverScore {
+                        gold: 4,
+                        predicted: 4,
+                        correct: 3,
+                    },
+                ),
+                (
+                    "x|y".into(),
+                    DriverScore {
+                        gold: 1,
+                        predicted: 0,
+                        correct: 0,
+                    },
+                ),
+            ],
+            none_total: 5,
+            none_clean: 4,
+            ..Default::default()
+        };
         e.confusions.insert((Some("lost".into()), None), 1);
         let h = Header {
             source: "a.csv",
