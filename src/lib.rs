@@ -30,5 +30,6 @@ pub mod run;
 pub mod score;
 pub mod sink;
 pub mod state;
+pub mod suggest;
 pub mod summary;
 pub mod transcript;

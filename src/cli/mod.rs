@@ -10,6 +10,7 @@ mod progress;
 mod report;
 mod run;
 mod schema;
+mod suggest;
 mod test;
 
 use clap::{Parser, Subcommand};
@@ -64,6 +65,9 @@ enum Command {
     /// Print a JSON Schema: `record` (a calls.jsonl line), `call` (native input), `rules`
     /// (a rule file), `summary` (summary.json), `manifest` (manifest.json).
     Schema(schema::SchemaArgs),
+    /// Mine a rule pack (drivers) or lexicon terms (sentiment) from labelled texts, with a
+    /// held-out report, for review.
+    Suggest(suggest::SuggestArgs),
 }
 
 /// Parse arguments and run; returns the process exit code.
@@ -93,6 +97,7 @@ pub fn main() -> ExitCode {
         Command::Diff(a) => diff::diff(a),
         Command::Report(a) => report::report(a),
         Command::Schema(a) => schema::schema(a),
+        Command::Suggest(a) => suggest::suggest(a),
     };
     code.into()
 }

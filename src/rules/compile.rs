@@ -588,11 +588,13 @@ impl Compiler<'_> {
     }
 
     /// Warn when two drivers claim the same phrase: a call saying it gets both.
+    /// Only phrases that find a driver on their own count: "credit" near "limit" and
+    /// "credit" near "score" are two different reasons, not one phrase claimed twice.
     fn shared_driver_phrases(&mut self, raw: &RawPack) {
         let mut owner: BTreeMap<String, (String, Loc)> = BTreeMap::new();
         for d in &raw.drivers {
             let mut phrases = Vec::new();
-            collect_phrases(&d.when, &mut phrases);
+            sufficient_phrases(&d.when, &mut phrases);
             for p in phrases {
                 let norm = normalize_phrase(p.value.trim_matches('*'));
                 if norm.is_empty() {
@@ -753,18 +755,13 @@ impl Compiler<'_> {
     }
 }
 
-fn collect_phrases<'a>(c: &'a RawCond, out: &mut Vec<&'a Located<String>>) {
+/// The phrases that make `c` hold on their own: those of an `any` (or of an `all` of
+/// one phrase) reached through `or` only.
+fn sufficient_phrases<'a>(c: &'a RawCond, out: &mut Vec<&'a Located<String>>) {
     match &c.kind {
-        RawKind::Any(p) | RawKind::All(p) => out.extend(p.iter()),
-        RawKind::Near { a, b, .. } => {
-            collect_phrases(a, out);
-            collect_phrases(b, out);
-        }
-        RawKind::Before { first, then } => {
-            collect_phrases(first, out);
-            collect_phrases(then, out);
-        }
-        RawKind::And(s) | RawKind::Or(s) => s.iter().for_each(|c| collect_phrases(c, out)),
+        RawKind::Any(p) => out.extend(p.iter()),
+        RawKind::All(p) if p.len() == 1 => out.extend(p.iter()),
+        RawKind::Or(s) => s.iter().for_each(|c| sufficient_phrases(c, out)),
         _ => {}
     }
 }

@@ -178,6 +178,29 @@ fn reference_cycle() {
 }
 
 #[test]
+fn a_phrase_that_is_one_side_of_near_or_and_is_not_a_shared_phrase() {
+    let c = load_pack_str(
+        "p.toml",
+        "[[department]]\nid = \"d\"\n\
+         [[driver]]\nid = \"a\"\ndepartment = \"d\"\nwhen = { or = [{ any = [\"limit\"] }, { near = { a = [\"credit\"], b = [\"limit\"], within = 3 } }] }\n\
+         [[driver]]\nid = \"b\"\ndepartment = \"d\"\nwhen = { near = { a = [\"credit\"], b = [\"score\"], within = 3 } }\n\
+         [[driver]]\nid = \"c\"\ndepartment = \"d\"\nwhen = { and = [{ any = [\"score\"] }, { all = [\"credit\", \"limit\"] }] }\n\
+         [[driver]]\nid = \"e\"\ndepartment = \"d\"\nwhen = { or = [{ all = [\"Limit\"] }] }\n",
+    );
+    let d: Vec<String> = c
+        .diagnostics
+        .iter()
+        .map(|d| d.render_concise(&c.sources))
+        .collect();
+    // Only "limit", which finds a and e on its own, is shared.
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0].contains("phrase \"Limit\" is claimed by drivers \"a\" and \"e\""),
+        "{d:?}"
+    );
+}
+
+#[test]
 fn lexicon_weight_out_of_range_and_shared_driver_phrase_warning() {
     let c = load_pack_str(
         "p.toml",

@@ -1,0 +1,173 @@
+//! `callscore suggest`: a rule pack (drivers) or a lexicon (sentiment) mined from
+//! labelled texts, with a report, for a QA lead to review (`docs/suggest.md`).
+
+use super::Exit;
+use crate::suggest::input::Columns;
+use crate::suggest::{SuggestOptions, suggest_drivers, suggest_sentiment};
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum Kind {
+    /// One driver per label: the phrases that best separate it from the others.
+    Drivers,
+    /// Weighted positive and negative terms for a lexicon.
+    Sentiment,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SuggestArgs {
+    /// Labelled files: CSV, TSV (by extension) or JSON Lines, one text and label per row.
+    #[arg(required = true, value_name = "LABELLED")]
+    files: Vec<PathBuf>,
+    /// Folder to write the pack and report.md to (new or empty).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// What to mine.
+    #[arg(long, value_enum, default_value_t = Kind::Drivers)]
+    kind: Kind,
+    /// Column of the text.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    text_column: String,
+    /// Column of the label.
+    #[arg(long, default_value = "label", value_name = "NAME")]
+    label_column: String,
+    /// Transcripts to take the texts from: each row's call id (--id-column) names a call,
+    /// whose customer turns are its text (repeatable; any input format).
+    #[arg(long, value_name = "PATH")]
+    corpus: Vec<PathBuf>,
+    /// Column of the call id, with --corpus.
+    #[arg(long, default_value = "call_id", value_name = "NAME")]
+    id_column: String,
+    /// A label meaning "no driver" (repeatable; default: out_of_scope and none; an
+    /// empty label always means no driver).
+    #[arg(long, value_name = "LABEL")]
+    none_label: Vec<String>,
+    /// Share of the texts held out for the report and the rule tests (0 to 0.9).
+    #[arg(long, default_value_t = 0.2, value_name = "SHARE", value_parser = parse_share)]
+    holdout: f64,
+    /// Fewest texts a phrase must be found in (drivers: texts of its label; sentiment:
+    /// positive and negative texts). Default 2 for drivers, 5 for sentiment.
+    #[arg(long, value_name = "N")]
+    min_support: Option<u32>,
+    /// Drivers: the smallest share of the texts containing a phrase that carry its
+    /// label (above 0.5).
+    #[arg(long, default_value_t = 0.7, value_name = "P")]
+    min_precision: f64,
+    /// Drivers: the same for a phrase of one word (at least --min-precision).
+    #[arg(long, default_value_t = 0.9, value_name = "P")]
+    min_precision_word: f64,
+    /// Smallest log-odds z-score of a phrase or term (docs/suggest.md).
+    #[arg(long, default_value_t = 2.0, value_name = "Z")]
+    min_z: f64,
+    /// Drivers: most phrases per driver.
+    #[arg(long, default_value_t = 40, value_name = "N")]
+    max_phrases: usize,
+    /// Sentiment: most terms written.
+    #[arg(long, default_value_t = 2000, value_name = "N")]
+    max_terms: usize,
+    /// Name of the written pack.
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
+    /// Sentiment: the lexicon's language (default: guessed from the script of the texts).
+    #[arg(long, value_name = "CODE")]
+    language: Option<String>,
+}
+
+fn parse_share(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if (0.0..=0.9).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is not between 0 and 0.9"))
+    }
+}
+
+pub(crate) fn suggest(a: SuggestArgs) -> Exit {
+    if a.min_precision <= 0.5 || a.min_precision > 1.0 {
+        eprintln!(
+            "callscore: --min-precision {} must be above 0.5 and at most 1",
+            a.min_precision
+        );
+        eprintln!("  help: above one half, no phrase can belong to two drivers");
+        return Exit::Fatal;
+    }
+    let mut opts = SuggestOptions {
+        columns: Columns {
+            text: a.text_column,
+            label: a.label_column,
+            id: a.id_column,
+            corpus: a.corpus,
+        },
+        holdout: a.holdout,
+        name: a.name,
+        language: a.language,
+        ..Default::default()
+    };
+    if !a.none_label.is_empty() {
+        opts.none_labels = a.none_label;
+    }
+    opts.drivers.min_precision = a.min_precision;
+    opts.drivers.min_z = a.min_z;
+    opts.drivers.min_precision_word = a.min_precision_word.max(a.min_precision);
+    opts.drivers.max_phrases = a.max_phrases;
+    opts.sentiment.min_z = a.min_z;
+    opts.sentiment.max_terms = a.max_terms;
+    if let Some(n) = a.min_support {
+        opts.drivers.min_support = n;
+        opts.sentiment.min_support = n;
+    }
+    let result = match a.kind {
+        Kind::Drivers => suggest_drivers(&a.files, &opts, &a.out),
+        Kind::Sentiment => suggest_sentiment(&a.files, &opts, &a.out),
+    };
+    let (errors, outcome) = match result {
+        Ok(o) => (o.errors.len(), o),
+        Err(e) => {
+            if let crate::suggest::SuggestError::NoRows(errors) = &e {
+                for r in errors {
+                    eprintln!("callscore: {r}");
+                }
+            }
+            eprintln!("callscore: {e}");
+            eprintln!("  help: {}", e.hint());
+            return Exit::Fatal;
+        }
+    };
+    for e in &outcome.errors {
+        eprintln!("callscore: {e}");
+    }
+    let what = match a.kind {
+        Kind::Drivers => format!(
+            "{} drivers; held-out macro-F1 {:.3}",
+            outcome.written, outcome.headline
+        ),
+        Kind::Sentiment => format!(
+            "{} terms; held-out sign accuracy {:.3}",
+            outcome.written, outcome.headline
+        ),
+    };
+    eprintln!(
+        "{}: {} labelled texts ({} held out) → {what}; wrote {}",
+        a.out.display(),
+        outcome.texts.0,
+        outcome.texts.1,
+        outcome
+            .files
+            .iter()
+            .map(|f| f.display().to_string())
+            .filter(|f| !f.starts_with("tests/"))
+            .chain(
+                (outcome.files.iter().any(|f| f.starts_with("tests")))
+                    .then(|| "tests/".to_string())
+            )
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if errors > 0 {
+        eprintln!("{errors} labelled row(s) could not be used (above); the rest were.");
+        Exit::SomeInputsFailed
+    } else {
+        Exit::Ok
+    }
+}

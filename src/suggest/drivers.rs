@@ -1,0 +1,250 @@
+//! Mining driver phrases: for each label, the phrases that best separate its texts
+//! from every other text (the other labels and the "no driver" texts together).
+//!
+//! 1. Candidates: phrases of the label's texts found in at least `min_support` of them,
+//!    with precision (the share of all texts containing the phrase that carry the
+//!    label) at least `min_precision` and log-odds z-score ([`super::stats`]) at least
+//!    `min_z`. A precision above one half means no phrase can be a candidate of two
+//!    labels, so no two drivers claim the same phrase.
+//! 2. Greedy cover: repeatedly take the candidate that finds the most texts of the
+//!    label not found yet, weighted by its precision (ties: higher z, then the phrase
+//!    in byte order), until no candidate finds a new text or `max_phrases` are taken.
+//!    This keeps the list short and readable: "transfer money" is not added after
+//!    "transfer" found all its texts.
+
+use super::stats::{Counts, group_df, log_odds};
+
+/// Settings of the driver miner.
+#[derive(Debug, Clone)]
+pub struct DriverSettings {
+    /// Fewest texts of the label a phrase must appear in.
+    pub min_support: u32,
+    /// Smallest share of the texts containing a phrase that carry the label (> 0.5).
+    pub min_precision: f64,
+    /// The same for a phrase of one word: a single word is more often said for other
+    /// reasons than the labelled texts show ("rate", "order", "stop"), so it must be
+    /// nearly exclusive to its label.
+    pub min_precision_word: f64,
+    /// Smallest log-odds z-score.
+    pub min_z: f64,
+    /// Most phrases per driver.
+    pub max_phrases: usize,
+    /// Prior strength `a0` of the statistic.
+    pub prior: f64,
+}
+
+impl Default for DriverSettings {
+    fn default() -> Self {
+        DriverSettings {
+            min_support: 2,
+            min_precision: 0.7,
+            min_precision_word: 0.9,
+            min_z: 2.0,
+            max_phrases: 40,
+            prior: 10.0,
+        }
+    }
+}
+
+/// One mined phrase of a driver.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MinedPhrase {
+    /// The phrase (normalised, as the matcher sees it).
+    pub phrase: String,
+    /// Mining texts of the label that contain it.
+    pub support: u32,
+    /// Mining texts of other labels (or of no driver) that contain it.
+    pub others: u32,
+    /// Texts of the label it found that no phrase before it had found.
+    pub new: u32,
+    /// Log-odds z-score against every other text.
+    pub z: f64,
+}
+
+impl MinedPhrase {
+    /// support / (support + others) on the mining texts.
+    pub fn precision(&self) -> f64 {
+        self.support as f64 / (self.support + self.others).max(1) as f64
+    }
+}
+
+/// Mine the phrases of one label. `members` are the mining texts with the label (indices
+/// into `counts.docs`), `total` the number of mining texts of every label.
+pub fn mine_label(
+    counts: &Counts,
+    members: &[u32],
+    total: u32,
+    s: &DriverSettings,
+) -> Vec<MinedPhrase> {
+    let n_a = members.len() as u32;
+    let n_b = total - n_a;
+    let min_precision = s.min_precision.max(0.5 + 1e-9);
+    let mut cands: Vec<(u32, MinedPhrase)> = Vec::new();
+    for (g, y_a) in group_df(counts, members) {
+        if y_a < s.min_support.max(1) {
+            continue;
+        }
+        let y_b = counts.df[g as usize] - y_a;
+        let p = y_a as f64 / (y_a + y_b) as f64;
+        let phrase = &counts.grams[g as usize];
+        let one_word = !phrase.contains([' ', super::grams::PAIR_SEP])
+            && !phrase.chars().any(crate::normalize::is_cjk);
+        if p < min_precision || (one_word && p < s.min_precision_word) {
+            continue;
+        }
+        let lo = log_odds(y_a, n_a, y_b, n_b, s.prior);
+        if lo.z < s.min_z {
+            continue;
+        }
+        cands.push((
+            g,
+            MinedPhrase {
+                phrase: counts.grams[g as usize].to_string(),
+                support: y_a,
+                others: y_b,
+                new: 0,
+                z: lo.z,
+            },
+        ));
+    }
+    // Postings: which of the label's texts each candidate is in (label-local indices).
+    let index: std::collections::HashMap<u32, usize> = cands
+        .iter()
+        .enumerate()
+        .map(|(i, (g, _))| (*g, i))
+        .collect();
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); cands.len()];
+    for (local, &d) in members.iter().enumerate() {
+        for g in &counts.docs[d as usize] {
+            if let Some(&ci) = index.get(g) {
+                postings[ci].push(local as u32);
+            }
+        }
+    }
+    let mut covered = vec![false; members.len()];
+    let mut taken = vec![false; cands.len()];
+    let mut out = Vec::new();
+    while out.len() < s.max_phrases {
+        let mut best: Option<(usize, u32, f64)> = None;
+        for (ci, (_, c)) in cands.iter().enumerate() {
+            if taken[ci] {
+                continue;
+            }
+            let gain = postings[ci]
+                .iter()
+                .filter(|&&l| !covered[l as usize])
+                .count() as u32;
+            if gain == 0 {
+                continue;
+            }
+            let value = gain as f64 * c.precision();
+            let better = match best {
+                None => true,
+                Some((bi, _, bv)) => {
+                    let b = &cands[bi].1;
+                    value > bv
+                        || (value == bv && (c.z > b.z || (c.z == b.z && c.phrase < b.phrase)))
+                }
+            };
+            if better {
+                best = Some((ci, gain, value));
+            }
+        }
+        let Some((ci, gain, _)) = best else { break };
+        taken[ci] = true;
+        for &l in &postings[ci] {
+            covered[l as usize] = true;
+        }
+        let mut p = cands[ci].1.clone();
+        p.new = gain;
+        out.push(p);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::suggest::grams::Lengths;
+    use crate::suggest::stats::count;
+
+    const LEN: Lengths = Lengths {
+        words: (1, 2),
+        chars: (2, 3),
+        pairs_within: None,
+    };
+
+    #[test]
+    fn picks_the_distinctive_phrases_and_leaves_shared_ones() {
+        let texts = [
+            "please freeze my card",
+            "freeze the card now",
+            "i need to freeze my card",
+            "card got stolen, freeze it",
+            "what is my card limit",
+            "raise the card limit",
+            "card limit too low",
+            "how is the weather",
+        ];
+        let c = count(&texts, LEN);
+        let s = DriverSettings {
+            min_z: 0.0,
+            ..Default::default()
+        };
+        let freeze = mine_label(&c, &[0, 1, 2, 3], 8, &s);
+        let phrases: Vec<&str> = freeze.iter().map(|p| p.phrase.as_str()).collect();
+        // "freeze" finds all four texts at once; "card" is in the other label too.
+        assert_eq!(phrases, ["freeze"]);
+        assert_eq!(freeze[0].support, 4);
+        assert_eq!(freeze[0].new, 4);
+        assert_eq!(freeze[0].others, 0);
+        let limit = mine_label(&c, &[4, 5, 6], 8, &s);
+        assert_eq!(limit[0].phrase, "card limit");
+        assert!(limit.iter().all(|p| p.phrase != "card"));
+    }
+
+    #[test]
+    fn support_precision_and_count_limits_hold() {
+        let texts = [
+            "refund please",
+            "refund now",
+            "wrong refund",
+            "refund",
+            "x y",
+        ];
+        let c = count(&texts, LEN);
+        let strict = DriverSettings {
+            min_support: 5,
+            min_z: 0.0,
+            ..Default::default()
+        };
+        assert!(mine_label(&c, &[0, 1, 2, 3], 5, &strict).is_empty());
+        let one = DriverSettings {
+            max_phrases: 1,
+            min_z: 0.0,
+            ..Default::default()
+        };
+        assert_eq!(mine_label(&c, &[0, 1, 2, 3], 5, &one).len(), 1);
+        // "refund" is also in text 3 of another label: precision 3/4 < 0.8.
+        let precise = DriverSettings {
+            min_precision: 0.8,
+            min_z: 0.0,
+            ..Default::default()
+        };
+        let got = mine_label(&c, &[0, 1, 2], 5, &precise);
+        assert!(got.iter().all(|p| p.phrase != "refund"), "{got:?}");
+        assert!(
+            (MinedPhrase {
+                phrase: String::new(),
+                support: 3,
+                others: 1,
+                new: 0,
+                z: 0.0
+            }
+            .precision()
+                - 0.75)
+                .abs()
+                < 1e-12
+        );
+    }
+}

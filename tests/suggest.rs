@@ -1,0 +1,357 @@
+//! `callscore suggest` end to end: a small labelled set where the right phrases are known
+//! is mined into a pack, and that pack goes through `check`, `test` and `run` exactly as
+//! written (no hand edit). Also: sentiment terms, determinism, bad input.
+
+use serde_json::Value;
+use std::path::Path;
+mod common;
+use common::{callscore, read_jsonl};
+
+/// Texts per label: each label has one phrase that only its texts say.
+const REASONS: &[(&str, &[&str])] = &[
+    (
+        "billing/refund",
+        &[
+            "i want a refund for the order",
+            "please refund me today",
+            "how long does a refund take",
+            "still no refund after two weeks",
+            "can you check my refund status",
+            "the refund never arrived",
+            "i asked for a refund yesterday",
+            "where is my refund money",
+            "send the refund to my card",
+            "is the refund approved yet",
+            "refund the extra fee please",
+            "my refund was only half",
+            "i need the refund processed",
+            "what happened to my refund",
+            "cancel it and refund me",
+            "a refund would be fair",
+        ],
+    ),
+    (
+        "lost card",
+        &[
+            "i lost my card on the bus",
+            "i think i lost my card yesterday",
+            "someone found it after i lost my card",
+            "lost my card at the station",
+            "help i lost my card abroad",
+            "i lost my card and need a new one",
+            "my wallet is gone and i lost my card",
+            "i lost my card again sorry",
+            "what to do now that i lost my card",
+            "i lost my card in the shop",
+            "lost my card while shopping",
+            "i lost my card during the trip",
+            "can you block it i lost my card",
+            "i just lost my card",
+            "i lost my card last night",
+            "so i lost my card this morning",
+        ],
+    ),
+    (
+        "outage",
+        &[
+            "the internet is down again",
+            "my internet is down since noon",
+            "internet is down in the whole street",
+            "why is the internet down",
+            "internet is down and i work from home",
+            "the internet is down for hours",
+            "internet is down every evening",
+            "our internet is down today",
+            "is the internet down in my area",
+            "the internet is down after the storm",
+            "internet is down and the router blinks",
+            "again the internet is down",
+            "the internet is down on all devices",
+            "my internet is down what now",
+            "internet is down since the update",
+            "internet is down for the third time",
+        ],
+    ),
+    (
+        "out_of_scope",
+        &[
+            "what is the weather tomorrow",
+            "tell me a joke",
+            "who won the game last night",
+            "how tall is the tower",
+            "play some music",
+            "what time is it in tokyo",
+            "recommend a good book",
+            "how do i bake bread",
+            "what is the capital of peru",
+            "set an alarm for seven",
+            "translate hello into french",
+            "how far is the moon",
+        ],
+    ),
+];
+
+fn write_labelled(dir: &Path) -> std::path::PathBuf {
+    let p = dir.join("reasons.csv");
+    let mut s = String::from("text,label\n");
+    for (label, texts) in REASONS {
+        for t in *texts {
+            s.push_str(&format!("\"{t}\",{label}\n"));
+        }
+    }
+    std::fs::write(&p, s).unwrap();
+    p
+}
+
+fn run(args: &[&str], cwd: &Path) -> (i32, String, String) {
+    let o = callscore()
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("runs");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn mined_drivers_round_trip_suggest_check_test_run() {
+    let d = tempfile::tempdir().unwrap();
+    let labelled = write_labelled(d.path());
+    let (code, _, err) = run(
+        &[
+            "suggest",
+            labelled.to_str().unwrap(),
+            "--out",
+            "pack",
+            "--holdout",
+            "0.25",
+        ],
+        d.path(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("3 drivers"), "{err}");
+    let pack = d.path().join("pack");
+    let drivers = std::fs::read_to_string(pack.join("drivers.toml")).unwrap();
+    // The known phrases, under the label as given (slugged only for the space).
+    let v: toml::Table = toml::from_str(&drivers).unwrap();
+    let by_id: std::collections::BTreeMap<&str, &toml::Value> = v["driver"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["id"].as_str().unwrap(), d))
+        .collect();
+    assert_eq!(
+        by_id.keys().copied().collect::<Vec<_>>(),
+        ["billing/refund", "lost_card", "outage"]
+    );
+    assert_eq!(by_id["lost_card"]["name"].as_str(), Some("lost card"));
+    let phrases = |id: &str| -> Vec<String> {
+        let w = &by_id[id]["when"];
+        w["any"]
+            .as_array()
+            .map(|a| a.iter().map(|p| p.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(phrases("billing/refund"), ["refund"]);
+    // "card": every "lost card" text says it, and no mining text of another label does.
+    assert!(
+        phrases("lost_card")
+            .iter()
+            .any(|p| p.contains("lost") || p.contains("card")),
+        "{drivers}"
+    );
+    assert!(
+        phrases("outage").iter().any(|p| p.contains("down")),
+        "{drivers}"
+    );
+    // No out_of_scope driver; held-out examples written beside each driver.
+    assert!(!drivers.contains("id = \"out_of_scope\""));
+    assert!(drivers.contains("expect = \"hit\""));
+    assert!(drivers.contains("expect = \"no-hit\""));
+    let report = std::fs::read_to_string(pack.join("report.md")).unwrap();
+    assert!(report.contains("macro-F1"), "{report}");
+    assert!(report.contains("`out_of_scope` (12)"), "{report}");
+
+    let (code, out, err) = run(&["check", "--rules", "pack"], d.path());
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        err.contains("3 drivers") && err.contains("(0 warning(s))"),
+        "{err}"
+    );
+    let (code, out, err) = run(&["test", "--rules", "pack"], d.path());
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains(" failed") && out.contains("; 0 failed"),
+        "{out}"
+    );
+    assert!(std::fs::read_dir(pack.join("tests")).unwrap().count() >= 1);
+
+    // New calls, never seen by suggest.
+    let calls = d.path().join("calls");
+    std::fs::create_dir(&calls).unwrap();
+    std::fs::write(
+        calls.join("a.txt"),
+        "Agent: Hello, how can I help?\nCustomer: Hi, I lost my card in a taxi.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        calls.join("b.txt"),
+        "Agent: Hello.\nCustomer: The internet is down at my flat.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        calls.join("c.txt"),
+        "Agent: Hello.\nCustomer: What is the weather like?\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(
+        &["run", "calls", "--rules", "pack", "--out", "out", "--quiet"],
+        d.path(),
+    );
+    assert_eq!(code, 0, "{err}");
+    let recs = read_jsonl(&d.path().join("out/calls.jsonl"));
+    let primary: Vec<Value> = recs
+        .iter()
+        .map(|r| r["drivers"]["primary"].clone())
+        .collect();
+    assert_eq!(
+        primary,
+        [Value::from("lost_card"), Value::from("outage"), Value::Null]
+    );
+}
+
+#[test]
+fn suggest_is_deterministic() {
+    let d = tempfile::tempdir().unwrap();
+    let labelled = write_labelled(d.path());
+    for out in ["p1", "p2"] {
+        let (code, _, err) = run(
+            &["suggest", labelled.to_str().unwrap(), "--out", out],
+            d.path(),
+        );
+        assert_eq!(code, 0, "{err}");
+    }
+    for f in ["pack.toml", "drivers.toml", "report.md"] {
+        let a = std::fs::read(d.path().join("p1").join(f)).unwrap();
+        let b = std::fs::read(d.path().join("p2").join(f)).unwrap();
+        assert!(a == b, "{f} differs between two runs");
+    }
+}
+
+#[test]
+fn mined_sentiment_terms_round_trip() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("reviews.jsonl");
+    let mut s = String::new();
+    let good = ["great", "lovely", "superb"];
+    let bad = ["awful", "broken", "useless"];
+    for i in 0..90 {
+        let (w, label) = if i % 2 == 0 {
+            (good[i % 3], 1)
+        } else {
+            (bad[i % 3], 0)
+        };
+        s.push_str(&format!(
+            "{{\"text\": \"the phone is {w} and the box number {i}\", \"label\": {label}}}\n"
+        ));
+    }
+    std::fs::write(&p, s).unwrap();
+    let (code, _, err) = run(
+        &[
+            "suggest",
+            "--kind",
+            "sentiment",
+            p.to_str().unwrap(),
+            "--out",
+            "lex",
+        ],
+        d.path(),
+    );
+    assert_eq!(code, 0, "{err}");
+    let lex = std::fs::read_to_string(d.path().join("lex/sentiment/suggested.toml")).unwrap();
+    let v: toml::Table = toml::from_str(&lex).unwrap();
+    let terms = v["lexicon"]["terms"].as_table().unwrap();
+    assert_eq!(v["lexicon"]["language"].as_str(), Some("en"));
+    for w in good {
+        assert!(terms[w].as_float().unwrap() > 1.0, "{lex}");
+    }
+    for w in bad {
+        assert!(terms[w].as_float().unwrap() < -1.0, "{lex}");
+    }
+    // Words said as often in both: not terms.
+    assert!(
+        !terms.contains_key("phone") && !terms.contains_key("box"),
+        "{lex}"
+    );
+    let (code, out, err) = run(&["check", "--rules", "lex"], d.path());
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = run(&["test", "--rules", "lex"], d.path());
+    assert_eq!(code, 0, "{out}{err}");
+    std::fs::write(
+        d.path().join("call.txt"),
+        "Agent: Hello.\nCustomer: The new one is superb.\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(
+        &[
+            "run", "call.txt", "--rules", "lex", "--out", "out", "--quiet",
+        ],
+        d.path(),
+    );
+    assert_eq!(code, 0, "{err}");
+    let recs = read_jsonl(&d.path().join("out/calls.jsonl"));
+    assert!(
+        recs[0]["sentiment"]["customer"]["overall"]
+            .as_f64()
+            .unwrap()
+            > 0.3
+    );
+}
+
+#[test]
+fn bad_input_is_reported_with_file_and_line_and_the_rest_is_used() {
+    let d = tempfile::tempdir().unwrap();
+    let labelled = write_labelled(d.path());
+    let extra = d.path().join("more.jsonl");
+    std::fs::write(
+        &extra,
+        "{\"text\": \"refund it\", \"label\": \"billing/refund\"}\nnot json\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(
+        &[
+            "suggest",
+            labelled.to_str().unwrap(),
+            extra.to_str().unwrap(),
+            "--out",
+            "pack",
+        ],
+        d.path(),
+    );
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("more.jsonl:2: not a JSON object"), "{err}");
+    assert!(err.contains("1 labelled row(s) could not be used"), "{err}");
+    assert!(d.path().join("pack/drivers.toml").exists());
+
+    // A missing column: nothing usable, a fatal error that says what to do.
+    let wrong = d.path().join("wrong.csv");
+    std::fs::write(&wrong, "utterance,intent\nhello,greet\n").unwrap();
+    let (code, _, err) = run(
+        &["suggest", wrong.to_str().unwrap(), "--out", "p2"],
+        d.path(),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no column `text`"), "{err}");
+    assert!(err.contains("--text-column"), "{err}");
+
+    // An output folder that is not empty is refused.
+    let (code, _, err) = run(
+        &["suggest", labelled.to_str().unwrap(), "--out", "pack"],
+        d.path(),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is not empty"), "{err}");
+}
