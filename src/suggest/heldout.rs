@@ -58,7 +58,16 @@ pub fn score_texts(pack: &Pack, texts: &[&str]) -> Vec<Found> {
             |scan, t| {
                 let call = customer_call(t);
                 scan_call(pack, &call, scan);
-                let rec = score_call(pack, &call, scan, ScoreOptions { redact: false });
+                let rec = score_call(
+                    pack,
+                    &call,
+                    scan,
+                    ScoreOptions {
+                        redact: false,
+                        // Only the drivers are compared: no quotes needed.
+                        evidence: crate::record::EvidenceLevel::None,
+                    },
+                );
                 let s = scan.sentiment.first().cloned().unwrap_or_default();
                 Found {
                     matched: rec.drivers.matched.into_iter().map(|d| d.id).collect(),
