@@ -3,6 +3,9 @@
 #
 # Usage: benches/throughput.sh [SIZE_MB] [RUNS]      (defaults: 1000 MB, 3 runs)
 #   SCALE_MB=4000 also measures a second, larger corpus to show memory stays flat.
+#   TX_MB (default SIZE_MB/3): size of the Amazon Transcribe corpus (one call a file) scored
+#   with the default pack (rules/) against ripgrep -j2 and benches/peers/pyscore.py, the
+#   script an analyst would write instead (json + pyahocorasick, no scoring).
 #
 # Prints a Markdown table (medians of RUNS runs) and writes it with the raw timings to
 # benches/runs/<date>-<host>/. Needs: cargo, /usr/bin/time (GNU), ripgrep (installed with
@@ -21,6 +24,7 @@ n=2; while [ -e "$RECORD" ]; do RECORD="benches/runs/$STAMP-$n"; n=$((n + 1)); d
 mkdir -p "$RECORD"
 
 command -v rg >/dev/null 2>&1 || cargo install ripgrep --locked
+python3 -c "import ahocorasick" 2>/dev/null || pip install --quiet pyahocorasick
 [ -x /usr/bin/time ] || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
 cargo build --release --locked
 BIN=target/release/callscore
@@ -50,14 +54,9 @@ time_cmd() {
 med_wall() { grep "^$1 " "$RECORD/raw.txt" | awk '{print $2}' | median; }
 med_rss() { grep "^$1 " "$RECORD/raw.txt" | awk '{print $3}' | median; }
 
-: > "$RECORD/raw.txt"
-CORPUS="$WORK/corpus"
-echo "generating ~${SIZE_MB} MB corpus in $CORPUS" >&2
-gen_corpus "$SIZE_MB" "$CORPUS" 1000
-BYTES=$(du -sb "$CORPUS" | awk '{print $1}')
-CALLS=$(find "$CORPUS" -name "*.jsonl" -exec cat {} + | wc -l)
-# The same phrases for ripgrep: every phrase of the generated pack, one per line.
-python3 - "$CORPUS.rules" > "$WORK/phrases.txt" <<'EOF'
+# Every phrase and lexicon term of a pack, one per line: what ripgrep and the peer look for.
+pack_phrases() { # $1 = rules dir
+python3 - "$1" <<'EOF'
 import sys, pathlib, tomllib
 def walk(c, out):
     if isinstance(c, dict):
@@ -72,6 +71,16 @@ for f in sorted(pathlib.Path(sys.argv[1]).rglob("*.toml")):
     walk(tomllib.loads(f.read_text()), out)
 print("\n".join(sorted(set(p for p in out if p))))
 EOF
+}
+
+: > "$RECORD/raw.txt"
+CORPUS="$WORK/corpus"
+echo "generating ~${SIZE_MB} MB corpus in $CORPUS" >&2
+gen_corpus "$SIZE_MB" "$CORPUS" 1000
+BYTES=$(du -sb "$CORPUS" | awk '{print $1}')
+CALLS=$(find "$CORPUS" -name "*.jsonl" -exec cat {} + | wc -l)
+# The same phrases for ripgrep: every phrase of the generated pack, one per line.
+pack_phrases "$CORPUS.rules" > "$WORK/phrases.txt"
 PHRASES=$(wc -l < "$WORK/phrases.txt")
 
 time_cmd "cs-t1" "$BIN" run "$CORPUS" --rules "$CORPUS.rules" --out "$WORK/out" --threads 1 --quiet
@@ -85,6 +94,22 @@ done
 gen_corpus 200 "$WORK/p1000" 1000
 time_cmd "cs-p1000" "$BIN" run "$WORK/p1000" --rules "$WORK/p1000.rules" --out "$WORK/out" --threads 1 --quiet
 time_cmd "check-10000" "$BIN" check --rules "$WORK/p10000.rules"
+# Amazon Transcribe files, one call a file (~7 KB each as generated), default pack.
+TX_MB=${TX_MB:-$(( SIZE_MB / 3 ))}
+TX="$WORK/tx"
+rm -rf "$TX"
+"$BIN" gen --calls $(( TX_MB * 1000 / 7 )) --out "$TX" --formats aws_transcribe --seed 7 >/dev/null
+TX_BYTES=$(du -sb "$TX" | awk '{print $1}')
+TX_CALLS=$(find "$TX" -name '*.json' | wc -l)
+pack_phrases rules > "$WORK/default-phrases.txt"
+DEFAULT_PHRASES=$(wc -l < "$WORK/default-phrases.txt")
+time_cmd "tx-cs-t1" "$BIN" run "$TX" --rules rules --out "$WORK/out" --threads 1 --quiet
+TX_OUT=$(du -cb "$WORK/out/calls.jsonl" "$WORK/out/calls.csv" | tail -1 | awk '{print $1}')
+time_cmd "tx-cs-t2" "$BIN" run "$TX" --rules rules --out "$WORK/out" --threads 2 --quiet
+time_cmd "tx-rg-j2" rg -j2 --count-matches -F -i -f "$WORK/default-phrases.txt" "$TX"
+time_cmd "tx-py" python3 benches/peers/pyscore.py "$WORK/default-phrases.txt" "$TX" "$WORK/py.jsonl"
+time_cmd "tx-cs-t1-all" "$BIN" run "$TX" --rules rules --out "$WORK/out" --threads 1 --quiet --evidence all
+
 if [ -n "$SCALE_MB" ]; then
   gen_corpus "$SCALE_MB" "$WORK/big" 1000
   time_cmd "cs-big-t2" "$BIN" run "$WORK/big" --rules "$WORK/big.rules" --out "$WORK/out" --threads 2 --quiet
@@ -114,5 +139,17 @@ T1=$(med_wall cs-t1); T2=$(med_wall cs-t2); RG=$(med_wall rg-count-matches); RGL
   if [ -n "$SCALE_MB" ]; then
     echo "| ${SCALE_MB} MB corpus, 2 threads | $(med_wall cs-big-t2) | | | $(( $(med_rss cs-big-t2) / 1024 )) | |"
   fi
+  echo
+  echo "Amazon Transcribe files, one call a file: $TX_CALLS calls, $TX_BYTES bytes; default pack (rules/, $DEFAULT_PHRASES phrases and terms)."
+  echo
+  TT1=$(med_wall tx-cs-t1); TT2=$(med_wall tx-cs-t2); TRG=$(med_wall tx-rg-j2); TPY=$(med_wall tx-py); TALL=$(med_wall tx-cs-t1-all)
+  txmb() { awk -v b="$TX_BYTES" -v s="$1" 'BEGIN {printf "%.1f", b/1e6/s}'; }
+  echo "| measure | wall s | MB/s | peak RSS MB | ratio |"
+  echo "|---|---|---|---|---|"
+  echo "| callscore --threads 1 | $TT1 | $(txmb "$TT1") | $(( $(med_rss tx-cs-t1) / 1024 )) | $(awk -v a="$TPY" -v b="$TT1" 'BEGIN {printf "%.2fx", a/b}') the Python peer; outputs (jsonl + csv) $(awk -v o="$TX_OUT" -v b="$TX_BYTES" 'BEGIN {printf "%.2f", o/b}') x the input |"
+  echo "| callscore --threads 2 | $TT2 | $(txmb "$TT2") | $(( $(med_rss tx-cs-t2) / 1024 )) | 2 threads vs 1: $(awk -v a="$TT1" -v b="$TT2" 'BEGIN {printf "%.2fx", a/b}'); time vs rg -j2: $(awk -v a="$TT2" -v b="$TRG" 'BEGIN {printf "%.2f", a/b}') |"
+  echo "| callscore --threads 1 --evidence all | $TALL | $(txmb "$TALL") | $(( $(med_rss tx-cs-t1-all) / 1024 )) | |"
+  echo "| rg -j2 --count-matches -F -i -f phrases | $TRG | $(txmb "$TRG") | $(( $(med_rss tx-rg-j2) / 1024 )) | |"
+  echo "| benches/peers/pyscore.py (1 core) | $TPY | $(txmb "$TPY") | $(( $(med_rss tx-py) / 1024 )) | |"
 } | tee "$RECORD/README.md"
 echo "raw timings: $RECORD/raw.txt" >&2
