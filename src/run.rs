@@ -652,6 +652,17 @@ pub fn run(
         counts,
         na_for_lack_of_metadata: na_for_lack_of_meta,
         state: None,
+        shard: opts.input.shard.map(|s| crate::summary::ShardSummary {
+            k: s.k,
+            n: s.n,
+            roots: opts
+                .input
+                .paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+        }),
+        merged: None,
     };
     let aggregates = aggregates.to_json().into_bytes();
     match output.finish(&summary, &[("aggregates.json", aggregates)]) {

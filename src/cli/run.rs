@@ -46,6 +46,16 @@ pub(crate) struct RunArgs {
     /// (default: replaced by [CARD], [PHONE], [ID], [EMAIL], [NUMBER]; docs/privacy.md).
     #[arg(long)]
     no_redact: bool,
+    /// Exit 0, not 3, when some inputs could not be read (they are error records all
+    /// the same). For Spark's `pipe(..., checkCode=True)`, which fails the job on any
+    /// other exit code: a crash or a fatal error (exit 2) still does.
+    #[arg(long)]
+    input_errors_ok: bool,
+    /// Score only shard K of N (K from 1 to N): the input files whose path, relative to
+    /// the input folder it was found in, hashes to K. N runs with the same inputs and N,
+    /// then `callscore merge`, give the results of one run (README "Scaling out").
+    #[arg(long, value_name = "K/N", conflicts_with = "state")]
+    shard: Option<crate::shard::Shard>,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -95,8 +105,17 @@ pub(crate) fn run(args: RunArgs) -> Exit {
     } else {
         vec![out.clone()]
     };
+    if args.shard.is_some() && args.paths.iter().any(|p| p.as_os_str() == "-") {
+        eprintln!(
+            "callscore: --shard splits input files; stdin (-) cannot be split. Give the files or folders, or split the stream upstream (e.g. Spark's RDD.pipe)"
+        );
+        return Exit::Fatal;
+    }
     let input = match args.input.options(args.paths.clone(), exclude) {
-        Ok(i) => i,
+        Ok(i) => crate::input::InputOptions {
+            shard: args.shard,
+            ..i
+        },
         Err(e) => {
             eprintln!("callscore: {e}");
             return Exit::Fatal;
@@ -174,7 +193,7 @@ pub(crate) fn run(args: RunArgs) -> Exit {
                 pack.label(),
                 &pack.hash[..12]
             );
-            if s.inputs_errored > 0 {
+            if s.inputs_errored > 0 && !args.input_errors_ok {
                 Exit::SomeInputsFailed
             } else {
                 Exit::Ok
