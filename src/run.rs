@@ -552,7 +552,7 @@ pub fn run(
     let stamp = RunStamp::new(opts.run_id.clone());
     let mut batch = Batch::new(opts)?;
     let total = batch.count();
-    if total.files == 0 && total.errors == 0 && !total.stdin {
+    if total.files == 0 && total.errors == 0 && !total.stdin && !other_shards_have_inputs(opts) {
         return Err(no_inputs(opts, total.skipped, &total.skipped_examples));
     }
     let out_err = |source| RunError::Output {
@@ -619,7 +619,7 @@ pub fn run(
     }
     let threads = batch.threads();
     let counts = batch.summary;
-    if counts.inputs_found == 0 {
+    if counts.inputs_found == 0 && !other_shards_have_inputs(opts) {
         output.abandon();
         return Err(no_inputs(
             opts,
@@ -669,6 +669,20 @@ pub fn run(
         Ok(()) => Ok(summary),
         Err(OutputError::Closed) => Err(RunError::Closed),
         Err(e) => Err(out_err(e)),
+    }
+}
+
+/// With `--shard`, a shard without files (more shards than files, or an unlucky hash)
+/// is a normal, empty part of a run that has inputs: it publishes an empty run folder,
+/// so every one of the N processes leaves a folder for `merge`.
+fn other_shards_have_inputs(opts: &RunOptions) -> bool {
+    opts.input.shard.is_some() && {
+        let all = InputOptions {
+            shard: None,
+            ..opts.input.clone()
+        };
+        let c = crate::input::count(&all);
+        c.files > 0 || c.errors > 0
     }
 }
 

@@ -142,14 +142,15 @@ mod tests {
             vec![k.key(&place("b", None)), k.key(&place("c", None))],
             vec![],
         ];
-        let mut pos = vec![0usize; 3];
+        let pos = std::cell::RefCell::new(vec![0usize; 3]);
         let mut out = Vec::new();
         interleave::<()>(
             3,
-            |i| Ok(runs[i].get(pos[i]).cloned()),
+            |i| Ok(runs[i].get(pos.borrow()[i]).cloned()),
             |i| {
-                out.push((i, runs[i][pos[i]].source.clone()));
-                pos[i] += 1;
+                let mut p = pos.borrow_mut();
+                out.push((i, runs[i][p[i]].source.clone()));
+                p[i] += 1;
                 Ok(())
             },
         )

@@ -62,11 +62,11 @@ pub(crate) fn write(
     let out = std::path::absolute(&opts.out).unwrap_or_else(|_| opts.out.clone());
     for i in inputs {
         let p = std::path::absolute(&i.path).unwrap_or_else(|_| i.path.clone());
-        if p == out || p.starts_with(&out) {
+        if p == out || p.starts_with(&out) || out.starts_with(&p) {
             return Err(MergeError::input(
                 &i.path,
                 format!(
-                    "is (inside) the output folder {}; merge into a new folder",
+                    "is, holds or is inside the output folder {}; merge into a folder of its own",
                     opts.out.display()
                 ),
             ));
