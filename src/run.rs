@@ -619,7 +619,10 @@ pub fn run(
     }
     let threads = batch.threads();
     let counts = batch.summary;
-    if counts.inputs_found == 0 && !other_shards_have_inputs(opts) {
+    // An empty stream on stdin is an empty part of a streamed job (an empty Spark
+    // partition): it still ends with its aggregates line.
+    let empty_stream = total.stdin && opts.out.as_os_str() == "-";
+    if counts.inputs_found == 0 && !other_shards_have_inputs(opts) && !empty_stream {
         output.abandon();
         return Err(no_inputs(
             opts,

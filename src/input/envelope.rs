@@ -14,6 +14,8 @@
 //! at `path`: the same format detection, decoding, limits (`--max-file-size`), call ids
 //! and `source`, so its records are those of `callscore run PATH`. A JSON Lines file sent
 //! whole is read like a file read whole (each line one call, `source_line` its line).
+//! A file whose extension is not a transcript format (a README beside the exports) is
+//! skipped, as a run's walk skips it: no record, no error.
 //!
 //! The check is cheap for the ordinary record it is not: only a line that holds the key
 //! `"data_base64"` is parsed as an envelope, and only one whose `type` is `"file"` is one.

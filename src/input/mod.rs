@@ -349,6 +349,14 @@ impl Inputs {
                 if let Some(file) = envelope::open(&bytes, &source, line, self.opts.max_file_bytes)
                 {
                     let (calls, errors) = match file {
+                        // Not a transcript by its extension: skipped, as the walk
+                        // skips such a file (binaryFiles sends every file it finds).
+                        Ok((path, _))
+                            if ext::kind_of(Path::new(&path)).is_none()
+                                && ext::archive_of(Path::new(&path)).is_none() =>
+                        {
+                            (vec![], vec![])
+                        }
                         Ok((path, data)) => envelope::read(&path, &data, opts),
                         Err(e) => (vec![], vec![e]),
                     };
