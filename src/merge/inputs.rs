@@ -244,13 +244,15 @@ pub(crate) fn check_packs(inputs: &[Input], allow: bool) -> Result<(), MergeErro
     if allow {
         return Ok(());
     }
-    let first = packs(&inputs[0]);
+    let Some((first, first_label)) = inputs.iter().flat_map(packs).next() else {
+        return Ok(());
+    };
     for i in inputs {
         for (hash, label) in packs(i) {
-            if hash != first[0].0 {
+            if hash != first {
                 return Err(MergeError::MixedPacks {
                     a: inputs[0].path.clone(),
-                    pack_a: first[0].1.clone(),
+                    pack_a: first_label.clone(),
                     b: i.path.clone(),
                     pack_b: label,
                 });

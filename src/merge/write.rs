@@ -145,7 +145,7 @@ fn write_runs(
     let mut manifest = inputs[0]
         .manifest
         .clone()
-        .expect("a run folder has a manifest");
+        .ok_or_else(|| MergeError::input(&inputs[0].path, "has no manifest.json"))?;
     manifest.run_id = run_id.to_string();
     manifest.csv_columns = columns.names.iter().map(|n| describe(inputs, n)).collect();
     // As a run writes it: pretty, no newline at the end.
@@ -481,8 +481,10 @@ pub(crate) fn keyed_merge(
         |i| {
             let g = cell.borrow();
             let (_, lines, places, _) = &*g;
-            let p = places[i].as_ref().expect("a head has its place");
-            emit(i, &lines[i], p)
+            match places[i].as_ref() {
+                Some(p) => emit(i, &lines[i], p),
+                None => Ok(()),
+            }
         },
     )
 }
