@@ -7,7 +7,8 @@
 //! one pass over each turn) → score ([`score`]: scorecard items, sentiment, drivers, metrics) →
 //! output ([`sink`]: JSON Lines, CSV, errors, summary). [`rules`] loads and checks the pack;
 //! [`run`] drives the batch over a corpus in parallel with deterministic output;
-//! [`r#gen`] writes synthetic corpora with known truth.
+//! [`r#gen`] writes synthetic corpora with known truth. [`shard`] splits a run over
+//! machines and [`merge`] puts run folders together again.
 #![deny(missing_docs)]
 
 pub mod aggregate;
@@ -20,6 +21,7 @@ pub mod fuzzing;
 pub mod r#gen;
 pub mod input;
 pub mod matcher;
+pub mod merge;
 pub mod normalize;
 pub mod record;
 pub mod redact;
@@ -28,6 +30,7 @@ pub mod rules;
 pub mod ruletest;
 pub mod run;
 pub mod score;
+pub mod shard;
 pub mod sink;
 pub mod state;
 pub mod suggest;

@@ -555,7 +555,7 @@ pub fn run(
     let stamp = RunStamp::new(opts.run_id.clone());
     let mut batch = Batch::new(opts)?;
     let total = batch.count();
-    if total.files == 0 && total.errors == 0 && !total.stdin {
+    if total.files == 0 && total.errors == 0 && !total.stdin && !other_shards_have_inputs(opts) {
         return Err(no_inputs(opts, total.skipped, &total.skipped_examples));
     }
     let out_err = |source| RunError::Output {
@@ -623,7 +623,10 @@ pub fn run(
     }
     let threads = batch.threads();
     let counts = batch.summary;
-    if counts.inputs_found == 0 {
+    // An empty stream on stdin is an empty part of a streamed job (an empty Spark
+    // partition): it still ends with its aggregates line.
+    let empty_stream = total.stdin && opts.out.as_os_str() == "-";
+    if counts.inputs_found == 0 && !other_shards_have_inputs(opts) && !empty_stream {
         output.abandon();
         return Err(no_inputs(
             opts,
@@ -656,12 +659,37 @@ pub fn run(
         counts,
         na_for_lack_of_metadata: na_for_lack_of_meta,
         state: None,
+        shard: opts.input.shard.map(|s| crate::summary::ShardSummary {
+            k: s.k,
+            n: s.n,
+            roots: opts
+                .input
+                .paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+        }),
+        merged: None,
     };
     let aggregates = aggregates.to_json().into_bytes();
     match output.finish(&summary, &[("aggregates.json", aggregates)]) {
         Ok(()) => Ok(summary),
         Err(OutputError::Closed) => Err(RunError::Closed),
         Err(e) => Err(out_err(e)),
+    }
+}
+
+/// With `--shard`, a shard without files (more shards than files, or an unlucky hash)
+/// is a normal, empty part of a run that has inputs: it publishes an empty run folder,
+/// so every one of the N processes leaves a folder for `merge`.
+fn other_shards_have_inputs(opts: &RunOptions) -> bool {
+    opts.input.shard.is_some() && {
+        let all = InputOptions {
+            shard: None,
+            ..opts.input.clone()
+        };
+        let c = crate::input::count(&all);
+        c.files > 0 || c.errors > 0
     }
 }
 

@@ -41,6 +41,44 @@ pub struct RunSummary {
     /// Incremental runs (`--state`): what was new, changed, unchanged, re-scored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<StateSummary>,
+    /// `run --shard K/N`: which part of the inputs this run scored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardSummary>,
+    /// `merge`: the runs this folder was merged from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged: Option<MergeSummary>,
+}
+
+/// The part of the inputs a `run --shard K/N` scored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ShardSummary {
+    /// This shard (1 … n).
+    pub k: u32,
+    /// How many shards.
+    pub n: u32,
+    /// The input paths as given (their order is the order of the merged results).
+    pub roots: Vec<String>,
+}
+
+/// What a `callscore merge` put together. Its `elapsed_ms` is the longest input's (the
+/// runs went side by side), and the throughput is the totals over that time.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct MergeSummary {
+    /// The inputs, in the order given.
+    pub runs: Vec<MergedRun>,
+    /// Time the merge itself took, ms.
+    pub merge_ms: u64,
+}
+
+/// One merged input.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct MergedRun {
+    /// Its folder (or aggregates file).
+    pub path: String,
+    /// Its run id (none for an aggregates file).
+    pub run_id: Option<String>,
+    /// `K/N` when it was a shard.
+    pub shard: Option<String>,
 }
 
 /// What an incremental run (`run --state DIR`) found and did.

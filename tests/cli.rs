@@ -218,9 +218,11 @@ fn stdin_to_stdout_jsonl_mode() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 3);
+    // Three records, then the stream's aggregates line.
+    assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["call_id"], "en-pass");
     assert_eq!(lines[0]["source"], "-");
+    assert_eq!(lines[3]["type"], "aggregates");
 }
 
 #[test]

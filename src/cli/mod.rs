@@ -6,6 +6,7 @@ mod check;
 mod diff;
 mod explain;
 mod r#gen;
+mod merge;
 mod progress;
 mod report;
 mod run;
@@ -62,6 +63,8 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Dashboard tables (CSV) and dashboard.html from the aggregates of one or more runs.
     Report(report::ReportArgs),
+    /// Merge shard or executor outputs (run folders) into one run folder.
+    Merge(merge::MergeArgs),
     /// Print a JSON Schema: `record` (a calls.jsonl line), `call` (native input), `rules`
     /// (a rule file), `summary` (summary.json), `manifest` (manifest.json).
     Schema(schema::SchemaArgs),
@@ -96,6 +99,7 @@ pub fn main() -> ExitCode {
         Command::Explain(a) => explain::explain(a),
         Command::Diff(a) => diff::diff(a),
         Command::Report(a) => report::report(a),
+        Command::Merge(a) => merge::merge(a),
         Command::Schema(a) => schema::schema(a),
         Command::Suggest(a) => suggest::suggest(a),
     };

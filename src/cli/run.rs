@@ -51,6 +51,16 @@ pub(crate) struct RunArgs {
     /// outcomes and numbers only (docs/outputs.md).
     #[arg(long, value_name = "all|failed|none", default_value = "failed", value_parser = parse_evidence)]
     evidence: crate::record::EvidenceLevel,
+    /// Exit 0, not 3, when some inputs could not be read (they are error records all
+    /// the same). For Spark's `pipe(..., checkCode=True)`, which fails the job on any
+    /// other exit code: a crash or a fatal error (exit 2) still does.
+    #[arg(long)]
+    input_errors_ok: bool,
+    /// Score only shard K of N (K from 1 to N): the input files whose path, relative to
+    /// the input folder it was found in, hashes to K. N runs with the same inputs and N,
+    /// then `callscore merge`, give the results of one run (README "Scaling out").
+    #[arg(long, value_name = "K/N", conflicts_with = "state")]
+    shard: Option<crate::shard::Shard>,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -104,8 +114,17 @@ pub(crate) fn run(args: RunArgs) -> Exit {
     } else {
         vec![out.clone()]
     };
+    if args.shard.is_some() && args.paths.iter().any(|p| p.as_os_str() == "-") {
+        eprintln!(
+            "callscore: --shard splits input files; stdin (-) cannot be split. Give the files or folders, or split the stream upstream (e.g. Spark's RDD.pipe)"
+        );
+        return Exit::Fatal;
+    }
     let input = match args.input.options(args.paths.clone(), exclude) {
-        Ok(i) => i,
+        Ok(i) => crate::input::InputOptions {
+            shard: args.shard,
+            ..i
+        },
         Err(e) => {
             eprintln!("callscore: {e}");
             return Exit::Fatal;
@@ -184,7 +203,7 @@ pub(crate) fn run(args: RunArgs) -> Exit {
                 pack.label(),
                 &pack.hash[..12]
             );
-            if s.inputs_errored > 0 {
+            if s.inputs_errored > 0 && !args.input_errors_ok {
                 Exit::SomeInputsFailed
             } else {
                 Exit::Ok

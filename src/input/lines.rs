@@ -367,6 +367,11 @@ impl Stdin {
                 Some(Err(e)) => return Stdin::Whole(Unit::Error(lines.read_failed(&e))),
             }
         };
+        if first.is_none() && seen.is_empty() {
+            // Not one byte: an empty stream (an empty Spark partition), not an empty
+            // document. Nothing to read, nothing wrong.
+            return Stdin::Lines(None, lines);
+        }
         if let Some(first) = first {
             if is_json_object(&first, transcoded, opts) {
                 let unit = lines.record(first);
@@ -397,6 +402,11 @@ struct Seen {
 }
 
 impl Seen {
+    /// Nothing was read at all.
+    fn is_empty(&self) -> bool {
+        self.bytes.is_empty() && !self.over
+    }
+
     fn new(max: u64) -> Seen {
         Seen {
             bytes: Vec::new(),

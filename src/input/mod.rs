@@ -25,6 +25,7 @@ pub mod common;
 pub mod decode;
 pub mod defaults;
 pub mod detect;
+pub(crate) mod envelope;
 pub mod ext;
 pub mod lines;
 pub(crate) mod open;
@@ -72,6 +73,10 @@ pub struct InputOptions {
     pub max_turns: usize,
     /// Longest text of one turn, in bytes. A call with a longer turn is an error.
     pub max_turn_bytes: usize,
+    /// `--shard K/N`: read only this shard's files ([`crate::shard`]). Side metadata
+    /// CSVs are loaded by every shard (any call may need them); an error in one is
+    /// reported by the shard its path belongs to.
+    pub shard: Option<crate::shard::Shard>,
 }
 
 /// The default [`InputOptions::max_file_bytes`]: 512 MiB.
@@ -97,6 +102,7 @@ impl Default for InputOptions {
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
             max_turns: DEFAULT_MAX_TURNS,
             max_turn_bytes: DEFAULT_MAX_TURN_BYTES,
+            shard: None,
         }
     }
 }
@@ -190,7 +196,7 @@ pub fn count(opts: &InputOptions) -> InputCount {
 
 fn count_with(opts: &InputOptions, metadata_csvs: &HashSet<PathBuf>) -> InputCount {
     let mut c = InputCount::default();
-    for e in walk::Walker::new(&opts.paths, &opts.exclude) {
+    for e in walk::Walker::new(&opts.paths, &opts.exclude).sharded(opts.shard) {
         match e {
             walk::Entry::File(p, _) if metadata_csvs.contains(&p) => {}
             walk::Entry::File(p, _) => {
@@ -291,18 +297,28 @@ impl Inputs {
     /// (side metadata CSVs that could not be loaded count as errors).
     pub fn count(&self) -> InputCount {
         let mut c = count_with(&self.opts, &self.metadata_csvs);
-        c.errors += self.metadata_errors.len() as u64;
+        c.errors += self.metadata_errors_here().len() as u64;
         c
+    }
+
+    /// The errors of side metadata CSVs this run reports: all of them, or with
+    /// `--shard` those of the CSVs in this shard (so N shards report each once).
+    fn metadata_errors_here(&self) -> Vec<ReadError> {
+        match self.opts.shard {
+            None => self.metadata_errors.clone(),
+            Some(s) => self
+                .metadata_errors
+                .iter()
+                .filter(|e| s.owns_among(&self.opts.paths, Path::new(&e.source)))
+                .cloned()
+                .collect(),
+        }
     }
 
     /// The units of work, lazily, in input order: first one error unit per side
     /// metadata CSV that could not be loaded, then the walk.
     pub fn units(&self) -> Units<'_> {
-        Units::new(
-            &self.opts,
-            &self.metadata_csvs,
-            self.metadata_errors.clone(),
-        )
+        Units::new(&self.opts, &self.metadata_csvs, self.metadata_errors_here())
     }
 
     /// The units of exactly these files, in this order (no walk, no discovery): how an
@@ -330,6 +346,22 @@ impl Inputs {
                 transcoded,
             } => {
                 let n = bytes.len() as u64;
+                if let Some(file) = envelope::open(&bytes, &source, line, self.opts.max_file_bytes)
+                {
+                    let (calls, errors) = match file {
+                        // Not a transcript by its extension: skipped, as the walk
+                        // skips such a file (binaryFiles sends every file it finds).
+                        Ok((path, _))
+                            if ext::kind_of(Path::new(&path)).is_none()
+                                && ext::archive_of(Path::new(&path)).is_none() =>
+                        {
+                            (vec![], vec![])
+                        }
+                        Ok((path, data)) => envelope::read(&path, &data, opts),
+                        Err(e) => (vec![], vec![e]),
+                    };
+                    return self.finish_read(calls, errors, n);
+                }
                 let r = decode_record(&bytes, &source, line, transcoded, opts)
                     .and_then(|text| read::read_record(&source, line, &text, opts));
                 match r {
@@ -344,6 +376,12 @@ impl Inputs {
             }
             Unit::File(path) => read_file(&path, opts, self.opts.max_file_bytes),
         };
+        self.finish_read(calls, errors, bytes)
+    }
+
+    /// The common end of [`Inputs::read`]: limits checked, empty calls made errors,
+    /// metadata joined.
+    fn finish_read(&self, calls: Vec<Call>, errors: Vec<ReadError>, bytes: u64) -> ReadOut {
         let (calls, mut errors) = (calls, errors);
         let calls: Vec<Call> = calls
             .into_iter()

@@ -210,16 +210,16 @@ pub(crate) fn io_to_read_error(source: &str, e: &std::io::Error) -> ReadError {
 /// A `.gz` file decompressed as it is read (all members of a multi-member file), with
 /// the decompressed size bounded: past `max` bytes, or on a damaged stream, the read
 /// fails with a [`ReadError`] inside the `io::Error` that says what happened.
-pub(crate) struct Gunzip {
-    inner: flate2::read::MultiGzDecoder<std::io::BufReader<File>>,
+pub(crate) struct Gunzip<R: Read = File> {
+    inner: flate2::read::MultiGzDecoder<std::io::BufReader<R>>,
     source: String,
     max: u64,
     read: u64,
 }
 
-impl Gunzip {
+impl<R: Read> Gunzip<R> {
     /// Decompress `f` (named `source` in errors), at most `max` bytes.
-    pub(crate) fn new(f: File, source: &str, max: u64) -> Self {
+    pub(crate) fn new(f: R, source: &str, max: u64) -> Self {
         Gunzip {
             inner: flate2::read::MultiGzDecoder::new(std::io::BufReader::with_capacity(1 << 16, f)),
             source: source.to_string(),
@@ -229,7 +229,7 @@ impl Gunzip {
     }
 }
 
-impl Read for Gunzip {
+impl<R: Read> Read for Gunzip<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf).map_err(|e| {
             std::io::Error::other(

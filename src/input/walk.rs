@@ -50,6 +50,8 @@ pub(crate) struct Walker {
     next_input: usize,
     walk: Option<walkdir::IntoIter>,
     exclude: Vec<PathBuf>,
+    /// `--shard K/N`: only the entries of this shard (see [`crate::shard`]).
+    shard: Option<crate::shard::Shard>,
 }
 
 /// `p` with `.`/`..`/links resolved, also when it does not exist yet (its parent is
@@ -98,7 +100,32 @@ impl Walker {
                 .filter(|p| p.as_os_str() != "-")
                 .map(|p| resolved(p))
                 .collect(),
+            shard: None,
         }
+    }
+
+    /// The same walk, keeping only the files (and skipped files and errors) of `shard`.
+    pub fn sharded(mut self, shard: Option<crate::shard::Shard>) -> Self {
+        self.shard = shard;
+        self
+    }
+
+    /// Whether an entry found under the current input root is in this walk's shard.
+    fn in_shard(&self, e: &Entry) -> bool {
+        let Some(shard) = self.shard else {
+            return true;
+        };
+        let path = match e {
+            Entry::File(p, _) | Entry::Skipped(p) => p.as_path(),
+            Entry::Error(err) => Path::new(&err.source),
+            Entry::Stdin => return true,
+        };
+        let root = self
+            .next_input
+            .checked_sub(1)
+            .and_then(|i| self.inputs.get(i))
+            .map_or(path, |r| r.as_path());
+        shard.owns(root, path)
     }
 
     fn excluded(&self, dir: &Path) -> bool {
@@ -130,6 +157,17 @@ impl Iterator for Walker {
     type Item = Entry;
 
     fn next(&mut self) -> Option<Entry> {
+        loop {
+            let e = self.next_unsharded()?;
+            if self.in_shard(&e) {
+                return Some(e);
+            }
+        }
+    }
+}
+
+impl Walker {
+    fn next_unsharded(&mut self) -> Option<Entry> {
         loop {
             if self.walk.is_some() {
                 match self.walk.as_mut().and_then(Iterator::next) {
@@ -302,7 +340,7 @@ impl<'i> Units<'i> {
     ) -> Self {
         Units {
             errors_first: errors_first.into_iter(),
-            walker: Walker::new(&opts.paths, &opts.exclude),
+            walker: Walker::new(&opts.paths, &opts.exclude).sharded(opts.shard),
             metadata_csvs,
             opts,
             lines: None,

@@ -20,8 +20,9 @@
 //! Files are written into a staging folder and published together in one atomic step
 //! ([`publish`]), so the output folder holds the complete previous run or the complete
 //! new one, never a mix, whenever the process is killed. With `--out -`, call and error
-//! records go to stdout as JSON Lines (for Spark's `RDD.pipe` or Hadoop streaming); a
-//! reader that closes stdout early ends the run normally ([`OutputError::Closed`]).
+//! records go to stdout as JSON Lines in input order (for Spark's `RDD.pipe` or Hadoop
+//! streaming), then one `{"type": "aggregates", …}` line, the run's `aggregates.json`;
+//! a reader that closes stdout early ends the run normally ([`OutputError::Closed`]).
 
 pub mod csv;
 pub mod manifest;
@@ -322,7 +323,9 @@ impl Output {
 
     /// Write the last files (`summary.json`, `manifest.json`, and any `extra` such as
     /// `aggregates.json`), sync everything and publish the folder in one step. On
-    /// stdout, flush and write the summary to `summary_to` (stderr in the CLI) instead.
+    /// stdout, write the aggregates as the last line (one JSON object, as in
+    /// `aggregates.json`) and flush; the summary is not written (the CLI says the counts
+    /// on stderr).
     pub fn finish(
         self,
         summary: &impl serde::Serialize,
@@ -357,7 +360,13 @@ impl Output {
                     }
                 }
             }
-            Output::Stdout(mut w) => w.flush().map_err(closed),
+            Output::Stdout(mut w) => {
+                // The stream's last line: the aggregates, for a Spark job to merge.
+                if let Some((_, bytes)) = extra.iter().find(|(n, _)| *n == "aggregates.json") {
+                    w.write_all(bytes).map_err(closed)?;
+                }
+                w.flush().map_err(closed)
+            }
         }
     }
 

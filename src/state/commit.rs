@@ -161,6 +161,8 @@ pub fn publish(
             resumed: plan.resumed,
             plan_ms: plan.plan_ms,
         }),
+        shard: None,
+        merged: None,
     };
     let text = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
     write_synced(&tmp.join("summary.json"), format!("{text}\n").as_bytes())?;
