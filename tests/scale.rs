@@ -267,6 +267,52 @@ fn merge_refuses_other_packs_unless_told_and_copies_identical_pack_files() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("pack.json differs"));
 }
 
+/// Shards scored with different `--evidence` levels would make a folder whose header
+/// names one level and whose records carry another: refused, naming the fix.
+#[test]
+fn merge_refuses_runs_written_at_different_evidence_levels() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    corpus(d);
+    let shard = |k: &str, out: &str, level: &str| {
+        run(
+            d,
+            &[
+                "run",
+                "calls",
+                "--shard",
+                k,
+                "--out",
+                out,
+                "--evidence",
+                level,
+            ],
+        )
+    };
+    shard("1/2", "a", "failed");
+    shard("2/2", "b", "all");
+    let o = callscore()
+        .current_dir(d)
+        .args(["merge", "a", "b", "--out", "m"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--evidence all") && err.contains("--evidence failed"),
+        "{err}"
+    );
+    assert!(!d.join("m").exists(), "nothing is written when refused");
+    // The same level merges, and the merged header keeps it.
+    shard("2/2", "c", "failed");
+    callscore()
+        .current_dir(d)
+        .args(["merge", "a", "c", "--out", "m"])
+        .assert()
+        .success();
+    assert_eq!(common::run_header(&d.join("m"))["evidence"], "failed");
+}
+
 #[test]
 fn merge_reads_state_folders_and_refuses_broken_or_mixed_inputs() {
     let tmp = tempfile::tempdir().unwrap();

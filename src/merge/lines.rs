@@ -12,6 +12,7 @@ use super::inputs::Input;
 use super::order::Keyer;
 use super::write::{
     CallsMerged, Duplicates, create_out, finish_out, header_line, keyed_merge, next_line, open_in,
+    same_evidence,
 };
 use crate::sink::publish::Staging;
 use csv::ByteRecord;
@@ -35,6 +36,13 @@ pub(crate) fn merge_calls(
     let mut first = String::new();
     next_line(&mut open_in(&jsonl[0])?, &mut first, &jsonl[0])?;
     let header = header_line(&first, &jsonl[0], run_id)?;
+    let mut others = Vec::with_capacity(jsonl.len().saturating_sub(1));
+    for p in &jsonl[1..] {
+        let mut line = String::new();
+        next_line(&mut open_in(p)?, &mut line, p)?;
+        others.push((line, p.clone()));
+    }
+    same_evidence(&first, &others, &jsonl[0])?;
 
     let mut readers: Vec<csv::Reader<BufReader<File>>> = Vec::with_capacity(csvs.len());
     let mut headers: Vec<Vec<String>> = Vec::with_capacity(csvs.len());

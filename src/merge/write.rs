@@ -23,6 +23,9 @@ struct RunHeader {
     run_id: String,
     callscore: String,
     rules: RulesStamp,
+    /// The records' evidence level (absent in folders written before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    evidence: Option<crate::record::EvidenceLevel>,
 }
 
 fn out_err(path: &Path) -> impl FnOnce(std::io::Error) -> MergeError + '_ {
@@ -396,7 +399,39 @@ pub(crate) fn finish_out(w: BufWriter<File>, path: &Path) -> Result<(), MergeErr
 
 /// The header line of the merged `calls.jsonl`: the first input's, with this run's id.
 pub(crate) fn header_line(first: &str, path: &Path, run_id: &str) -> Result<String, MergeError> {
-    let mut h: RunHeader = serde_json::from_str(first)
+    let mut h = parse_header(first, path)?;
+    h.run_id = run_id.to_string();
+    Ok(serde_json::to_string(&h).unwrap_or_default())
+}
+
+/// Refuse to merge runs whose records carry different evidence (`run --evidence`):
+/// the merged `calls.jsonl` would say one level and hold another.
+pub(crate) fn same_evidence(
+    first: &str,
+    others: &[(String, PathBuf)],
+    path: &Path,
+) -> Result<(), MergeError> {
+    let want = parse_header(first, path)?.evidence;
+    for (line, p) in others {
+        let got = parse_header(line, p)?.evidence;
+        if got != want {
+            let name = |e: Option<crate::record::EvidenceLevel>| e.map_or("unset", |e| e.as_str());
+            return Err(MergeError::input(
+                p,
+                format!(
+                    "its records were written with --evidence {}, those of {} with --evidence {}; score every part with the same --evidence",
+                    name(got),
+                    path.display(),
+                    name(want)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn parse_header(first: &str, path: &Path) -> Result<RunHeader, MergeError> {
+    let h: RunHeader = serde_json::from_str(first)
         .map_err(|e| MergeError::input(path, format!("line 1 is not a run header line ({e})")))?;
     if h.kind != "run" {
         return Err(MergeError::input(
@@ -404,8 +439,7 @@ pub(crate) fn header_line(first: &str, path: &Path, run_id: &str) -> Result<Stri
             format!("line 1 is of type {:?}, expected \"run\"", h.kind),
         ));
     }
-    h.run_id = run_id.to_string();
-    Ok(serde_json::to_string(&h).unwrap_or_default())
+    Ok(h)
 }
 
 /// Call ids read twice across the merged calls, found as a single run finds them.
