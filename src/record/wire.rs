@@ -268,3 +268,52 @@ impl<'a> WireDriver<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_read_and_print_as_written() {
+        for (s, l) in [
+            ("all", EvidenceLevel::All),
+            ("failed", EvidenceLevel::Failed),
+            ("none", EvidenceLevel::None),
+        ] {
+            assert_eq!(s.parse::<EvidenceLevel>(), Ok(l));
+            assert_eq!(l.as_str(), s);
+            assert_eq!(serde_json::to_string(&l).unwrap(), format!("\"{s}\""));
+        }
+        let err = "Failed".parse::<EvidenceLevel>().unwrap_err();
+        assert!(
+            err.contains("'Failed'") && err.contains("all, failed or none"),
+            "{err}"
+        );
+        assert_eq!(EvidenceLevel::default(), EvidenceLevel::Failed);
+    }
+
+    #[test]
+    fn which_items_keep_their_reasons_at_each_level() {
+        use Outcome::*;
+        let all = [
+            (Pass, false),
+            (Fail, false),
+            (Na, false),
+            (Pass, true),
+            (Fail, true),
+            (Na, true),
+        ];
+        for (r, c) in all {
+            assert!(EvidenceLevel::All.keeps_item(r, c));
+            assert!(!EvidenceLevel::None.keeps_item(r, c));
+            assert_eq!(
+                EvidenceLevel::Failed.keeps_item(r, c),
+                c || r == Fail,
+                "{r:?} {c}"
+            );
+        }
+        assert!(EvidenceLevel::All.keeps_quotes());
+        assert!(EvidenceLevel::Failed.keeps_quotes());
+        assert!(!EvidenceLevel::None.keeps_quotes());
+    }
+}
