@@ -19,6 +19,7 @@ pub mod explain;
 pub mod fuzzing;
 pub mod r#gen;
 pub mod input;
+pub mod load;
 pub mod matcher;
 pub mod normalize;
 pub mod record;
