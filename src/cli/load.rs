@@ -49,27 +49,7 @@ pub(crate) fn load(args: LoadArgs) -> Exit {
 /// Load `folders` as `db` says, printing progress and the outcome on stderr; the exit
 /// code of a load.
 pub(crate) fn into(folders: &[PathBuf], db: &DbArgs) -> Exit {
-    let mut progress = |r: &crate::load::pg::RunLoaded| {
-        if r.skipped {
-            eprintln!(
-                "callscore: run {} unchanged since its last load; skipped (--reload loads it again)",
-                r.run_id
-            );
-        } else {
-            let dups = if r.duplicates > 0 {
-                format!(
-                    "; {} records with a call id seen earlier in the run were not loaded",
-                    r.duplicates
-                )
-            } else {
-                String::new()
-            };
-            eprintln!(
-                "callscore: run {}: {} calls ({} item results, {} rows in all, {} error records), {} calls replaced{dups}",
-                r.run_id, r.calls, r.item_rows, r.rows, r.errors, r.replaced
-            );
-        }
-    };
+    let mut progress = Progress;
     match crate::load::load(
         folders,
         &db.options(),
@@ -91,10 +71,38 @@ pub(crate) fn into(folders: &[PathBuf], db: &DbArgs) -> Exit {
     }
 }
 
-fn summary(r: &LoadReport, schema: &str) {
-    for w in &r.warnings {
-        eprintln!("callscore: warning: {w}");
+/// Progress lines on stderr.
+struct Progress;
+
+impl crate::load::LoadObserver for Progress {
+    fn warning(&mut self, text: &str) {
+        eprintln!("callscore: warning: {text}");
     }
+
+    fn run(&mut self, r: &crate::load::pg::RunLoaded) {
+        if r.skipped {
+            eprintln!(
+                "callscore: run {} unchanged since its last load; skipped (--reload loads it again)",
+                r.run_id
+            );
+            return;
+        }
+        let dups = if r.duplicates > 0 {
+            format!(
+                "; {} records with a call id seen earlier in the run were not loaded",
+                r.duplicates
+            )
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "callscore: run {}: {} calls ({} item results, {} rows in all, {} error records), {} calls replaced{dups}",
+            r.run_id, r.calls, r.item_rows, r.rows, r.errors, r.replaced
+        );
+    }
+}
+
+fn summary(r: &LoadReport, schema: &str) {
     let secs = r.elapsed.as_secs_f64().max(1e-6);
     let migrated = if r.schema_from == 0 {
         format!("schema {schema} created (version {})", r.schema_to)

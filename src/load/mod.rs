@@ -65,8 +65,6 @@ pub struct LoadReport {
     pub runs: Vec<RunLoaded>,
     /// Time from connecting to commit.
     pub elapsed: Duration,
-    /// Warnings (an ignored password file).
-    pub warnings: Vec<String>,
 }
 
 impl LoadReport {
@@ -213,17 +211,24 @@ fn connect_help(e: &postgres::Error, t: &Target) -> String {
     }
 }
 
+/// What a load tells as it goes.
+pub trait LoadObserver {
+    /// Something worth a warning (a password file ignored for its mode).
+    fn warning(&mut self, text: &str);
+    /// A run was loaded or skipped (not committed yet).
+    fn run(&mut self, run: &RunLoaded);
+}
+
 /// Load the run folders `paths` name (run folders, or state folders: all their runs)
-/// into the database `opts` names, in one transaction. `progress` hears of each run as
-/// it is loaded (before the commit).
+/// into the database `opts` names, in one transaction.
 pub fn load(
     paths: &[PathBuf],
     opts: &LoadOptions,
     env: Env<'_>,
-    progress: &mut dyn FnMut(&RunLoaded),
+    observer: &mut dyn LoadObserver,
 ) -> Result<LoadReport, LoadError> {
     let folders = folder::find(paths)?;
-    load_folders(&folders, opts, env, progress)
+    load_folders(&folders, opts, env, observer)
 }
 
 /// [`load`] of folders already read.
@@ -231,9 +236,12 @@ pub fn load_folders(
     folders: &[RunFolder],
     opts: &LoadOptions,
     env: Env<'_>,
-    progress: &mut dyn FnMut(&RunLoaded),
+    observer: &mut dyn LoadObserver,
 ) -> Result<LoadReport, LoadError> {
     let t = conninfo::resolve(opts.target.as_deref(), env)?;
+    for w in &t.warnings {
+        observer.warning(w);
+    }
     let target = t.to_string();
     let started = Instant::now();
     let mut client = t
@@ -312,13 +320,13 @@ pub fn load_folders(
                 skipped: true,
                 ..RunLoaded::default()
             };
-            progress(&r);
+            observer.run(&r);
             runs.push(r);
             continue;
         }
         let pack_id = pg::upsert_pack(&mut tx, f).map_err(|x| failed(run_id, x))?;
         let r = pg::load_run(&mut tx, f, pack_id).map_err(|x| failed(run_id, x))?;
-        progress(&r);
+        observer.run(&r);
         runs.push(r);
     }
     tx.commit().map_err(|e| {
@@ -336,6 +344,5 @@ pub fn load_folders(
         schema_to: schema::LATEST,
         runs,
         elapsed: started.elapsed(),
-        warnings: t.warnings.clone(),
     })
 }
