@@ -96,8 +96,15 @@ impl crate::load::LoadObserver for Progress {
             String::new()
         };
         eprintln!(
-            "callscore: run {}: {} calls ({} item results, {} rows in all, {} error records), {} calls replaced{dups}",
-            r.run_id, r.calls, r.item_rows, r.rows, r.errors, r.replaced
+            "callscore: run {}: {} calls ({} item results, {} rows in all, {} error records), {} calls replaced{dups} (read {:.2} s, database {:.2} s)",
+            r.run_id,
+            r.calls,
+            r.item_rows,
+            r.rows,
+            r.errors,
+            r.replaced,
+            r.read.as_secs_f64(),
+            r.write.as_secs_f64()
         );
     }
 }

@@ -9,13 +9,14 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, Write};
 
-/// One table's rows being formatted: a line buffer and the spool file it goes to.
-pub struct Spool {
+/// One table's rows being formatted: a line buffer and where the lines go (by default
+/// an anonymous spool file, sent when the run's other work is done).
+pub struct Spool<W: Write = BufWriter<File>> {
     /// The table (for messages).
     pub table: &'static str,
     /// The `COPY` column list.
     pub columns: &'static str,
-    out: BufWriter<File>,
+    out: W,
     line: Vec<u8>,
     first: bool,
     /// Rows written.
@@ -26,14 +27,38 @@ impl Spool {
     /// A spool for `table (columns)` in an anonymous temporary file (removed when
     /// dropped, whatever happens).
     pub fn new(table: &'static str, columns: &'static str) -> io::Result<Spool> {
-        Ok(Spool {
+        Ok(Spool::to(
             table,
             columns,
-            out: BufWriter::with_capacity(1 << 20, tempfile::tempfile()?),
+            BufWriter::with_capacity(1 << 20, tempfile::tempfile()?),
+        ))
+    }
+
+    /// The spooled rows, from the start, for sending.
+    pub fn into_reader(self) -> io::Result<File> {
+        let mut f = self.out.into_inner().map_err(|e| e.into_error())?;
+        f.rewind()?;
+        Ok(f)
+    }
+}
+
+impl<W: Write> Spool<W> {
+    /// Rows of `table (columns)` written to `out`.
+    pub fn to(table: &'static str, columns: &'static str, out: W) -> Spool<W> {
+        Spool {
+            table,
+            columns,
+            out,
             line: Vec::with_capacity(4096),
             first: true,
             rows: 0,
-        })
+        }
+    }
+
+    /// Flush and give back the writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        self.out.flush()?;
+        Ok(self.out)
     }
 
     fn sep(&mut self) {
@@ -109,12 +134,53 @@ impl Spool {
         self.rows += 1;
         Ok(())
     }
+}
 
-    /// The spooled rows, from the start, for sending.
-    pub fn into_reader(self) -> io::Result<File> {
-        let mut f = self.out.into_inner().map_err(|e| e.into_error())?;
-        f.rewind()?;
-        Ok(f)
+/// A writer that hands its bytes, in chunks of about 1 MiB, to another thread (the one
+/// sending a `COPY`), so rows are sent while the next records are still being read.
+pub struct ChunkWriter {
+    buf: Vec<u8>,
+    tx: std::sync::mpsc::SyncSender<Vec<u8>>,
+}
+
+const CHUNK: usize = 1 << 20;
+
+impl ChunkWriter {
+    /// Chunks go to `tx`.
+    pub fn new(tx: std::sync::mpsc::SyncSender<Vec<u8>>) -> ChunkWriter {
+        ChunkWriter {
+            buf: Vec::with_capacity(CHUNK + 4096),
+            tx,
+        }
+    }
+
+    /// A writer whose receiver is gone (a placeholder).
+    pub fn closed() -> ChunkWriter {
+        ChunkWriter::new(std::sync::mpsc::sync_channel(0).0)
+    }
+
+    fn send(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK + 4096));
+        self.tx
+            .send(chunk)
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the COPY was stopped"))
+    }
+}
+
+impl Write for ChunkWriter {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(b);
+        if self.buf.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(b.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.send()
     }
 }
 
@@ -151,16 +217,30 @@ pub enum StepError {
 /// Send a spool's rows with `COPY table (columns) FROM STDIN` on `tx`.
 pub fn send(tx: &mut postgres::Transaction<'_>, spool: Spool) -> Result<u64, StepError> {
     let rows = spool.rows;
-    let stmt = format!("COPY {} ({}) FROM STDIN", spool.table, spool.columns);
+    let (table, columns) = (spool.table, spool.columns);
     let mut reader = spool.into_reader()?;
+    let mut buf = vec![0u8; CHUNK];
+    let chunks = std::iter::from_fn(move || match reader.read(&mut buf) {
+        Ok(0) => None,
+        Ok(n) => Some(Ok(buf[..n].to_vec())),
+        Err(e) => Some(Err(e)),
+    });
+    send_chunks(tx, table, columns, chunks)?;
+    Ok(rows)
+}
+
+/// `COPY table (columns) FROM STDIN` on `tx` with the bytes of `chunks`.
+pub fn send_chunks(
+    tx: &mut postgres::Transaction<'_>,
+    table: &str,
+    columns: &str,
+    chunks: impl Iterator<Item = io::Result<Vec<u8>>>,
+) -> Result<(), StepError> {
+    let stmt = format!("COPY {table} ({columns}) FROM STDIN");
     let mut w = tx.copy_in(&stmt)?;
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = reader.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        if let Err(e) = w.write_all(&buf[..n]) {
+    for chunk in chunks {
+        let chunk = chunk?;
+        if let Err(e) = w.write_all(&chunk) {
             // The connection failed mid-COPY: the writer's error is an io::Error that
             // wraps the client error; finishing gives the client error itself.
             return Err(match w.finish() {
@@ -170,7 +250,7 @@ pub fn send(tx: &mut postgres::Transaction<'_>, spool: Spool) -> Result<u64, Ste
         }
     }
     w.finish()?;
-    Ok(rows)
+    Ok(())
 }
 
 #[cfg(test)]

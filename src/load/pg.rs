@@ -9,7 +9,7 @@
 //! than when it was first loaded). A call id that appears twice in one run is loaded
 //! once (the first record) and counted.
 
-use super::copy::{Spool, StepError, send};
+use super::copy::{ChunkWriter, Spool, StepError, send, send_chunks};
 use super::folder::{Rec, RunFolder, started_at_utc};
 use crate::record::Outcome;
 use postgres::Transaction;
@@ -36,6 +36,10 @@ pub struct RunLoaded {
     pub errors: u64,
     /// Calls already in the database that this run's rows replaced.
     pub replaced: u64,
+    /// Time reading `calls.jsonl` while the item rows were sent.
+    pub read: std::time::Duration,
+    /// Time after that in the database (deleting replaced rows, the other tables).
+    pub write: std::time::Duration,
 }
 
 const CALLS: &str = "call_key, pack_id, call_id, run_id, source, source_line, format, language, agent, team, queue, channel, started_at, started_at_text, customer_id, csat, nps, human_qa_score, self_score, metadata_extra, qa_score, raw_score, auto_fail, primary_driver, department, cost";
@@ -47,24 +51,28 @@ const SENTIMENT: &str = "call_key, customer_overall, customer_start, customer_en
 const METRICS: &str = "call_key, handle_time_ms, agent_talk_ms, customer_talk_ms, silence_ms, longest_silence_ms, overtalk_ms, turns, agent_turns, customer_turns, times_estimated";
 
 /// The spools of one run, one per per-call table.
+/// Item rows, the bulk of a run, are not spooled: they stream to the server while the
+/// records are read.
 struct Spools {
     calls: Spool,
     sections: Spool,
-    items: Spool,
+    items: Spool<ChunkWriter>,
     drivers: Spool,
     sentiment: Spool,
     metrics: Spool,
+    keys: Spool,
 }
 
 impl Spools {
-    fn new() -> std::io::Result<Spools> {
+    fn new(items: ChunkWriter) -> std::io::Result<Spools> {
         Ok(Spools {
             calls: Spool::new("calls", CALLS)?,
             sections: Spool::new("section_scores", SECTIONS)?,
-            items: Spool::new("item_results", ITEMS)?,
+            items: Spool::to("item_results", ITEMS, items),
             drivers: Spool::new("call_drivers", DRIVERS)?,
             sentiment: Spool::new("sentiment", SENTIMENT)?,
             metrics: Spool::new("metrics", METRICS)?,
+            keys: Spool::new("load_keys", "call_id")?,
         })
     }
 
@@ -300,7 +308,65 @@ pub fn unchanged(tx: &mut Transaction<'_>, f: &RunFolder) -> Result<bool, RunFai
     Ok(row.is_some_and(|r| r.get::<_, Option<String>>(0).as_deref() == Some(&f.fingerprint)))
 }
 
+/// What reading a run's records gave.
+struct Read {
+    spools: Spools,
+    calls: u64,
+    duplicates: u64,
+    item_rows: u64,
+}
+
+/// Read the records of `f`, numbering calls from `base`: item rows go to `items` as
+/// they are made, the other tables' rows to spool files.
+fn read_records(
+    f: &RunFolder,
+    base: u64,
+    pack_id: i32,
+    items: ChunkWriter,
+) -> Result<Read, RunFailure> {
+    let folder = |e| RunFailure {
+        during: "reading calls.jsonl".into(),
+        error: RunErr::Folder(e),
+    };
+    let run_id = f.header.run_id.as_str();
+    let mut sp = Spools::new(items).map_err(at("creating temporary files"))?;
+    let mut seen: HashSet<String> = HashSet::new();
+    let (mut calls, mut duplicates) = (0u64, 0u64);
+    for rec in f.records().map_err(folder)? {
+        let (_, r) = rec.map_err(folder)?;
+        if !seen.insert(r.call_id.clone()) {
+            duplicates += 1;
+            continue;
+        }
+        sp.add(base + calls, pack_id, run_id, &r)
+            .map_err(at("writing rows"))?;
+        sp.keys
+            .text(&r.call_id)
+            .end()
+            .map_err(at("writing temporary files"))?;
+        calls += 1;
+    }
+    let item_rows = sp.items.rows;
+    // Flushing sends the last chunk; dropping the writer ends the COPY's input.
+    let items = std::mem::replace(
+        &mut sp.items,
+        Spool::to("item_results", ITEMS, ChunkWriter::closed()),
+    );
+    drop(items.finish().map_err(at("writing rows"))?);
+    Ok(Read {
+        spools: sp,
+        calls,
+        duplicates,
+        item_rows,
+    })
+}
+
 /// Load run `f` (its pack is `pack_id`).
+///
+/// Order: the records are read on a second thread while their item rows stream into
+/// `item_results` (new call keys are all above `base`); then the call ids go to a key
+/// table, the rows this run replaces (all below `base`) are deleted, and the other
+/// tables are sent from their spools. So the server works while the file is read.
 pub fn load_run(
     tx: &mut Transaction<'_>,
     f: &RunFolder,
@@ -316,32 +382,32 @@ pub fn load_run(
         .query_one("SELECT nextval('call_key_seq')", &[])
         .map_err(at("numbering calls"))?
         .get(0);
-    let mut spools = Spools::new().map_err(at("creating temporary files"))?;
-    let mut keys = Spool::new("load_keys", "call_id").map_err(at("creating temporary files"))?;
-    let mut seen: HashSet<String> = HashSet::new();
-    let records = f.records().map_err(|e| RunFailure {
-        during: "reading calls.jsonl".into(),
-        error: RunErr::Folder(e),
-    })?;
-    for rec in records {
-        let (_, r) = rec.map_err(|e| RunFailure {
-            during: "reading calls.jsonl".into(),
-            error: RunErr::Folder(e),
-        })?;
-        if !seen.insert(r.call_id.clone()) {
-            out.duplicates += 1;
-            continue;
-        }
-        let key = base as u64 + out.calls;
-        spools
-            .add(key, pack_id, run_id, &r)
-            .map_err(at("writing temporary files"))?;
-        keys.text(&r.call_id)
-            .end()
-            .map_err(at("writing temporary files"))?;
-        out.calls += 1;
-    }
-    drop(seen);
+    let clock = std::time::Instant::now();
+    let (chunk_tx, chunk_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(8);
+    let (copied, read) = std::thread::scope(|scope| {
+        let reader =
+            scope.spawn(move || read_records(f, base as u64, pack_id, ChunkWriter::new(chunk_tx)));
+        let copied = send_chunks(tx, "item_results", ITEMS, chunk_rx.into_iter().map(Ok));
+        let read = reader.join().unwrap_or_else(|_| {
+            Err(RunFailure {
+                during: "reading calls.jsonl".into(),
+                error: RunErr::Step(StepError::Io(std::io::Error::other(
+                    "the reading thread failed",
+                ))),
+            })
+        });
+        (copied, read)
+    });
+    // A failed COPY stops the reader (its chunks have nowhere to go): the COPY's
+    // error is the one to report. A failed read ends the COPY early: the read's.
+    copied.map_err(at("copying item_results"))?;
+    let read = read?;
+    out.read = clock.elapsed();
+    let clock = std::time::Instant::now();
+    out.calls = read.calls;
+    out.duplicates = read.duplicates;
+    out.item_rows = read.item_rows;
+    out.rows += read.item_rows;
     if out.calls > 0 {
         tx.execute(
             "SELECT setval('call_key_seq', $1)",
@@ -349,9 +415,18 @@ pub fn load_run(
         )
         .map_err(at("numbering calls"))?;
     }
+    let Spools {
+        calls,
+        sections,
+        drivers,
+        sentiment,
+        metrics,
+        keys,
+        ..
+    } = read.spools;
 
     // What this run replaces: the same calls under the same pack, and whatever the
-    // database holds for this run id.
+    // database holds for this run id; all loaded before (keys below `base`).
     tx.batch_execute("TRUNCATE load_keys, load_doomed")
         .map_err(at("clearing work tables"))?;
     send(tx, keys).map_err(at("sending call ids"))?;
@@ -360,35 +435,43 @@ pub fn load_run(
     out.replaced = tx
         .execute(
             "INSERT INTO load_doomed SELECT call_key FROM calls
-             WHERE (pack_id = $1 AND call_id IN (SELECT call_id FROM load_keys)) OR run_id = $2",
-            &[&pack_id, &run_id],
+             WHERE call_key < $3
+               AND ((pack_id = $1 AND call_id IN (SELECT call_id FROM load_keys)) OR run_id = $2)",
+            &[&pack_id, &run_id, &base],
         )
         .map_err(at("finding the rows this run replaces"))?;
-    tx.batch_execute(
-        "ANALYZE load_doomed;
-         DELETE FROM item_results WHERE call_key IN (SELECT call_key FROM load_doomed);
-         DELETE FROM section_scores WHERE call_key IN (SELECT call_key FROM load_doomed);
-         DELETE FROM call_drivers WHERE call_key IN (SELECT call_key FROM load_doomed);
-         DELETE FROM sentiment WHERE call_key IN (SELECT call_key FROM load_doomed);
-         DELETE FROM metrics WHERE call_key IN (SELECT call_key FROM load_doomed);
-         DELETE FROM calls WHERE call_key IN (SELECT call_key FROM load_doomed);",
-    )
-    .map_err(at("deleting the rows this run replaces"))?;
+    if out.replaced > 0 {
+        let row = tx
+            .query_one("SELECT min(call_key), max(call_key) FROM load_doomed", &[])
+            .map_err(at("finding the rows this run replaces"))?;
+        let (lo, hi): (i64, i64) = (row.get(0), row.get(1));
+        tx.batch_execute("ANALYZE load_doomed")
+            .map_err(at("deleting the rows this run replaces"))?;
+        // The key range lets the BRIN indexes skip every block outside it.
+        for table in [
+            "item_results",
+            "section_scores",
+            "call_drivers",
+            "sentiment",
+            "metrics",
+            "calls",
+        ] {
+            tx.execute(
+                &format!(
+                    "DELETE FROM {table} WHERE call_key BETWEEN $1 AND $2
+                       AND call_key IN (SELECT call_key FROM load_doomed)"
+                ),
+                &[&lo, &hi],
+            )
+            .map_err(at("deleting the rows this run replaces"))?;
+        }
+    }
     tx.execute("DELETE FROM errors WHERE run_id = $1", &[&run_id])
         .map_err(at("deleting the rows this run replaces"))?;
     tx.execute("DELETE FROM superseded WHERE run_id = $1", &[&run_id])
         .map_err(at("deleting the rows this run replaces"))?;
 
-    let Spools {
-        calls,
-        sections,
-        items,
-        drivers,
-        sentiment,
-        metrics,
-    } = spools;
-    out.item_rows = items.rows;
-    for s in [calls, sections, items, drivers, sentiment, metrics] {
+    for s in [calls, sections, drivers, sentiment, metrics] {
         let during = format!("copying {}", s.table);
         out.rows += send(tx, s).map_err(|e| RunFailure {
             during,
@@ -398,6 +481,7 @@ pub fn load_run(
     out.errors = load_side_files(tx, f)?;
     out.rows += out.errors;
     upsert_run(tx, f, pack_id, out.calls)?;
+    out.write = clock.elapsed();
     Ok(out)
 }
 
