@@ -64,6 +64,7 @@ load() { # kind run args...
   rows=$(sed -n 's/.*calls, \([0-9]*\) rows in .*/\1/p' "$log" | tail -1)
   echo "$kind,$run,$(python3 -c "print(round($t1 - $t0, 3))"),$CALLS_LOADED,$rows" >> "$RAW"
   tail -1 "$log" >&2
+  { echo "## $kind $run"; cat "$log"; } >> "$RECORD/loads.log"
 }
 for r in $(seq 1 "$RUNS"); do
   load fresh "$r" --schema "bench_$r"
@@ -99,6 +100,7 @@ EOF
   cat "$RECORD/results.md"
   echo
   echo "Raw timings: timings.csv (seconds of wall time per load process: connect, read"
-  echo "calls.jsonl, COPY every table, commit)."
+  echo "calls.jsonl, COPY every table, commit); loads.log: each load's own lines (time"
+  echo "reading while item rows stream, then time in the database for the rest)."
 } > "$RECORD/README.md"
 echo "recorded in $RECORD" >&2
