@@ -20,6 +20,7 @@ pub mod explain;
 pub mod fuzzing;
 pub mod r#gen;
 pub mod input;
+pub mod load;
 pub mod matcher;
 pub mod merge;
 pub mod normalize;

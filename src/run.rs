@@ -51,6 +51,8 @@ pub struct RunOptions {
     pub max_stderr_errors: usize,
     /// The run's id (`--run-id`); generated from the start time when `None`.
     pub run_id: Option<String>,
+    /// Also write `calls.parquet` and `items.parquet` (`--parquet`).
+    pub parquet: bool,
 }
 
 impl Default for RunOptions {
@@ -70,6 +72,7 @@ impl Default for RunOptions {
             progress: true,
             max_stderr_errors: 20,
             run_id: None,
+            parquet: false,
         }
     }
 }
@@ -672,7 +675,13 @@ pub fn run(
         merged: None,
     };
     let aggregates = aggregates.to_json().into_bytes();
-    match output.finish(&summary, &[("aggregates.json", aggregates)]) {
+    let parquet = |dir: &std::path::Path| {
+        if opts.parquet {
+            crate::load::parquet::write(dir).map_err(std::io::Error::other)?;
+        }
+        Ok(())
+    };
+    match output.finish_with(&summary, &[("aggregates.json", aggregates)], parquet) {
         Ok(()) => Ok(summary),
         Err(OutputError::Closed) => Err(RunError::Closed),
         Err(e) => Err(out_err(e)),

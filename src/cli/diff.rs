@@ -71,6 +71,7 @@ pub(crate) fn diff(args: DiffArgs) -> Exit {
         progress: false,
         max_stderr_errors: 20,
         run_id: None,
+        parquet: false,
     };
     let plan = Plan::new(&old, &new);
     let mut report = Report::new(&plan, &old, &new, args.examples);

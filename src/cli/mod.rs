@@ -6,6 +6,7 @@ mod check;
 mod diff;
 mod explain;
 mod r#gen;
+mod load;
 mod merge;
 mod progress;
 mod report;
@@ -31,6 +32,9 @@ pub enum Exit {
     TestsFailed = 4,
     /// `run --state`: another run holds the state folder; nothing was done.
     Busy = 5,
+    /// `load`, `run --load-into`: the database load failed and was rolled back (the
+    /// run's files are published and unchanged).
+    LoadFailed = 6,
 }
 
 impl From<Exit> for ExitCode {
@@ -68,6 +72,9 @@ enum Command {
     /// Print a JSON Schema: `record` (a calls.jsonl line), `call` (native input), `rules`
     /// (a rule file), `summary` (summary.json), `manifest` (manifest.json).
     Schema(schema::SchemaArgs),
+    /// Load run folders (or every run of a state folder) into PostgreSQL, in one
+    /// transaction, with upserts (docs/postgres.md).
+    Load(load::LoadArgs),
     /// Mine a rule pack (drivers) or lexicon terms (sentiment) from labelled texts, with a
     /// held-out report, for review.
     Suggest(suggest::SuggestArgs),
@@ -102,6 +109,7 @@ pub fn main() -> ExitCode {
         Command::Merge(a) => merge::merge(a),
         Command::Schema(a) => schema::schema(a),
         Command::Suggest(a) => suggest::suggest(a),
+        Command::Load(a) => load::load(a),
     };
     code.into()
 }

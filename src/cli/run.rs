@@ -69,6 +69,23 @@ pub(crate) struct RunArgs {
     /// (an Airflow run id) to find a run's outputs later.
     #[arg(long, value_parser = parse_run_id)]
     run_id: Option<String>,
+    /// Also write calls.parquet (one row per call) and items.parquet (one row per call
+    /// and item) into the run folder (docs/parquet.md).
+    #[arg(long)]
+    parquet: bool,
+    /// When the run is published, load it into PostgreSQL as `callscore load` does
+    /// (with --state: every run folder the run wrote or rewrote). URL as for `load
+    /// --into`; without a value, the PG* environment variables (docs/postgres.md).
+    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "")]
+    load_into: Option<String>,
+    /// Schema for --load-into.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "callscore",
+        requires = "load_into"
+    )]
+    load_schema: String,
 }
 
 fn parse_rescore(s: &str) -> Result<crate::state::Rescore, String> {
@@ -143,8 +160,15 @@ pub(crate) fn run(args: RunArgs) -> Exit {
         },
         progress: !args.quiet,
         max_stderr_errors: 20,
-        run_id: args.run_id,
+        run_id: args.run_id.clone(),
+        parquet: args.parquet,
     };
+    if out.as_os_str() == "-" && (args.parquet || args.load_into.is_some()) {
+        eprintln!(
+            "callscore: --parquet and --load-into need a run folder; they cannot be used with --out -"
+        );
+        return Exit::Fatal;
+    }
     let mut console = super::progress::Console::new(opts.progress, opts.max_stderr_errors);
     let result = match &args.state {
         Some(dir) => {
@@ -203,10 +227,27 @@ pub(crate) fn run(args: RunArgs) -> Exit {
                 pack.label(),
                 &pack.hash[..12]
             );
-            if s.inputs_errored > 0 && !args.input_errors_ok {
+            let code = if s.inputs_errored > 0 && !args.input_errors_ok {
                 Exit::SomeInputsFailed
             } else {
                 Exit::Ok
+            };
+            match &args.load_into {
+                None => code,
+                Some(url) => {
+                    let db = super::load::DbArgs {
+                        into: (!url.is_empty()).then(|| url.clone()),
+                        schema: args.load_schema.clone(),
+                        reload: false,
+                    };
+                    // With --state, the state folder: this run's folder and any older
+                    // folder it rewrote (runs unchanged since their last load are
+                    // skipped).
+                    match super::load::into(&[out.clone()], &db) {
+                        Exit::Ok => code,
+                        failed => failed,
+                    }
+                }
             }
         }
         // `run --out - | head`: the reader has what it wanted; a normal end, as with

@@ -160,7 +160,7 @@ pub struct Sentiment {
 }
 
 /// Sentiment of one speaker.
-#[derive(Debug, Clone, Serialize, Default, schemars::JsonSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, Default, schemars::JsonSchema)]
 pub struct SpeakerSentiment {
     /// Mean compound over turns with sentiment terms (0 when none).
     pub overall: f64,
@@ -208,7 +208,7 @@ pub struct DriverHit {
 }
 
 /// Metrics from timestamps. Time fields are null when the source had no times.
-#[derive(Debug, Clone, Serialize, Default, PartialEq, schemars::JsonSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, Default, PartialEq, schemars::JsonSchema)]
 pub struct Metrics {
     /// First turn start to last turn end.
     pub handle_time_ms: Option<u64>,

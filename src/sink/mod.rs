@@ -331,6 +331,18 @@ impl Output {
         summary: &impl serde::Serialize,
         extra: &[(&str, Vec<u8>)],
     ) -> Result<(), OutputError> {
+        self.finish_with(summary, extra, |_| Ok(()))
+    }
+
+    /// [`Output::finish`], running `last(staging folder)` when every file is written and
+    /// before the folder is published: outputs made from the others (`run --parquet`)
+    /// are then published with them, in the same step.
+    pub fn finish_with(
+        self,
+        summary: &impl serde::Serialize,
+        extra: &[(&str, Vec<u8>)],
+        last: impl FnOnce(&Path) -> io::Result<()>,
+    ) -> Result<(), OutputError> {
         let text = serde_json::to_string_pretty(summary).map_err(io::Error::other)?;
         match self {
             Output::Dir(d) => {
@@ -350,6 +362,7 @@ impl Output {
                         &d.staging.file("summary.json"),
                         format!("{text}\n").as_bytes(),
                     )?;
+                    last(&d.staging.dir)?;
                     Ok(())
                 })();
                 match result {

@@ -24,6 +24,7 @@ pub fn publish(
     parts: &[Part],
     runs: &Path,
     started: Instant,
+    parquet: bool,
 ) -> Result<RunSummary, String> {
     let tmp = runs.join(format!(".{}.tmp", plan.run_id));
     let io = cannot_write;
@@ -166,6 +167,9 @@ pub fn publish(
     };
     let text = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
     write_synced(&tmp.join("summary.json"), format!("{text}\n").as_bytes())?;
+    if parquet {
+        crate::load::parquet::write(&tmp).map_err(|e| e.to_string())?;
+    }
     super::crash_point("staged");
     let dest = runs.join(&plan.run_id);
     crate::sink::publish::replace_dir(&tmp, &dest).map_err(io(&dest))?;

@@ -187,8 +187,8 @@ pub fn run(
     // The index is not needed while scoring; its memory is.
     drop(index);
     let done = parts::score(pack, opts, &plan, &work, observer)?;
-    let summary =
-        commit::publish(pack, &plan, &done, &runs, planning).map_err(|e| state_err(dir, e))?;
+    let summary = commit::publish(pack, &plan, &done, &runs, planning, opts.parquet)
+        .map_err(|e| state_err(dir, e))?;
     crash_point("published");
     // The older folders still hold what this run replaced: retire it now (a kill here
     // is repaired by the next start, which finds the paths twice).

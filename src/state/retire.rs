@@ -167,6 +167,9 @@ pub fn retire(dir: &Path, paths: &HashMap<String, String>) -> Result<Vec<Superse
             std::fs::copy(e.path(), &target).map_err(io_at(&target))?;
         }
     }
+    // Parquet files are made from calls.jsonl: made again from what stays.
+    crate::load::parquet::rewrite_if_present(dir, &tmp)
+        .map_err(|e| io_at(&tmp)(io::Error::other(e.to_string())))?;
     crate::sink::publish::sync_dir(&tmp);
     crate::sink::publish::replace_dir(&tmp, dir).map_err(io_at(dir))?;
     super::crash_point("retired");
