@@ -224,7 +224,7 @@ pub(crate) fn run(args: RunArgs) -> Exit {
                     // With --state, the state folder: this run's folder and any older
                     // folder it rewrote (runs unchanged since their last load are
                     // skipped).
-                    match super::load::into(&[out.clone()], &db) {
+                    match super::load::into(std::slice::from_ref(&out), &db) {
                         Exit::Ok => code,
                         failed => failed,
                     }
