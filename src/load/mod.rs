@@ -121,6 +121,8 @@ pub enum LoadError {
         reason: String,
         /// What to do.
         help: String,
+        /// The run folder failed (a damaged file), not the database.
+        in_folder: bool,
     },
 }
 
@@ -138,7 +140,15 @@ impl LoadError {
     /// Whether the database was involved (exit 6) rather than the arguments or the
     /// folders (exit 2).
     pub fn is_database(&self) -> bool {
-        !matches!(self, LoadError::Folder(_) | LoadError::Target(_))
+        !matches!(
+            self,
+            LoadError::Folder(_)
+                | LoadError::Target(_)
+                | LoadError::Load {
+                    in_folder: true,
+                    ..
+                }
+        )
     }
 }
 
@@ -256,7 +266,11 @@ pub fn load_folders(
         let (reason, help) = match &f.error {
             RunErr::Step(copy::StepError::Db(e)) => (
                 describe(e),
-                if e.is_closed() || e.as_db_error().is_some_and(|d| d.code().code() == "57P01") {
+                // No server message (the connection closed or was reset), or the
+                // server ending the session (57P01-57P03: shutdown, crash, restart).
+                if e.as_db_error()
+                    .is_none_or(|d| d.code().code().starts_with("57P"))
+                {
                     "the server went away or ended the session; run the same load again when it is back (nothing was half-loaded)".to_string()
                 } else {
                     String::new()
@@ -271,6 +285,7 @@ pub fn load_folders(
         LoadError::Load {
             target: target.clone(),
             run_id: run_id.to_string(),
+            in_folder: matches!(f.error, RunErr::Folder(_)),
             during: f.during,
             reason,
             help,
