@@ -4,7 +4,10 @@
 //! lexicon users bring: term weights −4…+4; a negator up to `negation_window` words
 //! before a term flips and damps it (×−0.74); an intensifier right before a term
 //! multiplies it; after a contrast word ("but", "但是", "اما") terms weigh 1.5× and
-//! before it 0.5×; the sum `s` is squashed to −1…+1 by `s / sqrt(s² + 15)`.
+//! before it 0.5×; the sum `s` is squashed to −1…+1 by `s / sqrt(s² + 15)`. A term of
+//! weight 0 only masks the shorter terms and negators inside it. Emoticons and emoji
+//! (found on the original text, `[lexicon.emoticons]`) count as terms at the place
+//! their characters went.
 
 use super::WordIndex;
 use crate::normalize::Normalized;
@@ -43,7 +46,14 @@ pub(crate) fn score_turn(
     // One leftmost-longest pass over every lexicon hit (terms, negators, intensifiers,
     // contrast words together): the negator 别 inside the intensifier 特别, or 不 inside
     // the term 不满意, is part of the longer word and does not act on its own.
-    hits.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)));
+    // An empty range (an emoticon whose characters all became one separator, or none)
+    // sorts before a word starting at the same place, so it is kept beside it.
+    hits.sort_by(|a, b| {
+        a.0.start
+            .cmp(&b.0.start)
+            .then((a.0.start != a.0.end).cmp(&(b.0.start != b.0.end)))
+            .then(b.0.end.cmp(&a.0.end))
+    });
     let mut kept: Vec<(Range<u32>, Target)> = Vec::with_capacity(hits.len());
     for (r, t) in hits.iter() {
         if kept.last().is_none_or(|(k, _)| k.end <= r.start) {
@@ -69,6 +79,10 @@ pub(crate) fn score_turn(
     let mut intensifier: Option<(u32, f32)> = None;
     for (range, target) in &hits {
         let weight = match *target {
+            // A term of weight 0 is a mask: it keeps the words inside it from counting
+            // (您好 keeps 好 from being praise, 无线 keeps 无 from negating) and is not a
+            // term itself, so a turn with only masks has no sentiment.
+            Target::Term(weight) if weight == 0.0 => continue,
             Target::Term(weight) => weight,
             Target::Negator => {
                 negator = Some(range.end);

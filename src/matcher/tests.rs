@@ -310,7 +310,14 @@ fn score_turn_reference(
     if hits.is_empty() {
         return TurnSentiment::default();
     }
-    hits.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)));
+    // Empty ranges (emoticons) first at a position, then longest first.
+    hits.sort_by(|a, b| {
+        (a.0.start, a.0.start != a.0.end, std::cmp::Reverse(a.0.end)).cmp(&(
+            b.0.start,
+            b.0.start != b.0.end,
+            std::cmp::Reverse(b.0.end),
+        ))
+    });
     let mut kept: Vec<(Range<u32>, Target)> = Vec::new();
     for (r, t) in hits.iter() {
         if kept.last().is_none_or(|(k, _)| k.end <= r.start) {
@@ -325,9 +332,13 @@ fn score_turn_reference(
     let mut sum = 0.0f32;
     let mut out = TurnSentiment::default();
     for (i, (range, target)) in hits.iter().enumerate() {
+        // Weight 0: a mask, not a term.
         let Target::Term(weight) = *target else {
             continue;
         };
+        if weight == 0.0 {
+            continue;
+        }
         let mut w = weight;
         let before = &hits[..i];
         let negated = before.iter().any(|(r, t)| {
@@ -367,8 +378,9 @@ fn score_turn_reference(
     out
 }
 
-const TARGETS: [Target; 7] = [
+const TARGETS: [Target; 8] = [
     Target::Term(2.0),
+    Target::Term(0.0),
     Target::Term(-3.0),
     Target::Term(0.5),
     Target::Negator,
@@ -384,7 +396,7 @@ proptest! {
     #[test]
     fn sentiment_equals_the_quadratic_reference(
         text in text_strategy(),
-        raw in prop::collection::vec((0usize..60, 1usize..6, 0..TARGETS.len()), 0..25),
+        raw in prop::collection::vec((0usize..60, 0usize..6, 0..TARGETS.len()), 0..25),
         window in 0u32..5,
     ) {
         let norm = normalize(&text);

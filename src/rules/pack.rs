@@ -181,6 +181,9 @@ pub struct Tables {
     pub negation_window: u32,
     /// Whether the pack has any sentiment lexicon.
     pub has_lexicon: bool,
+    /// Emoticons and emoji of the lexicons, matched on the original text (leftmost
+    /// longest), and the weight of each pattern. `None` when no lexicon has any.
+    pub emoticons: Option<(AhoCorasick, Vec<f32>)>,
 }
 
 /// A compiled, checked rule pack.

@@ -17,6 +17,7 @@ pub(crate) const LEXICON_KEYS: &[&str] = &[
     "negation_window",
     "intensifiers",
     "contrast",
+    "emoticons",
     "external",
 ];
 /// Keys of one entry of `[lexicon] external`.
@@ -140,6 +141,33 @@ pub(super) fn read_lexicon(
             help: "sentiment weights run from -4 (very negative) to 4 (very positive)",
         },
     );
+    lex.emoticons = read_weights(
+        ctx,
+        &t,
+        WeightTable {
+            key: "emoticons",
+            header: "[lexicon.emoticons]",
+            expected: "a table { \":)\" = weight }",
+            what: "emoticon",
+            unit: "weight",
+            range: -4.0..=4.0,
+            help: "sentiment weights run from -4 (very negative) to 4 (very positive)",
+        },
+    );
+    lex.emoticons.retain(|(e, _)| {
+        let ok = !e.value.is_empty() && !e.value.chars().any(char::is_whitespace);
+        if !ok {
+            ctx.push(
+                Diagnostic::new(
+                    DiagCode::BadValue,
+                    e.loc.clone(),
+                    format!("emoticon \"{}\" is empty or has a space in it", e.value),
+                )
+                .with_help("an emoticon is one run of characters as typed, e.g. \":-)\" or \"😀\""),
+            );
+        }
+        ok
+    });
     if let Some(ev) = t.get("external") {
         let base = sources.path(ctx.file).parent().unwrap_or(dir).to_path_buf();
         let entries: Vec<Value> = match ev.get_ref() {
