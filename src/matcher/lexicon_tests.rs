@@ -61,17 +61,44 @@ happy = 2.0
 fn emoticons_count_as_terms_where_they_stand() {
     let p = pack(EMOTICONS);
     assert_eq!(score(&p, "ok :)"), (squash(2.0), 1));
-    assert_eq!(score(&p, "ok:)"), (0.0, 0), "after a letter it is not a smile");
-    assert_eq!(score(&p, ":) ok"), (squash(2.0), 1), "at the start of a turn");
-    assert_eq!(score(&p, ":)happy"), (squash(4.0), 2), "next to a word: both count");
-    assert_eq!(score(&p, "ok :-)"), (squash(2.5), 1), "the longest emoticon wins");
+    assert_eq!(
+        score(&p, "ok:)"),
+        (0.0, 0),
+        "after a letter it is not a smile"
+    );
+    assert_eq!(
+        score(&p, ":) ok"),
+        (squash(2.0), 1),
+        "at the start of a turn"
+    );
+    assert_eq!(
+        score(&p, ":)happy"),
+        (squash(4.0), 2),
+        "next to a word: both count"
+    );
+    assert_eq!(
+        score(&p, "ok :-)"),
+        (squash(2.5), 1),
+        "the longest emoticon wins"
+    );
     assert_eq!(score(&p, "😡😡"), (squash(-6.0), 2), "emoji stand anywhere");
     assert_eq!(score(&p, "late again😡"), (squash(-3.0), 1));
-    assert_eq!(score(&p, "see http://x.org/a"), (0.0, 0), "not the :/ of a URL");
+    assert_eq!(
+        score(&p, "see http://x.org/a"),
+        (0.0, 0),
+        "not the :/ of a URL"
+    );
     assert_eq!(score(&p, "great :D"), (squash(3.0), 1));
-    assert_eq!(score(&p, "re :Dear"), (0.0, 0), "a letter emoticon must end there");
+    assert_eq!(
+        score(&p, "re :Dear"),
+        (0.0, 0),
+        "a letter emoticon must end there"
+    );
     let (neg, n) = score(&p, "not :)");
-    assert!((neg - squash(2.0 * -0.74)).abs() < 1e-6 && n == 1, "negated: {neg}");
+    assert!(
+        (neg - squash(2.0 * -0.74)).abs() < 1e-6 && n == 1,
+        "negated: {neg}"
+    );
     let (c, n) = score(&p, "happy :( but :)");
     assert!(
         (c - squash(2.0 * 0.5 - 2.0 * 0.5 + 2.0 * 1.5)).abs() < 1e-6 && n == 3,
@@ -85,7 +112,10 @@ fn emoticon_evidence_points_at_the_emoticon() {
     let text = "fine :( really";
     let mut scan = Scan::new(&p);
     scan_call(&p, &customer(text), &mut scan);
-    let (range, w) = scan.sentiment[0].most_negative.clone().expect("a negative term");
+    let (range, w) = scan.sentiment[0]
+        .most_negative
+        .clone()
+        .expect("a negative term");
     assert_eq!(w, -2.0);
     let quoted = &text[range.start as usize..range.end as usize];
     assert!(quoted.contains(":("), "{quoted:?}");
@@ -108,7 +138,10 @@ negators = ["无"]
     assert_eq!(score(&p, "好"), (squash(1.0), 1));
     assert_eq!(score(&p, "您好，好"), (squash(1.0), 1));
     let (c, n) = score(&p, "几乎无噪音");
-    assert!((c - squash(2.0 * 0.74)).abs() < 1e-6 && n == 1, "negated: {c}");
+    assert!(
+        (c - squash(2.0 * 0.74)).abs() < 1e-6 && n == 1,
+        "negated: {c}"
+    );
     assert_eq!(
         score(&p, "无线噪音"),
         (squash(-2.0), 1),
@@ -122,10 +155,15 @@ fn emoticons_with_a_space_or_a_weight_out_of_range_are_reported() {
         "p.toml",
         "[lexicon]\n[lexicon.emoticons]\n\": )\" = 1.0\n\":(\" = -9.0\n",
     );
-    let msgs: Vec<String> = loaded.diagnostics.iter().map(|d| d.message.clone()).collect();
+    let msgs: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| d.message.clone())
+        .collect();
     assert!(loaded.pack.is_none(), "{msgs:?}");
     assert!(
-        msgs.iter().any(|m| m.contains("emoticon \": )\" is empty or has a space")),
+        msgs.iter()
+            .any(|m| m.contains("emoticon \": )\" is empty or has a space")),
         "{msgs:?}"
     );
     assert!(msgs.iter().any(|m| m.contains("emoticon ':('")), "{msgs:?}");
