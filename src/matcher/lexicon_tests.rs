@@ -168,3 +168,76 @@ fn emoticons_with_a_space_or_a_weight_out_of_range_are_reported() {
     );
     assert!(msgs.iter().any(|m| m.contains("emoticon ':('")), "{msgs:?}");
 }
+
+#[test]
+fn a_negator_or_intensifier_alone_counts_its_alone_weight() {
+    let p = pack(
+        r#"
+[lexicon]
+negators = ["没有", "不"]
+intensifiers = { "太" = 1.5, "很" = 1.3 }
+contrast = ["但是"]
+alone = { "没有" = -0.8, "太" = -1.0 }
+[lexicon.terms]
+"满意" = 2.0
+"有没有" = 0
+"#,
+    );
+    assert_eq!(
+        score(&p, "没有驱动盘"),
+        (squash(-0.8), 1),
+        "nothing to negate"
+    );
+    assert_eq!(score(&p, "太草率"), (squash(-1.0), 1));
+    assert_eq!(score(&p, "很草率"), (0.0, 0), "no alone weight given");
+    assert_eq!(score(&p, "不草率"), (0.0, 0));
+    assert_eq!(
+        score(&p, "有没有驱动盘"),
+        (0.0, 0),
+        "a mask keeps it silent"
+    );
+    let (c, n) = score(&p, "没有满意");
+    assert!(
+        (c - squash(2.0 * -0.74)).abs() < 1e-6 && n == 1,
+        "it acted: {c}"
+    );
+    assert_eq!(score(&p, "太满意"), (squash(3.0), 1), "it acted");
+    let (c, n) = score(&p, "没有驱动盘，满意");
+    assert!(
+        (c - squash(2.0 - 0.8)).abs() < 1e-6 && n == 2,
+        "cut off by the comma: {c}"
+    );
+    let (c, n) = score(&p, "满意但是太贵");
+    assert!(
+        (c - squash(2.0 * 0.5 - 1.0 * 1.5)).abs() < 1e-6 && n == 2,
+        "contrast: {c}"
+    );
+    // Two negators in a row: the first negates nothing, the second negates 满意.
+    let (c, n) = score(&p, "没有没有满意");
+    assert!(
+        (c - squash(2.0 * -0.74 - 0.8)).abs() < 1e-6 && n == 2,
+        "{c}"
+    );
+    let mut scan = Scan::new(&p);
+    scan_call(&p, &customer("太草率了"), &mut scan);
+    let (range, w) = scan.sentiment[0].most_negative.clone().unwrap();
+    assert_eq!((range, w), (0..3, -1.0), "evidence: the word that counted");
+}
+
+#[test]
+fn alone_must_name_a_negator_or_intensifier_of_the_lexicon() {
+    let loaded = load_pack_str(
+        "p.toml",
+        "[lexicon]\nnegators = [\"not\"]\nalone = { \"not\" = -0.5, \"never\" = -1.0 }\n",
+    );
+    let msgs: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| d.message.clone())
+        .collect();
+    assert_eq!(msgs.len(), 1, "{msgs:?}");
+    assert!(
+        msgs[0].contains("\"never\" in `alone` is not a negator or intensifier"),
+        "{msgs:?}"
+    );
+}

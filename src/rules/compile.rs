@@ -131,11 +131,21 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
         for (term, w) in &lex.terms {
             c.phrase_use(term, Target::Term(*w as f32), "lexicon term");
         }
+        let alone = |p: &str| {
+            lex.alone
+                .iter()
+                .find(|(a, _)| a.value == p)
+                .map_or(0.0, |(_, w)| *w as f32)
+        };
         for n in &lex.negators {
-            c.phrase_use(n, Target::Negator, "negator");
+            c.phrase_use(n, Target::Negator(alone(&n.value)), "negator");
         }
         for (i, m) in &lex.intensifiers {
-            c.phrase_use(i, Target::Intensifier(*m as f32), "intensifier");
+            c.phrase_use(
+                i,
+                Target::Intensifier(*m as f32, alone(&i.value)),
+                "intensifier",
+            );
         }
         for w in &lex.contrast {
             c.phrase_use(w, Target::Contrast, "contrast word");

@@ -203,6 +203,8 @@ pub struct RawLexicon {
     /// Emoticons and emoji with their weights, matched as written in the original text
     /// (normalisation folds punctuation and symbols away, so they cannot be terms).
     pub emoticons: Vec<(Located<String>, f64)>,
+    /// Weights of negators and intensifiers of this lexicon when they act on no term.
+    pub alone: Vec<(Located<String>, f64)>,
 }
 
 /// `[pack]` and `[scoring]`.

@@ -144,10 +144,10 @@ pub enum Target {
     },
     /// A sentiment term with its weight.
     Term(f32),
-    /// A negator.
-    Negator,
-    /// An intensifier with its multiplier.
-    Intensifier(f32),
+    /// A negator, with its weight when it negates no term (0: none).
+    Negator(f32),
+    /// An intensifier with its multiplier, and its weight when it intensifies no term.
+    Intensifier(f32, f32),
     /// A contrast word.
     Contrast,
 }
