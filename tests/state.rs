@@ -277,17 +277,25 @@ fn deleted_inputs_keep_their_results_unless_forgotten() {
     assert_eq!(history_calls(&state).len(), 67);
 }
 
+/// The version of the shipped pack (`rules/pack.toml`), which changes with its lexicons.
+fn shipped_version() -> String {
+    let t = std::fs::read_to_string(root().join("rules/pack.toml")).unwrap();
+    let v: toml::Table = toml::from_str(&t).unwrap();
+    v["pack"]["version"].as_str().unwrap().to_string()
+}
+
+/// The version [`pack_v2`] gives its copy.
+const V2: &str = "99.0.0";
+
 /// A copy of the default pack with another version: another hash.
 fn pack_v2(dir: &Path) -> PathBuf {
     let to = dir.join("rules-v2");
     copy_dir(&root().join("rules"), &to);
     let p = to.join("pack.toml");
     let t = std::fs::read_to_string(&p).unwrap();
-    std::fs::write(
-        &p,
-        t.replacen("version = \"1.2.1\"", "version = \"1.3.0\"", 1),
-    )
-    .unwrap();
+    let from = format!("version = \"{}\"", shipped_version());
+    assert!(t.contains(&from), "{t}");
+    std::fs::write(&p, t.replacen(&from, &format!("version = \"{V2}\""), 1)).unwrap();
     to
 }
 
@@ -329,7 +337,7 @@ fn a_new_pack_keeps_old_results_labelled_by_default_and_rescores_when_asked() {
     assert_eq!(keep["counts"]["calls_scored"], 0);
     assert_eq!(
         packs_in_history(&state),
-        BTreeMap::from([("1.2.1".into(), 67)])
+        BTreeMap::from([(shipped_version(), 67)])
     );
 
     // Re-score what started on or after 2026-11-06 (the corpus spans 2 to 8 November).
@@ -350,11 +358,12 @@ fn a_new_pack_keeps_old_results_labelled_by_default_and_rescores_when_asked() {
         67,
         "no call lost or doubled: {by:?}"
     );
-    assert!(by["1.3.0"] > 0 && by["1.2.1"] > 0, "{by:?}");
+    let shipped = shipped_version();
+    assert!(by[V2] > 0 && by[&shipped] > 0, "{by:?}");
     let pack_of = pack_of_calls(&state);
     for r in history_calls(&state).values() {
         let day = r["metadata"]["started_at"].as_str().unwrap_or("");
-        if pack_of[r["call_id"].as_str().unwrap()] == "1.2.1" {
+        if pack_of[r["call_id"].as_str().unwrap()] == shipped {
             assert!(
                 day < "2026-11-06",
                 "{} started {day} and was not re-scored",
@@ -367,7 +376,7 @@ fn a_new_pack_keeps_old_results_labelled_by_default_and_rescores_when_asked() {
     assert_eq!(counts(&all)["rescored"].as_u64().unwrap(), 50 - rescored);
     assert_eq!(
         packs_in_history(&state),
-        BTreeMap::from([("1.3.0".into(), 67)])
+        BTreeMap::from([(V2.to_string(), 67)])
     );
 
     // The dashboard shows one pack at a time and says so.
@@ -376,7 +385,7 @@ fn a_new_pack_keeps_old_results_labelled_by_default_and_rescores_when_asked() {
         callscore().arg("report").arg(&state).arg("--out").arg(&rep),
         0,
     );
-    assert!(err.contains("1.3.0"), "{err}");
+    assert!(err.contains(V2), "{err}");
 }
 
 #[test]

@@ -128,6 +128,10 @@ fn mined_drivers_round_trip_suggest_check_test_run() {
             "pack",
             "--holdout",
             "0.25",
+            // The cover alone: the phrases that find the texts (evidence phrases are
+            // tested below).
+            "--evidence-phrases",
+            "0",
         ],
         d.path(),
     );
@@ -354,4 +358,77 @@ fn bad_input_is_reported_with_file_and_line_and_the_rest_is_used() {
     );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("is not empty"), "{err}");
+}
+
+/// The phrases of a driver in either form `suggest` writes: one `any` list, or `or` of
+/// one-phrase `any` lists and `near` pairs (written `a~b`).
+fn driver_phrases(driver: &toml::Value) -> Vec<String> {
+    let w = &driver["when"];
+    if let Some(a) = w.get("any").and_then(|a| a.as_array()) {
+        return a.iter().map(|p| p.as_str().unwrap().to_string()).collect();
+    }
+    w["or"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| match c.get("any") {
+            Some(a) => a[0].as_str().unwrap().to_string(),
+            None => format!(
+                "{}~{}",
+                c["near"]["a"][0].as_str().unwrap(),
+                c["near"]["b"][0].as_str().unwrap()
+            ),
+        })
+        .collect()
+}
+
+#[test]
+fn evidence_phrases_follow_the_cover_and_the_pack_still_round_trips() {
+    let d = tempfile::tempdir().unwrap();
+    let labelled = write_labelled(d.path());
+    let mine = |out: &str, evidence: &str| {
+        let (code, _, err) = run(
+            &[
+                "suggest",
+                labelled.to_str().unwrap(),
+                "--out",
+                out,
+                "--holdout",
+                "0.25",
+                "--evidence-phrases",
+                evidence,
+            ],
+            d.path(),
+        );
+        assert_eq!(code, 0, "{err}");
+        let text = std::fs::read_to_string(d.path().join(out).join("drivers.toml")).unwrap();
+        let v: toml::Table = toml::from_str(&text).unwrap();
+        v["driver"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["id"].as_str().unwrap().to_string(), driver_phrases(d)))
+            .collect::<Vec<_>>()
+    };
+    let cover = mine("cover", "0");
+    let more = mine("more", "20");
+    assert_eq!(cover.len(), more.len());
+    let mut added = 0;
+    for ((id, c), (id2, m)) in cover.iter().zip(&more) {
+        assert_eq!(id, id2);
+        assert_eq!(
+            &m[..c.len()],
+            &c[..],
+            "{id}: the cover comes first, unchanged"
+        );
+        added += m.len() - c.len();
+    }
+    assert!(added > 0, "{more:?}");
+    for c in [
+        &["check", "--rules", "more"][..],
+        &["test", "--rules", "more"],
+    ] {
+        let (code, out, err) = run(c, d.path());
+        assert_eq!(code, 0, "{c:?}: {out}{err}");
+    }
 }

@@ -63,6 +63,11 @@ pub(crate) struct SuggestArgs {
     /// Drivers: most phrases per driver.
     #[arg(long, default_value_t = 40, value_name = "N")]
     max_phrases: usize,
+    /// Drivers: after the phrases that find the label's texts, up to N more of the
+    /// strongest candidates per driver, as extra evidence for the primary driver (a text
+    /// with two phrases of its driver outweighs one phrase of another).
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    evidence_phrases: usize,
     /// Sentiment: most terms written.
     #[arg(long, default_value_t = 2000, value_name = "N")]
     max_terms: usize,
@@ -111,6 +116,7 @@ pub(crate) fn suggest(a: SuggestArgs) -> Exit {
     opts.drivers.min_z = a.min_z;
     opts.drivers.min_precision_word = a.min_precision_word.max(a.min_precision);
     opts.drivers.max_phrases = a.max_phrases;
+    opts.drivers.evidence_phrases = a.evidence_phrases;
     opts.sentiment.min_z = a.min_z;
     opts.sentiment.max_terms = a.max_terms;
     if let Some(n) = a.min_support {

@@ -10,6 +10,8 @@
 //! Hit counting inside one leaf: left to right, longest first, without overlap
 //! (documented for rule writers in `rules/README.md`).
 
+#[cfg(test)]
+mod lexicon_tests;
 mod sentiment;
 #[cfg(test)]
 mod tests;
@@ -177,6 +179,9 @@ pub fn scan_call(pack: &Pack, call: &Call, scan: &mut Scan) {
                 &mut scan.ends,
             );
         }
+        if let Some((ac, weights)) = &tables.emoticons {
+            emoticon_hits(ac, weights, &turn.text, norm, &mut scan.lex_hits);
+        }
         let s = if tables.has_lexicon {
             sentiment::score_turn(
                 &turn.text,
@@ -189,6 +194,51 @@ pub fn scan_call(pack: &Pack, call: &Call, scan: &mut Scan) {
             TurnSentiment::default()
         };
         scan.sentiment.push(s);
+    }
+}
+
+/// Lexicon hits of the emoticons and emoji found in the original text `orig`.
+///
+/// An emoticon is typed next to words or other punctuation, so it is looked for as
+/// written, not in the normalised text (where its punctuation is a separator). An
+/// emoticon that starts with an ASCII character must not follow a letter or digit (the
+/// ":/" of "http://", the ":p" of "10:p"), and one that ends with a letter or digit must
+/// not run into another (":D" but not ":Dear"); emoji stand anywhere.
+///
+/// Its normalised position is where its text went: the separator that replaced it (or
+/// the empty place between the words around it), so negators, intensifiers and
+/// contrast words before it act on it as on a word.
+fn emoticon_hits(
+    ac: &aho_corasick::AhoCorasick,
+    weights: &[f32],
+    orig: &str,
+    norm: &Normalized,
+    out: &mut Vec<(Range<u32>, Target)>,
+) {
+    for m in ac.find_iter(orig) {
+        let (s, e) = (m.start(), m.end());
+        let first = orig[s..].chars().next();
+        let last = orig[..e].chars().next_back();
+        let before = orig[..s].chars().next_back();
+        let after = orig[e..].chars().next();
+        if first.is_some_and(|c| c.is_ascii()) && before.is_some_and(char::is_alphanumeric) {
+            continue;
+        }
+        if last.is_some_and(char::is_alphanumeric) && after.is_some_and(char::is_alphanumeric) {
+            continue;
+        }
+        let text = norm.text.as_str();
+        let ns = norm.norm_pos(s);
+        let ne = norm.norm_pos(e).max(ns);
+        let range = if ns == ne && text.as_bytes().get(ns) == Some(&b' ') {
+            ns..ns + 1
+        } else {
+            ns..ne
+        };
+        out.push((
+            range.start as u32..range.end as u32,
+            Target::Term(weights[m.pattern().as_usize()]),
+        ));
     }
 }
 

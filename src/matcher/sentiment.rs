@@ -4,7 +4,13 @@
 //! lexicon users bring: term weights −4…+4; a negator up to `negation_window` words
 //! before a term flips and damps it (×−0.74); an intensifier right before a term
 //! multiplies it; after a contrast word ("but", "但是", "اما") terms weigh 1.5× and
-//! before it 0.5×; the sum `s` is squashed to −1…+1 by `s / sqrt(s² + 15)`.
+//! before it 0.5×; the sum `s` is squashed to −1…+1 by `s / sqrt(s² + 15)`. A term of
+//! weight 0 only masks the shorter terms and negators inside it. Emoticons and emoji
+//! (found on the original text, `[lexicon.emoticons]`) count as terms at the place
+//! their characters went. A negator or intensifier that acts on no term counts as a term
+//! of its `alone` weight when the lexicon gives one (没有驱动盘, 太草率: the complaint is
+//! in the negator or the "too", not in a listed word); these are added after the terms,
+//! in text order.
 
 use super::WordIndex;
 use crate::normalize::Normalized;
@@ -43,7 +49,14 @@ pub(crate) fn score_turn(
     // One leftmost-longest pass over every lexicon hit (terms, negators, intensifiers,
     // contrast words together): the negator 别 inside the intensifier 特别, or 不 inside
     // the term 不满意, is part of the longer word and does not act on its own.
-    hits.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)));
+    // An empty range (an emoticon whose characters all became one separator, or none)
+    // sorts before a word starting at the same place, so it is kept beside it.
+    hits.sort_by(|a, b| {
+        a.0.start
+            .cmp(&b.0.start)
+            .then((a.0.start != a.0.end).cmp(&(b.0.start != b.0.end)))
+            .then(b.0.end.cmp(&a.0.end))
+    });
     let mut kept: Vec<(Range<u32>, Target)> = Vec::with_capacity(hits.len());
     for (r, t) in hits.iter() {
         if kept.last().is_none_or(|(k, _)| k.end <= r.start) {
@@ -65,43 +78,24 @@ pub(crate) fn score_turn(
     // text lie between a term and a nearer one, so when the nearest one does not reach
     // the term (too many words, clause punctuation between), no farther one does:
     // looking at the nearest is the same as looking at all of them.
-    let mut negator: Option<u32> = None;
-    let mut intensifier: Option<(u32, f32)> = None;
-    for (range, target) in &hits {
-        let weight = match *target {
-            Target::Term(weight) => weight,
-            Target::Negator => {
-                negator = Some(range.end);
-                continue;
-            }
-            Target::Intensifier(m) => {
-                intensifier = Some((range.end, m));
-                continue;
-            }
-            Target::Contrast | Target::Leaf { .. } => continue,
-        };
-        let mut w = weight;
-        let negated = negator.is_some_and(|end| {
-            end <= range.start
-                && words.between(end, range.start) < negation_window.max(1)
-                && !clause_break(orig, norm, end, range.start)
-        });
-        if negated {
-            w *= NEGATION_SCALAR;
-        }
-        if let Some((end, m)) = intensifier
-            && end <= range.start
-            && words.between(end, range.start) <= 1
+    let mut negator: Option<Word> = None;
+    let mut intensifier: Option<(Word, f32)> = None;
+    // Negators and intensifiers that acted on no term and weigh something alone.
+    let mut alone: Vec<(Range<u32>, f32)> = Vec::new();
+    let flush = |w: Option<Word>, alone: &mut Vec<(Range<u32>, f32)>| {
+        if let Some(w) = w
+            && !w.acted
+            && w.alone != 0.0
         {
-            w *= m;
+            alone.push((w.range, w.alone));
         }
-        if let Some(c) = contrast_at {
-            if range.start < c {
-                w *= 0.5;
-            } else {
-                w *= 1.5;
-            }
-        }
+    };
+    let mut add = |w: f32, range: &Range<u32>, out: &mut TurnSentiment| {
+        let w = match contrast_at {
+            Some(c) if range.start < c => w * 0.5,
+            Some(_) => w * 1.5,
+            None => w,
+        };
         sum += w;
         out.terms += 1;
         let orig = norm.orig_range(range.start as usize..range.end as usize);
@@ -112,11 +106,72 @@ pub(crate) fn score_turn(
         if w > 0.0 && out.most_positive.as_ref().is_none_or(|(_, m)| w > *m) {
             out.most_positive = Some((orig, w));
         }
+    };
+    for (range, target) in &hits {
+        let weight = match *target {
+            // A term of weight 0 is a mask: it keeps the words inside it from counting
+            // (您好 keeps 好 from being praise, 无线 keeps 无 from negating) and is not a
+            // term itself, so a turn with only masks has no sentiment.
+            Target::Term(weight) if weight == 0.0 => continue,
+            Target::Term(weight) => weight,
+            Target::Negator(a) => {
+                flush(negator.take(), &mut alone);
+                negator = Some(Word::new(range, a));
+                continue;
+            }
+            Target::Intensifier(m, a) => {
+                flush(intensifier.take().map(|(w, _)| w), &mut alone);
+                intensifier = Some((Word::new(range, a), m));
+                continue;
+            }
+            Target::Contrast | Target::Leaf { .. } => continue,
+        };
+        let mut w = weight;
+        if let Some(n) = &mut negator
+            && n.range.end <= range.start
+            && words.between(n.range.end, range.start) < negation_window.max(1)
+            && !clause_break(orig, norm, n.range.end, range.start)
+        {
+            n.acted = true;
+            w *= NEGATION_SCALAR;
+        }
+        if let Some((i, m)) = &mut intensifier
+            && i.range.end <= range.start
+            && words.between(i.range.end, range.start) <= 1
+        {
+            i.acted = true;
+            w *= *m;
+        }
+        add(w, range, &mut out);
+    }
+    flush(negator, &mut alone);
+    flush(intensifier.map(|(w, _)| w), &mut alone);
+    alone.sort_by_key(|(r, _)| r.start);
+    for (range, a) in &alone {
+        add(*a, range, &mut out);
     }
     if out.terms > 0 {
         out.compound = sum / (sum * sum + ALPHA).sqrt();
     }
     out
+}
+
+/// A negator or intensifier seen in a turn: where it is, what it weighs when it acts on
+/// no term (`[lexicon] alone`), and whether it acted on one.
+struct Word {
+    range: Range<u32>,
+    alone: f32,
+    acted: bool,
+}
+
+impl Word {
+    fn new(range: &Range<u32>, alone: f32) -> Self {
+        Word {
+            range: range.clone(),
+            alone,
+            acted: false,
+        }
+    }
 }
 
 /// True when the original text between two normalised positions holds clause

@@ -131,16 +131,27 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
         for (term, w) in &lex.terms {
             c.phrase_use(term, Target::Term(*w as f32), "lexicon term");
         }
+        let alone = |p: &str| {
+            lex.alone
+                .iter()
+                .find(|(a, _)| a.value == p)
+                .map_or(0.0, |(_, w)| *w as f32)
+        };
         for n in &lex.negators {
-            c.phrase_use(n, Target::Negator, "negator");
+            c.phrase_use(n, Target::Negator(alone(&n.value)), "negator");
         }
         for (i, m) in &lex.intensifiers {
-            c.phrase_use(i, Target::Intensifier(*m as f32), "intensifier");
+            c.phrase_use(
+                i,
+                Target::Intensifier(*m as f32, alone(&i.value)),
+                "intensifier",
+            );
         }
         for w in &lex.contrast {
             c.phrase_use(w, Target::Contrast, "contrast word");
         }
     }
+    let emoticons = emoticon_table(&raw.lexicons);
 
     super::lint::never_holds(raw, c.sources, &mut c.diags);
     hold_back_follow_on_errors(&loaded.diagnostics, c.sources, &mut c.diags);
@@ -173,6 +184,7 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
             regex_uses: c.regex_uses,
             negation_window: lex_negation_window,
             has_lexicon: !raw.lexicons.is_empty(),
+            emoticons,
         },
         leaf_owners: leaf_owners(c.leaves.len(), &items, &drivers),
         leaves: c.leaves,
@@ -192,6 +204,28 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
         item.summary = summary;
     }
     Some(pack)
+}
+
+/// The emoticons of every lexicon as one leftmost-longest automaton over the original
+/// text, each with the weight seen first (like terms: own lexicon first, in load order).
+fn emoticon_table(lexicons: &[crate::rules::model::RawLexicon]) -> Option<(AhoCorasick, Vec<f32>)> {
+    let mut seen = std::collections::HashSet::new();
+    let mut pats: Vec<&str> = Vec::new();
+    let mut weights = Vec::new();
+    for (e, w) in lexicons.iter().flat_map(|l| &l.emoticons) {
+        if seen.insert(e.value.as_str()) {
+            pats.push(&e.value);
+            weights.push(*w as f32);
+        }
+    }
+    if pats.is_empty() {
+        return None;
+    }
+    let ac = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(pats)
+        .ok()?;
+    Some((ac, weights))
 }
 
 /// When a file could not be read (`toml-syntax`, `not-utf8`), every id it defines is

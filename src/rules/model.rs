@@ -200,6 +200,11 @@ pub struct RawLexicon {
     pub intensifiers: Vec<(Located<String>, f64)>,
     /// Contrast words.
     pub contrast: Vec<Located<String>>,
+    /// Emoticons and emoji with their weights, matched as written in the original text
+    /// (normalisation folds punctuation and symbols away, so they cannot be terms).
+    pub emoticons: Vec<(Located<String>, f64)>,
+    /// Weights of negators and intensifiers of this lexicon when they act on no term.
+    pub alone: Vec<(Located<String>, f64)>,
 }
 
 /// `[pack]` and `[scoring]`.

@@ -144,10 +144,10 @@ pub enum Target {
     },
     /// A sentiment term with its weight.
     Term(f32),
-    /// A negator.
-    Negator,
-    /// An intensifier with its multiplier.
-    Intensifier(f32),
+    /// A negator, with its weight when it negates no term (0: none).
+    Negator(f32),
+    /// An intensifier with its multiplier, and its weight when it intensifies no term.
+    Intensifier(f32, f32),
     /// A contrast word.
     Contrast,
 }
@@ -181,6 +181,9 @@ pub struct Tables {
     pub negation_window: u32,
     /// Whether the pack has any sentiment lexicon.
     pub has_lexicon: bool,
+    /// Emoticons and emoji of the lexicons, matched on the original text (leftmost
+    /// longest), and the weight of each pattern. `None` when no lexicon has any.
+    pub emoticons: Option<(AhoCorasick, Vec<f32>)>,
 }
 
 /// A compiled, checked rule pack.

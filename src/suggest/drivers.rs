@@ -29,6 +29,11 @@ pub struct DriverSettings {
     pub min_z: f64,
     /// Most phrases per driver.
     pub max_phrases: usize,
+    /// After the cover, up to this many more phrases per driver (within `max_phrases`):
+    /// the strongest remaining candidates. They find no new text, but a text holding two
+    /// phrases of its driver then outweighs one phrase of another driver, because the
+    /// primary driver is the one with the most hits.
+    pub evidence_phrases: usize,
     /// Prior strength `a0` of the statistic.
     pub prior: f64,
 }
@@ -41,6 +46,7 @@ impl Default for DriverSettings {
             min_precision_word: 0.9,
             min_z: 2.0,
             max_phrases: 40,
+            evidence_phrases: 20,
             prior: 10.0,
         }
     }
@@ -159,6 +165,20 @@ pub fn mine_label(
         p.new = gain;
         out.push(p);
     }
+    // Evidence: the remaining candidates by z (then support, then phrase), new = 0.
+    let mut rest: Vec<usize> = (0..cands.len()).filter(|&ci| !taken[ci]).collect();
+    rest.sort_by(|&a, &b| {
+        let (x, y) = (&cands[a].1, &cands[b].1);
+        y.z.total_cmp(&x.z)
+            .then(y.support.cmp(&x.support))
+            .then(x.phrase.cmp(&y.phrase))
+    });
+    let room = s.max_phrases.saturating_sub(out.len());
+    out.extend(
+        rest.into_iter()
+            .take(s.evidence_phrases.min(room))
+            .map(|ci| cands[ci].1.clone()),
+    );
     out
 }
 
@@ -189,6 +209,7 @@ mod tests {
         let c = count(&texts, LEN);
         let s = DriverSettings {
             min_z: 0.0,
+            evidence_phrases: 0,
             ..Default::default()
         };
         let freeze = mine_label(&c, &[0, 1, 2, 3], 8, &s);
@@ -201,6 +222,84 @@ mod tests {
         let limit = mine_label(&c, &[4, 5, 6], 8, &s);
         assert_eq!(limit[0].phrase, "card limit");
         assert!(limit.iter().all(|p| p.phrase != "card"));
+    }
+
+    #[test]
+    fn evidence_phrases_follow_the_cover_strongest_first_within_the_limits() {
+        let texts = [
+            "freeze card now",
+            "freeze card please",
+            "freeze card today",
+            "freeze it",
+            "card limit",
+            "limit please",
+        ];
+        let c = count(&texts, LEN);
+        let s = |evidence_phrases, max_phrases| DriverSettings {
+            min_z: 0.0,
+            evidence_phrases,
+            max_phrases,
+            ..Default::default()
+        };
+        let got = |e, m| -> Vec<(String, u32, u32)> {
+            mine_label(&c, &[0, 1, 2, 3], 6, &s(e, m))
+                .into_iter()
+                .map(|p| (p.phrase, p.support, p.new))
+                .collect()
+        };
+        let cover = got(0, 40);
+        assert_eq!(cover, [("freeze".to_string(), 4, 4)]);
+        // After the cover, the only other candidate: "freeze card" (3 texts; "card" is
+        // in a text of the other label, "please" too, the rest are in one text only).
+        let more = got(2, 40);
+        assert_eq!(
+            more,
+            [
+                ("freeze".to_string(), 4, 4),
+                ("freeze card".to_string(), 3, 0),
+            ],
+            "{more:?}"
+        );
+        assert_eq!(got(1, 40), more, "one evidence phrase");
+        assert_eq!(got(2, 1), cover, "max_phrases bounds the evidence too");
+        assert_eq!(got(100, 100), more, "no other candidate");
+    }
+
+    #[test]
+    fn evidence_phrases_come_strongest_first() {
+        // Label texts 0-5; other texts 6-7. After "refund" covers every label text, the
+        // rest come by z: "refund my" is a stop-ended phrase, so not a candidate.
+        let texts = [
+            "refund order late",
+            "refund order late",
+            "refund order late",
+            "refund order",
+            "refund parcel",
+            "refund parcel",
+            "weather today",
+            "order pizza",
+        ];
+        let c = count(&texts, LEN);
+        let s = DriverSettings {
+            min_z: 0.0,
+            evidence_phrases: 10,
+            ..Default::default()
+        };
+        let got = mine_label(&c, &[0, 1, 2, 3, 4, 5], 8, &s);
+        let names: Vec<&str> = got.iter().map(|p| p.phrase.as_str()).collect();
+        assert_eq!(names[0], "refund");
+        assert_eq!(got[0].new, 6);
+        assert!(got[1..].iter().all(|p| p.new == 0), "{got:?}");
+        let z: Vec<f64> = got[1..].iter().map(|p| p.z).collect();
+        assert!(z.windows(2).all(|w| w[0] >= w[1]), "{names:?} {z:?}");
+        // "refund order" (4 texts) before "refund parcel" (2 texts); "order" is in the
+        // other label's text too (precision 4/5 < 0.9 for one word).
+        let pos = |p: &str| names.iter().position(|n| *n == p);
+        assert!(
+            pos("refund order").unwrap() < pos("refund parcel").unwrap(),
+            "{names:?}"
+        );
+        assert_eq!(pos("order"), None, "{names:?}");
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub(crate) const LEXICON_KEYS: &[&str] = &[
     "negation_window",
     "intensifiers",
     "contrast",
+    "emoticons",
+    "alone",
     "external",
 ];
 /// Keys of one entry of `[lexicon] external`.
@@ -140,6 +142,66 @@ pub(super) fn read_lexicon(
             help: "sentiment weights run from -4 (very negative) to 4 (very positive)",
         },
     );
+    lex.emoticons = read_weights(
+        ctx,
+        &t,
+        WeightTable {
+            key: "emoticons",
+            header: "[lexicon.emoticons]",
+            expected: "a table { \":)\" = weight }",
+            what: "emoticon",
+            unit: "weight",
+            range: -4.0..=4.0,
+            help: "sentiment weights run from -4 (very negative) to 4 (very positive)",
+        },
+    );
+    lex.emoticons.retain(|(e, _)| {
+        let ok = !e.value.is_empty() && !e.value.chars().any(char::is_whitespace);
+        if !ok {
+            ctx.push(
+                Diagnostic::new(
+                    DiagCode::BadValue,
+                    e.loc.clone(),
+                    format!("emoticon \"{}\" is empty or has a space in it", e.value),
+                )
+                .with_help("an emoticon is one run of characters as typed, e.g. \":-)\" or \"😀\""),
+            );
+        }
+        ok
+    });
+    lex.alone = read_weights(
+        ctx,
+        &t,
+        WeightTable {
+            key: "alone",
+            header: "[lexicon.alone]",
+            expected: "a table { negator = weight }",
+            what: "alone weight of",
+            unit: "weight",
+            range: -4.0..=4.0,
+            help: "sentiment weights run from -4 (very negative) to 4 (very positive)",
+        },
+    );
+    lex.alone.retain(|(a, _)| {
+        let known = lex.negators.iter().any(|n| n.value == a.value)
+            || lex.intensifiers.iter().any(|(i, _)| i.value == a.value);
+        if !known {
+            ctx.push(
+                Diagnostic::new(
+                    DiagCode::BadValue,
+                    a.loc.clone(),
+                    format!(
+                        "\"{}\" in `alone` is not a negator or intensifier of this lexicon",
+                        a.value
+                    ),
+                )
+                .with_help(
+                    "list it under negators or intensifiers first, or remove it from `alone`",
+                ),
+            );
+        }
+        known
+    });
     if let Some(ev) = t.get("external") {
         let base = sources.path(ctx.file).parent().unwrap_or(dir).to_path_buf();
         let entries: Vec<Value> = match ev.get_ref() {

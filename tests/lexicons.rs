@@ -1,0 +1,89 @@
+//! The shipped lexicons on texts the way people type them: Persian with Arabic letter
+//! variants and ZWNJ, emoticons and emoji in chats, Chinese negators that act on no listed
+//! word, and the masks that keep contact-center set phrases neutral.
+
+use serde_json::{Value, json};
+mod common;
+use common::callscore;
+
+/// Customer sentiment (overall) of each text, scored as a one-turn call by the default pack.
+fn sentiment(texts: &[&str]) -> Vec<f64> {
+    let mut input = String::new();
+    for (i, t) in texts.iter().enumerate() {
+        let call =
+            json!({"call_id": format!("t{i}"), "turns": [{"speaker": "customer", "text": t}]});
+        input.push_str(&format!("{call}\n"));
+    }
+    let out = callscore()
+        .args(["run", "-", "--rules", "rules", "--out", "-", "--quiet"])
+        .write_stdin(input)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut by_id = std::collections::HashMap::new();
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let r: Value = serde_json::from_str(line).unwrap();
+        if r["type"] == "call" {
+            by_id.insert(
+                r["call_id"].as_str().unwrap().to_string(),
+                r["sentiment"]["customer"]["overall"].as_f64().unwrap(),
+            );
+        }
+    }
+    (0..texts.len()).map(|i| by_id[&format!("t{i}")]).collect()
+}
+
+#[test]
+fn persian_terms_match_whatever_yeh_kaf_or_zwnj_the_text_uses() {
+    // Persian ی/ک and a ZWNJ against Arabic ي/ك and a space: one score each pair.
+    let s = sentiment(&[
+        "کیفیتش عالی بود",
+        "كيفيتش عالي بود",
+        "از خریدم راضی‌ام",
+        "از خريدم راضي ام",
+        "پشیمونم که خریدم",
+        "پشيمونم كه خريدم",
+    ]);
+    for pair in s.chunks(2) {
+        assert_eq!(pair[0], pair[1], "{s:?}");
+    }
+    assert!(s[0] > 0.0 && s[2] > 0.0 && s[4] < 0.0, "{s:?}");
+}
+
+#[test]
+fn emoticons_and_emoji_carry_a_chat_turn() {
+    let s = sentiment(&[
+        "ok :)",
+        "ok :(",
+        "see https://acme.example/faq",
+        "again 😡",
+        "thanks!! 👍",
+    ]);
+    assert!(s[0] > 0.0 && s[1] < 0.0, "{s:?}");
+    assert_eq!(s[2], 0.0, "the :/ of a URL is not an emoticon");
+    assert!(s[3] < 0.0 && s[4] > 0.0, "{s:?}");
+}
+
+#[test]
+fn chinese_negators_alone_complain_and_set_phrases_stay_neutral() {
+    let s = sentiment(&[
+        "没有驱动盘",
+        "装系统太费劲",
+        "没有了。",
+        "好。",
+        "您好，请问是不是这里办理？",
+        "不好意思，我想问一下",
+    ]);
+    assert!(s[0] < 0.0 && s[1] < 0.0, "{s:?}");
+    assert_eq!(s[2], 0.0, "没有了 (nothing else) is not a complaint");
+    assert!(
+        s[3] > 0.0 && s[3] < 0.2,
+        "a reply of one 好 is barely positive: {s:?}"
+    );
+    assert_eq!(s[4], 0.0, "您好 and 是不是 are masks");
+    assert_eq!(s[5], 0.0, "不好意思 is a mask");
+}
