@@ -112,7 +112,7 @@ pub(crate) fn score_turn(
             // A term of weight 0 is a mask: it keeps the words inside it from counting
             // (您好 keeps 好 from being praise, 无线 keeps 无 from negating) and is not a
             // term itself, so a turn with only masks has no sentiment.
-            Target::Term(weight) if weight == 0.0 => continue,
+            Target::Term(0.0) => continue,
             Target::Term(weight) => weight,
             Target::Negator(a) => {
                 flush(negator.take(), &mut alone);
