@@ -167,6 +167,13 @@ fn password_file_lines_match_like_libpq() {
         pgpass::find("db1:5432:qa:loader:x", "db9", 5432, "qa", "loader"),
         None
     );
+    // A line commented out is not used, even when it would match.
+    let two = "#db1:5432:qa:loader:old\ndb1:5432:qa:loader:new";
+    assert_eq!(pgpass::find(two, "#db1", 5432, "qa", "loader"), None);
+    assert_eq!(
+        pgpass::find(two, "db1", 5432, "qa", "loader").as_deref(),
+        Some("new")
+    );
 }
 
 #[test]
