@@ -186,7 +186,7 @@ pub fn mine_label(
 mod tests {
     use super::*;
     use crate::suggest::grams::Lengths;
-    use crate::suggest::stats::count;
+    use crate::suggest::stats::{count, log_odds};
 
     const LEN: Lengths = Lengths {
         words: (1, 2),
@@ -300,6 +300,34 @@ mod tests {
             "{names:?}"
         );
         assert_eq!(pos("order"), None, "{names:?}");
+    }
+
+    #[test]
+    fn z_is_against_every_other_text_and_precision_stays_above_one_half() {
+        let texts = [
+            "lost card abroad",
+            "lost card today",
+            "card abroad",
+            "lost card again",
+            "lost card please",
+            "weather",
+        ];
+        let c = count(&texts, LEN);
+        // Even when asked for less, a phrase in as many other texts as texts of its
+        // label (precision exactly 0.5) is no candidate: it would belong to both.
+        let loose = DriverSettings {
+            min_precision: 0.0,
+            min_precision_word: 0.0,
+            min_z: f64::NEG_INFINITY,
+            evidence_phrases: 100,
+            ..Default::default()
+        };
+        let got = mine_label(&c, &[0, 1, 2], 6, &loose);
+        assert!(got.iter().all(|p| p.phrase != "lost card"), "{got:?}");
+        // "abroad": 2 of the 3 texts of the label, none of the 3 others.
+        let abroad = got.iter().find(|p| p.phrase == "abroad").expect("{got:?}");
+        assert_eq!((abroad.support, abroad.others), (2, 0));
+        assert_eq!(abroad.z, log_odds(2, 3, 0, 3, loose.prior).z);
     }
 
     #[test]
