@@ -112,7 +112,7 @@ pub(crate) fn score_turn(
             // A term of weight 0 is a mask: it keeps the words inside it from counting
             // (您好 keeps 好 from being praise, 无线 keeps 无 from negating) and is not a
             // term itself, so a turn with only masks has no sentiment.
-            Target::Term(weight) if weight == 0.0 => continue,
+            Target::Term(0.0) => continue,
             Target::Term(weight) => weight,
             Target::Negator(a) => {
                 flush(negator.take(), &mut alone);
@@ -146,7 +146,9 @@ pub(crate) fn score_turn(
     }
     flush(negator, &mut alone);
     flush(intensifier.map(|(w, _)| w), &mut alone);
-    alone.sort_by_key(|(r, _)| r.start);
+    // In text order, the order of the kept hits (an empty range before a word at the
+    // same place), so that the sum is the same whatever order they were flushed in.
+    alone.sort_by_key(|(r, _)| (r.start, r.end));
     for (range, a) in &alone {
         add(*a, range, &mut out);
     }

@@ -331,6 +331,38 @@ mod tests {
     }
 
     #[test]
+    fn only_a_single_word_needs_the_word_precision() {
+        let texts = [
+            "card limit low",
+            "card limit high",
+            "card limit now",
+            "card limit up",
+            "card limit",
+        ];
+        let c = count(&texts, LEN);
+        let s = |min_precision| DriverSettings {
+            min_precision,
+            min_precision_word: 0.9,
+            min_z: f64::NEG_INFINITY,
+            evidence_phrases: 100,
+            ..Default::default()
+        };
+        let phrases = |min_precision| -> Vec<String> {
+            mine_label(&c, &[0, 1, 2, 3], 5, &s(min_precision))
+                .into_iter()
+                .map(|p| p.phrase)
+                .collect()
+        };
+        // "card limit": 4 of its 5 texts carry the label (0.8). Two words: 0.7 is enough;
+        // "card" and "limit" alone would need 0.9.
+        let got = phrases(0.7);
+        assert!(got.contains(&"card limit".to_string()), "{got:?}");
+        assert!(!got.contains(&"card".to_string()), "{got:?}");
+        let got = phrases(0.85);
+        assert!(!got.contains(&"card limit".to_string()), "{got:?}");
+    }
+
+    #[test]
     fn support_precision_and_count_limits_hold() {
         let texts = [
             "refund please",
