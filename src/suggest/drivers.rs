@@ -368,6 +368,64 @@ mod tests {
     }
 
     #[test]
+    fn the_cover_weighs_new_texts_by_precision_and_stops_at_max_phrases() {
+        // Label texts 0-4. "card stuck": 4 label texts and 3 others (precision 4/7);
+        // "atm ate" (and "atm", "ate"): 3 label texts, no other. By new texts × precision
+        // they (3) come before "card stuck" (2.29); by new texts alone they would not.
+        let texts = [
+            "card stuck atm ate",
+            "card stuck atm ate",
+            "card stuck atm ate",
+            "card stuck",
+            "swallowed whole",
+            "card stuck x",
+            "card stuck y",
+            "card stuck z",
+        ];
+        let c = count(&texts, LEN);
+        let s = |max_phrases| DriverSettings {
+            min_precision: 0.55,
+            min_precision_word: 1.0,
+            min_z: f64::NEG_INFINITY,
+            max_phrases,
+            evidence_phrases: 0,
+            ..Default::default()
+        };
+        let got: Vec<(String, u32)> = mine_label(&c, &[0, 1, 2, 3, 4], 8, &s(40))
+            .into_iter()
+            .map(|p| (p.phrase, p.new))
+            .collect();
+        // "atm", "ate" and "atm ate" tie (same texts, same z): byte order picks "ate".
+        assert_eq!(got[0], ("ate".to_string(), 3), "{got:?}");
+        assert_eq!(got[1], ("card stuck".to_string(), 1), "{got:?}");
+        assert_eq!(mine_label(&c, &[0, 1, 2, 3, 4], 8, &s(1)).len(), 1);
+    }
+
+    #[test]
+    fn a_candidate_needs_the_smallest_z() {
+        let texts = ["lost card", "lost card", "lost card", "lost wallet", "x y"];
+        let c = count(&texts, LEN);
+        let z = log_odds(3, 4, 0, 1, 10.0).z;
+        let mine = |min_z| -> Vec<String> {
+            let s = DriverSettings {
+                min_z,
+                evidence_phrases: 100,
+                ..Default::default()
+            };
+            mine_label(&c, &[0, 1, 2, 3], 5, &s)
+                .into_iter()
+                .map(|p| p.phrase)
+                .collect()
+        };
+        // "lost card" and "card": in 3 of the 4 label texts, not in the other text.
+        assert!(
+            mine(z).contains(&"lost card".to_string()),
+            "exactly z is enough"
+        );
+        assert!(!mine(z + 1e-9).contains(&"lost card".to_string()));
+    }
+
+    #[test]
     fn support_precision_and_count_limits_hold() {
         let texts = [
             "refund please",
