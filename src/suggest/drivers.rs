@@ -402,6 +402,31 @@ mod tests {
     }
 
     #[test]
+    fn cover_ties_go_to_the_higher_z_then_byte_order() {
+        // After "ff" (5 texts), "qq" and "pp" each find 2 new texts at precision 1: a tie
+        // that "qq" wins by its higher z (4 texts against 2), though "pp" sorts first.
+        let texts = [
+            "ff", "ff", "ff", "ff qq", "ff qq", "qq", "qq", "pp", "pp", "zz",
+        ];
+        let words = Lengths {
+            words: (1, 1),
+            chars: (2, 2),
+            pairs_within: None,
+        };
+        let c = count(&texts, words);
+        let s = DriverSettings {
+            min_z: f64::NEG_INFINITY,
+            evidence_phrases: 0,
+            ..Default::default()
+        };
+        let got: Vec<String> = mine_label(&c, &[0, 1, 2, 3, 4, 5, 6, 7, 8], 10, &s)
+            .into_iter()
+            .map(|p| p.phrase)
+            .collect();
+        assert_eq!(got, ["ff", "qq", "pp"]);
+    }
+
+    #[test]
     fn a_candidate_needs_the_smallest_z() {
         let texts = ["lost card", "lost card", "lost card", "lost wallet", "x y"];
         let c = count(&texts, LEN);
