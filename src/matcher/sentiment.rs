@@ -146,7 +146,9 @@ pub(crate) fn score_turn(
     }
     flush(negator, &mut alone);
     flush(intensifier.map(|(w, _)| w), &mut alone);
-    alone.sort_by_key(|(r, _)| r.start);
+    // In text order, the order of the kept hits (an empty range before a word at the
+    // same place), so that the sum is the same whatever order they were flushed in.
+    alone.sort_by_key(|(r, _)| (r.start, r.end));
     for (range, a) in &alone {
         add(*a, range, &mut out);
     }

@@ -453,12 +453,7 @@ proptest! {
             })
             .collect();
         let want = score_turn_reference(&text, &norm.text, &mut hits.clone(), window, &norm);
-        let mut got = sentiment::score_turn(&text, &norm.text, &mut hits.clone(), window, &norm);
-        // The same terms and weights; the sum may differ in its last bit where
-        // negators and intensifiers that act alone share a position (the two add them
-        // in different orders), which changes no rounded score.
-        prop_assert!((got.compound - want.compound).abs() <= 1e-6, "{:?} {:?} {:?} {:?}", got, want, norm.text, hits);
-        got.compound = want.compound;
+        let got = sentiment::score_turn(&text, &norm.text, &mut hits.clone(), window, &norm);
         prop_assert_eq!(got, want, "{:?} {:?}", norm.text, hits);
     }
 }

@@ -186,7 +186,7 @@ pub fn mine_label(
 mod tests {
     use super::*;
     use crate::suggest::grams::Lengths;
-    use crate::suggest::stats::count;
+    use crate::suggest::stats::{count, log_odds};
 
     const LEN: Lengths = Lengths {
         words: (1, 2),
@@ -300,6 +300,154 @@ mod tests {
             "{names:?}"
         );
         assert_eq!(pos("order"), None, "{names:?}");
+    }
+
+    #[test]
+    fn z_is_against_every_other_text_and_precision_stays_above_one_half() {
+        let texts = [
+            "lost card abroad",
+            "lost card today",
+            "card abroad",
+            "lost card again",
+            "lost card please",
+            "weather",
+        ];
+        let c = count(&texts, LEN);
+        // Even when asked for less, a phrase in as many other texts as texts of its
+        // label (precision exactly 0.5) is no candidate: it would belong to both.
+        let loose = DriverSettings {
+            min_precision: 0.0,
+            min_precision_word: 0.0,
+            min_z: f64::NEG_INFINITY,
+            evidence_phrases: 100,
+            ..Default::default()
+        };
+        let got = mine_label(&c, &[0, 1, 2], 6, &loose);
+        assert!(got.iter().all(|p| p.phrase != "lost card"), "{got:?}");
+        // "abroad": 2 of the 3 texts of the label, none of the 3 others.
+        let abroad = got.iter().find(|p| p.phrase == "abroad").expect("{got:?}");
+        assert_eq!((abroad.support, abroad.others), (2, 0));
+        assert_eq!(abroad.z, log_odds(2, 3, 0, 3, loose.prior).z);
+    }
+
+    #[test]
+    fn only_a_single_word_needs_the_word_precision() {
+        let texts = [
+            "card limit low",
+            "card limit high",
+            "card limit now",
+            "card limit up",
+            "card limit",
+        ];
+        let c = count(&texts, LEN);
+        let phrases = |min_precision, min_precision_word| -> Vec<String> {
+            let s = DriverSettings {
+                min_precision,
+                min_precision_word,
+                min_z: f64::NEG_INFINITY,
+                evidence_phrases: 100,
+                ..Default::default()
+            };
+            mine_label(&c, &[0, 1, 2, 3], 5, &s)
+                .into_iter()
+                .map(|p| p.phrase)
+                .collect()
+        };
+        let has = |v: &[String], p: &str| v.iter().any(|x| x == p);
+        // "card limit", "card" and "limit": 4 of their 5 texts carry the label (0.8).
+        // Two words: 0.7 is enough; one word needs the word precision.
+        let got = phrases(0.7, 0.9);
+        assert!(has(&got, "card limit") && !has(&got, "card"), "{got:?}");
+        let got = phrases(0.85, 0.9);
+        assert!(!has(&got, "card limit"), "{got:?}");
+        // Exactly at the threshold is enough.
+        let got = phrases(0.8, 0.9);
+        assert!(has(&got, "card limit") && !has(&got, "card"), "{got:?}");
+        let got = phrases(0.7, 0.8);
+        assert!(has(&got, "card") && has(&got, "limit"), "{got:?}");
+    }
+
+    #[test]
+    fn the_cover_weighs_new_texts_by_precision_and_stops_at_max_phrases() {
+        // Label texts 0-4. "card stuck": 4 label texts and 3 others (precision 4/7);
+        // "atm ate" (and "atm", "ate"): 3 label texts, no other. By new texts × precision
+        // they (3) come before "card stuck" (2.29); by new texts alone they would not.
+        let texts = [
+            "card stuck atm ate",
+            "card stuck atm ate",
+            "card stuck atm ate",
+            "card stuck",
+            "swallowed whole",
+            "card stuck x",
+            "card stuck y",
+            "card stuck z",
+        ];
+        let c = count(&texts, LEN);
+        let s = |max_phrases| DriverSettings {
+            min_precision: 0.55,
+            min_precision_word: 1.0,
+            min_z: f64::NEG_INFINITY,
+            max_phrases,
+            evidence_phrases: 0,
+            ..Default::default()
+        };
+        let got: Vec<(String, u32)> = mine_label(&c, &[0, 1, 2, 3, 4], 8, &s(40))
+            .into_iter()
+            .map(|p| (p.phrase, p.new))
+            .collect();
+        // "atm", "ate" and "atm ate" tie (same texts, same z): byte order picks "ate".
+        assert_eq!(got[0], ("ate".to_string(), 3), "{got:?}");
+        assert_eq!(got[1], ("card stuck".to_string(), 1), "{got:?}");
+        assert_eq!(mine_label(&c, &[0, 1, 2, 3, 4], 8, &s(1)).len(), 1);
+    }
+
+    #[test]
+    fn cover_ties_go_to_the_higher_z_then_byte_order() {
+        // After "ff" (5 texts), "qq" and "pp" each find 2 new texts at precision 1: a tie
+        // that "qq" wins by its higher z (4 texts against 2), though "pp" sorts first.
+        let texts = [
+            "ff", "ff", "ff", "ff qq", "ff qq", "qq", "qq", "pp", "pp", "zz",
+        ];
+        let words = Lengths {
+            words: (1, 1),
+            chars: (2, 2),
+            pairs_within: None,
+        };
+        let c = count(&texts, words);
+        let s = DriverSettings {
+            min_z: f64::NEG_INFINITY,
+            evidence_phrases: 0,
+            ..Default::default()
+        };
+        let got: Vec<String> = mine_label(&c, &[0, 1, 2, 3, 4, 5, 6, 7, 8], 10, &s)
+            .into_iter()
+            .map(|p| p.phrase)
+            .collect();
+        assert_eq!(got, ["ff", "qq", "pp"]);
+    }
+
+    #[test]
+    fn a_candidate_needs_the_smallest_z() {
+        let texts = ["lost card", "lost card", "lost card", "lost wallet", "x y"];
+        let c = count(&texts, LEN);
+        let z = log_odds(3, 4, 0, 1, 10.0).z;
+        let mine = |min_z| -> Vec<String> {
+            let s = DriverSettings {
+                min_z,
+                evidence_phrases: 100,
+                ..Default::default()
+            };
+            mine_label(&c, &[0, 1, 2, 3], 5, &s)
+                .into_iter()
+                .map(|p| p.phrase)
+                .collect()
+        };
+        // "lost card" and "card": in 3 of the 4 label texts, not in the other text.
+        assert!(
+            mine(z).contains(&"lost card".to_string()),
+            "exactly z is enough"
+        );
+        assert!(!mine(z + 1e-9).contains(&"lost card".to_string()));
     }
 
     #[test]
