@@ -666,6 +666,11 @@ pub fn is_cjk(c: char) -> bool {
 /// category M), which continue the word of the character they follow (`नमस्ते`: the
 /// virama and vowel sign are inside the word; `İ` folds to `i` + U+0307, whose dot
 /// keeps the `i` from being a word of its own).
+#[inline]
 pub fn is_word_char(c: char) -> bool {
+    // Most text is ASCII, where this is a table look-up (no ASCII character is a mark).
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || c == '_';
+    }
     !is_cjk(c) && (c.is_alphanumeric() || c == '_' || class(c) & MARK != 0)
 }

@@ -127,6 +127,20 @@ fn cjk_covers_chinese_numerals_and_iteration_marks_and_thai() {
 }
 
 #[test]
+fn ascii_word_chars_are_letters_digits_and_underscore() {
+    let words: String = (0u8..128)
+        .map(char::from)
+        .filter(|&c| is_word_char(c))
+        .collect();
+    assert_eq!(
+        words,
+        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+    );
+    // Beyond ASCII the general rule decides: letters and marks are word characters.
+    assert!(is_word_char('é') && is_word_char('ß') && !is_word_char('\u{80}'));
+}
+
+#[test]
 fn combining_marks_continue_words() {
     // Mn (acute, virama, dot above), Mc (Devanagari vowel sign aa).
     for c in ['\u{301}', '\u{94d}', '\u{307}', '\u{93e}'] {

@@ -14,7 +14,7 @@
 //!    calls); every other unknown label is the customer.
 
 use crate::transcript::Speaker;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 const AGENT: &[&str] = &[
     "agent",
@@ -161,6 +161,9 @@ pub(crate) fn mapped(map: &BTreeMap<String, Speaker>, label: &str) -> Option<Spe
 #[derive(Debug, Default)]
 pub(crate) struct Resolver {
     roles: HashMap<String, Speaker>,
+    /// The same roles keyed by each label exactly as given: a call repeats a handful of
+    /// labels on every turn, and an exact hit spares cleaning the label each time.
+    by_label: HashMap<String, Speaker>,
 }
 
 impl Resolver {
@@ -171,10 +174,19 @@ impl Resolver {
     ) -> Self {
         let mut roles = HashMap::new();
         let mut unknown: Vec<String> = Vec::new();
+        let mut unknown_keys: HashSet<String> = HashSet::new();
         let mut has_agent = false;
+        // Each distinct spelling, in order of first use (the order decides roles).
+        let mut given: Vec<&str> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         for label in labels {
+            // Labels repeat on every turn: each distinct spelling is cleaned once.
+            if !seen.insert(label) {
+                continue;
+            }
+            given.push(label);
             let key = clean(label);
-            if key.is_empty() || roles.contains_key(&key) || unknown.contains(&key) {
+            if key.is_empty() || roles.contains_key(&key) || unknown_keys.contains(&key) {
                 continue;
             }
             match mapped(map, label).or_else(|| role_of(label)) {
@@ -182,7 +194,10 @@ impl Resolver {
                     has_agent |= r == Speaker::Agent;
                     roles.insert(key, r);
                 }
-                None => unknown.push(key),
+                None => {
+                    unknown_keys.insert(key.clone());
+                    unknown.push(key);
+                }
             }
         }
         for (i, key) in unknown.into_iter().enumerate() {
@@ -193,11 +208,18 @@ impl Resolver {
             };
             roles.insert(key, r);
         }
-        Resolver { roles }
+        let by_label = given
+            .into_iter()
+            .filter_map(|label| Some((label.to_string(), *roles.get(&clean(label))?)))
+            .collect();
+        Resolver { roles, by_label }
     }
 
     /// The role of `label` (`Other` for a label not given to [`Resolver::new`]).
     pub fn get(&self, label: &str) -> Speaker {
+        if let Some(&role) = self.by_label.get(label) {
+            return role;
+        }
         self.roles
             .get(&clean(label))
             .copied()
@@ -344,6 +366,22 @@ mod tests {
         assert_eq!(r.get("Alice"), Speaker::Customer);
         let r = Resolver::new(&BTreeMap::new(), ["Customer", "Sarah"]);
         assert_eq!(r.get("Sarah"), Speaker::Agent);
+    }
+
+    #[test]
+    fn resolver_spellings_of_one_label_share_its_role() {
+        // Two spellings of one speaker, and a third spelling only seen at lookup.
+        let r = Resolver::new(
+            &BTreeMap::new(),
+            ["spk_1", "SPK_1 (Dana)", "spk_0", "spk_1", "Spk_1"],
+        );
+        assert_eq!(r.get("spk_1"), Speaker::Agent);
+        assert_eq!(r.get("SPK_1 (Dana)"), Speaker::Agent);
+        assert_eq!(r.get("Spk_1"), Speaker::Agent);
+        assert_eq!(r.get("SPK_1"), Speaker::Agent);
+        assert_eq!(r.get("spk_0"), Speaker::Customer);
+        assert_eq!(r.get("SPK_0 (Lee)"), Speaker::Customer);
+        assert_eq!(r.get(""), Speaker::Other);
     }
 
     #[test]
