@@ -355,8 +355,8 @@ impl<'o> Batch<'o> {
 
     /// What the batch will read (files and bytes; see [`crate::input::count`]), for a
     /// progress bar or to stop early on an empty input.
-    pub fn count(&self) -> InputCount {
-        self.inputs.count()
+    pub fn count(&self, sizes: crate::input::Sizes) -> InputCount {
+        self.inputs.count(sizes)
     }
 
     /// The opened inputs.
@@ -511,6 +511,11 @@ impl<'o> Batch<'o> {
 pub trait RunObserver {
     /// The run starts; `total` is what the inputs hold (counted with a cheap walk first).
     fn started(&mut self, _stamp: &RunStamp, _total: &InputCount) {}
+    /// Whether [`RunObserver::started`] needs the inputs' total bytes (a `stat` of every
+    /// file before the run starts); when not, `total.bytes` is 0.
+    fn wants_input_sizes(&self) -> bool {
+        true
+    }
     /// An input was handled (called in input order, after its records were written).
     fn progress(&mut self, _counts: &Summary) {}
     /// An input (or part of one) could not be read; it is also in `errors.jsonl`.
@@ -522,7 +527,11 @@ pub trait RunObserver {
 /// An observer that ignores everything (tests, embedding).
 pub struct Silent;
 
-impl RunObserver for Silent {}
+impl RunObserver for Silent {
+    fn wants_input_sizes(&self) -> bool {
+        false
+    }
+}
 
 /// Score one call on a worker: its formatted record, its facts for the aggregates, and
 /// the (item, key) pairs that went n/a for lack of metadata. Plain and incremental runs
@@ -557,7 +566,12 @@ pub fn run(
     let started = Instant::now();
     let stamp = RunStamp::new(opts.run_id.clone());
     let mut batch = Batch::new(opts)?;
-    let total = batch.count();
+    let sizes = if observer.wants_input_sizes() {
+        crate::input::Sizes::Stat
+    } else {
+        crate::input::Sizes::Skip
+    };
+    let total = batch.count(sizes);
     if total.files == 0 && total.errors == 0 && !total.stdin && !other_shards_have_inputs(opts) {
         return Err(no_inputs(opts, total.skipped, &total.skipped_examples));
     }

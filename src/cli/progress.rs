@@ -42,6 +42,11 @@ impl Console {
 }
 
 impl RunObserver for Console {
+    fn wants_input_sizes(&self) -> bool {
+        // Only the bar uses them (its length and ETA).
+        !self.bar.is_hidden()
+    }
+
     fn started(&mut self, stamp: &RunStamp, total: &InputCount) {
         if self.bar.is_hidden() {
             return;

@@ -191,17 +191,29 @@ pub fn count(opts: &InputOptions) -> InputCount {
     let metadata: HashSet<PathBuf> = walk::discover_metadata(&opts.paths, &opts.exclude)
         .into_iter()
         .collect();
-    count_with(opts, &metadata)
+    count_with(opts, &metadata, Sizes::Stat)
 }
 
-fn count_with(opts: &InputOptions, metadata_csvs: &HashSet<PathBuf>) -> InputCount {
+/// Whether a count takes the size of every file (one `stat` each: a fifth of the start
+/// of a run over tens of thousands of files, and only a progress bar needs it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sizes {
+    /// Sum the files' bytes into [`InputCount::bytes`].
+    Stat,
+    /// Leave [`InputCount::bytes`] at 0.
+    Skip,
+}
+
+fn count_with(opts: &InputOptions, metadata_csvs: &HashSet<PathBuf>, sizes: Sizes) -> InputCount {
     let mut c = InputCount::default();
     for e in walk::Walker::new(&opts.paths, &opts.exclude).sharded(opts.shard) {
         match e {
             walk::Entry::File(p, _) if metadata_csvs.contains(&p) => {}
             walk::Entry::File(p, _) => {
                 c.files += 1;
-                c.bytes += std::fs::metadata(&p).map_or(0, |m| m.len());
+                if sizes == Sizes::Stat {
+                    c.bytes += std::fs::metadata(&p).map_or(0, |m| m.len());
+                }
             }
             walk::Entry::Stdin => c.stdin = true,
             walk::Entry::Skipped(p) => {
@@ -295,8 +307,8 @@ impl Inputs {
 
     /// The same count as [`count`], reusing the metadata discovery of [`Inputs::open`]
     /// (side metadata CSVs that could not be loaded count as errors).
-    pub fn count(&self) -> InputCount {
-        let mut c = count_with(&self.opts, &self.metadata_csvs);
+    pub fn count(&self, sizes: Sizes) -> InputCount {
+        let mut c = count_with(&self.opts, &self.metadata_csvs, sizes);
         c.errors += self.metadata_errors_here().len() as u64;
         c
     }

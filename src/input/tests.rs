@@ -272,7 +272,18 @@ fn count_walks_like_the_run_and_excludes_outputs() {
     let c = count(&opts);
     assert_eq!((c.files, c.skipped, c.stdin), (3, 1, false), "{c:?}");
     let inputs = Inputs::open(opts.clone()).unwrap();
-    assert_eq!(inputs.count(), c);
+    assert_eq!(inputs.count(Sizes::Stat), c);
+    assert!(c.bytes > 0, "{c:?}");
+    // Without sizes, the same count with no bytes.
+    let unsized_count = inputs.count(Sizes::Skip);
+    assert_eq!(unsized_count.bytes, 0);
+    assert_eq!(
+        InputCount {
+            bytes: c.bytes,
+            ..unsized_count
+        },
+        c
+    );
     assert_eq!(inputs.metadata_rows, 1);
     let all = inputs.read_all();
     let ids: Vec<_> = all.calls.iter().map(|c| c.call_id.as_str()).collect();
