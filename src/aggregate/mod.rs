@@ -199,9 +199,18 @@ impl Aggregates {
 
     /// The canonical JSON text of the file (`"type": "aggregates"`).
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string(&self.to_wire()).unwrap_or_default();
-        s.push('\n');
-        s
+        let w = self.to_wire();
+        // Sized up front: the contacts' base64 is most of a large file, and a buffer
+        // grown by doubling would hold up to twice the text (plus a copy) at the end of
+        // a run of millions of calls.
+        let contacts: usize = w.packs.iter().map(|p| p.contacts.data.len()).sum();
+        let mut out = Vec::with_capacity(contacts + (1 << 16));
+        if serde_json::to_writer(&mut out, &w).is_err() {
+            out.clear();
+        }
+        out.push(b'\n');
+        // serde_json writes UTF-8 only.
+        String::from_utf8(out).unwrap_or_default()
     }
 
     /// Read the file's text.
