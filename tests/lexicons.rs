@@ -87,3 +87,30 @@ fn chinese_negators_alone_complain_and_set_phrases_stay_neutral() {
     assert_eq!(s[4], 0.0, "您好 and 是不是 are masks");
     assert_eq!(s[5], 0.0, "不好意思 is a mask");
 }
+
+#[test]
+fn chinese_hotel_and_delivery_reviews_read_the_way_guests_write_them() {
+    let s = sentiment(&[
+        "实在太差了",                         // 0: 实在 stays an intensifier
+        "分量很实在",                         // 1: ... and praises in 很实在
+        "房间有点小，但五脏俱全，很干净",     // 2: 五脏 is not 脏 (dirty)
+        "麻辣香锅，香格里拉酒店，五星级酒店", // 3: dish, hotel and class names
+        "这种酒店也敢叫五星级？",             // 4: a rhetorical question
+        "一个半小时才送到，饭都凉了",         // 5: late and cold
+        "不够新鲜",                           // 6: 不够 negates the praise after it
+        "不够",                               // 7: ... and complains alone
+        "不咸不淡，刚刚好",                   // 8
+        "不隔音，一晚上没睡好",               // 9
+        "这么难吃还好意思卖这么贵？",         // 10: 还好意思 is not 还好 (fine)
+        "外卖小哥很辛苦，但是饭真的不好吃",   // 11: the contrast decides
+        "虽然送得有点慢，但是味道真的没得说", // 12
+        "性价比不高",                         // 13
+    ]);
+    assert!(s[0] < -0.5, "{s:?}");
+    assert!(s[1] > 0.0 && s[2] > 0.0, "{s:?}");
+    assert_eq!(s[3], 0.0, "names are masks: {s:?}");
+    for i in [4, 5, 6, 7, 9, 10, 11, 13] {
+        assert!(s[i] < 0.0, "text {i} should be negative: {s:?}");
+    }
+    assert!(s[8] > 0.0 && s[12] > 0.0, "{s:?}");
+}
