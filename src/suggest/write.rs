@@ -76,16 +76,15 @@ pub fn drivers_toml(source: &str, drivers: &[DriverOut]) -> String {
             }
             s.push_str("]\n");
         }
-        let pairs = d.phrases.iter().any(|p| p.phrase.contains(PAIR_SEP));
-        // Without pairs: one `any` list. With pairs: `or` of one phrase or pair per line.
-        s.push_str("[driver.when]\nspeaker = \"customer\"\n");
-        s.push_str(if pairs { "or = [\n" } else { "any = [\n" });
+        // One phrase or pair per line, each with its weight (`MinedPhrase::weight`): the
+        // primary driver of a call is the one whose found conditions weigh the most.
+        s.push_str("[driver.when]\nspeaker = \"customer\"\nor = [\n");
         for p in d.phrases {
-            let cond = match (pairs, p.phrase.split_once(PAIR_SEP)) {
-                (false, _) => format!("{},", toml_str(&p.phrase)),
-                (true, None) => format!("{{ any = [{}] }},", toml_str(&p.phrase)),
-                (true, Some((a, b))) => format!(
-                    "{{ near = {{ a = [{}], b = [{}], within = {} }} }},",
+            let weight = format!("weight = {:.1}", p.weight());
+            let cond = match p.phrase.split_once(PAIR_SEP) {
+                None => format!("{{ any = [{}], {weight} }},", toml_str(&p.phrase)),
+                Some((a, b)) => format!(
+                    "{{ near = {{ a = [{}], b = [{}], within = {} }}, {weight} }},",
                     toml_str(a),
                     toml_str(b),
                     super::NEAR_WITHIN
@@ -93,7 +92,7 @@ pub fn drivers_toml(source: &str, drivers: &[DriverOut]) -> String {
             };
             s.push_str(&format!(
                 "  {cond}{}# {} / {} texts, z {:.1}\n",
-                " ".repeat(32usize.saturating_sub(cond.chars().count())),
+                " ".repeat(44usize.saturating_sub(cond.chars().count()).max(1)),
                 p.support,
                 p.others,
                 p.z
