@@ -249,10 +249,12 @@ pub fn suggest_drivers(
         .iter()
         .map(|l| (*l, driver_id(l, &mut taken)))
         .collect();
-    // Per label: its number of texts and its phrases, mined from `rows`.
-    let mine_from = |rows: &[&Labelled]| {
-        let texts: Vec<&str> = rows.iter().map(|r| r.text.as_str()).collect();
-        let counts = stats::count(&texts, DRIVER_LENGTHS);
+    // Every text is counted once; the mining texts are a subset of those counts.
+    let all_texts: Vec<&str> = read.rows.iter().map(|r| r.text.as_str()).collect();
+    let all_counts = stats::count(&all_texts, DRIVER_LENGTHS);
+    // Per label: its number of texts and its phrases, mined from `rows` (counted in
+    // `counts`, in the same order).
+    let mine_from = |rows: &[&Labelled], counts: &stats::Counts| {
         labels
             .iter()
             .map(|l| {
@@ -263,12 +265,15 @@ pub fn suggest_drivers(
                 (
                     *l,
                     n,
-                    mine_label(&counts, &members, rows.len() as u32, &opts.drivers),
+                    mine_label(counts, &members, rows.len() as u32, &opts.drivers),
                 )
             })
             .collect::<Vec<(&str, u32, Vec<MinedPhrase>)>>()
     };
-    let mined = mine_from(&mining);
+    let mining_idx: Vec<u32> = (0..read.rows.len() as u32)
+        .filter(|&i| !is_heldout(&read.rows[i as usize].text, opts.holdout))
+        .collect();
+    let mined = mine_from(&mining, &all_counts.subset(&mining_idx));
     if mined.iter().all(|m| m.2.is_empty()) {
         return Err(SuggestError::Nothing(
             "no label has a phrase that passes the thresholds".into(),
@@ -315,7 +320,7 @@ pub fn suggest_drivers(
     let refit = opts.refit && !held.is_empty();
     let refitted = if refit {
         let all: Vec<&Labelled> = read.rows.iter().collect();
-        mine_from(&all)
+        mine_from(&all, &all_counts)
     } else {
         Vec::new()
     };
