@@ -157,13 +157,22 @@ mod tests {
             let v: toml::Table = toml::from_str(&format!("k = {}", toml_str(tricky))).unwrap();
             assert_eq!(v["k"].as_str(), Some(tricky));
         }
-        let p = [MinedPhrase {
-            phrase: "lost card".into(),
-            support: 9,
-            others: 1,
-            new: 9,
-            z: 4.25,
-        }];
+        let p = [
+            MinedPhrase {
+                phrase: "lost card".into(),
+                support: 9,
+                others: 1,
+                new: 9,
+                z: 4.25,
+            },
+            MinedPhrase {
+                phrase: format!("credit{PAIR_SEP}limit"),
+                support: 10,
+                others: 0,
+                new: 0,
+                z: 3.0,
+            },
+        ];
         let d = DriverOut {
             id: "lost_card",
             label: "lost card",
@@ -173,13 +182,25 @@ mod tests {
             misses: vec!["hello"],
         };
         let text = format!("{}{}", pack_toml("p", "d"), drivers_toml("x.csv", &[d]));
+        // Each phrase with its weight, ln((9 + 1) / (1 + 1)) = 1.6, and its counts.
+        let line = format!(
+            "  {{ any = [\"lost card\"], weight = 1.6 }},{}# 9 / 1 texts, z 4.2\n",
+            " ".repeat(6)
+        );
+        assert!(text.contains(&line), "{text}");
+        // A pair longer than the column still has a space before its comment.
         assert!(
-            text.contains("  \"lost card\",                    # 9 / 1 texts, z 4.2\n"),
+            text.contains("within = 8 }, weight = 2.4 }, # 10 / 0 texts, z 3.0\n"),
             "{text}"
         );
         let v: toml::Table = toml::from_str(&text).expect("valid TOML");
         let drv = &v["driver"][0];
-        assert_eq!(drv["when"]["any"][0].as_str(), Some("lost card"));
+        let or = drv["when"]["or"].as_array().unwrap();
+        assert_eq!(or[0]["any"][0].as_str(), Some("lost card"));
+        assert_eq!(or[0]["weight"].as_float(), Some(1.6));
+        assert_eq!(or[1]["near"]["a"][0].as_str(), Some("credit"));
+        assert_eq!(or[1]["near"]["b"][0].as_str(), Some("limit"));
+        assert_eq!(or[1]["weight"].as_float(), Some(2.4));
         assert_eq!(
             drv["examples"][0]["text"].as_str(),
             Some("I \"lost\" my card")
