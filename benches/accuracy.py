@@ -133,18 +133,14 @@ def f1_macro(golds, preds, intents):
     return sum(rows.values()) / len(rows), rows
 
 
-def drivers(binary, data, work, extra=(), none_label="out_of_scope"):
-    p = os.path.join(data, "drivers", "clinc150-banking.jsonl")
-    if not os.path.exists(p):
-        return []
-    rows = [json.loads(l) for l in open(p, encoding="utf-8")]
-    os.makedirs(work, exist_ok=True)
-    train = os.path.join(work, "clinc-train.jsonl")
+def mine_and_score(binary, work, name, train_rows, parts, extra, none_label, intents):
+    """`suggest` on train_rows (text, label), check and test the pack, score each part
+    [(set name, rows)]; returns one result per part."""
+    train = os.path.join(work, f"{name}.jsonl")
     with open(train, "w", encoding="utf-8") as f:
-        for r in rows:
-            if r["split"] == "train":
-                f.write(json.dumps({"text": r["text"], "label": r["intent"]}) + "\n")
-    pack = os.path.join(work, "clinc-pack")
+        for t, l in train_rows:
+            f.write(json.dumps({"text": t, "label": l}) + "\n")
+    pack = os.path.join(work, f"{name}-pack")
     subprocess.run(["rm", "-rf", pack], check=True)
     t0 = time.monotonic()
     cmd = [binary, "suggest", train, "--out", pack, "--kind", "drivers",
@@ -157,13 +153,11 @@ def drivers(binary, data, work, extra=(), none_label="out_of_scope"):
         r = subprocess.run([binary] + c, capture_output=True, text=True)
         if r.returncode != 0:
             sys.exit(f"callscore {' '.join(c)} failed on the mined pack:\n{r.stdout}{r.stderr}")
-    intents = sorted({r["intent"] for r in rows if r["intent"] != none_label})
     results = []
-    for split in ("val", "test"):
-        part = [r for r in rows if r["split"] == split]
-        recs = score(binary, pack, [r["text"] for r in part])
+    for set_name, part in parts:
+        recs = score(binary, pack, [t for t, _ in part])
         preds = [(rec or {}).get("drivers", {}).get("primary") or none_label for rec in recs]
-        golds = [r["intent"] for r in part]
+        golds = [l for _, l in part]
         macro, _ = f1_macro(golds, preds, intents)
         oos = [p for g, p in zip(golds, preds) if g == none_label]
         clean = sum(
@@ -171,12 +165,56 @@ def drivers(binary, data, work, extra=(), none_label="out_of_scope"):
             if g == none_label and not (r or {}).get("drivers", {}).get("matched")
         )
         results.append({
-            "set": f"clinc150-banking {split}",
+            "set": set_name,
             "texts": len(part),
             "macro_f1": macro,
             "oos_clean": clean / len(oos) if oos else float("nan"),
             "suggest_s": took,
         })
+    return results
+
+
+def drivers(binary, data, work, extra=(), none_label="out_of_scope", folds=5):
+    """Three measurements on the intent set:
+    - mined from train, scored on val and on test (val chose the settings);
+    - mined from train + val (the final pack: val only chose settings), scored on test;
+    - cross-validation: train + val cut into `folds` parts by a hash of the text, each
+      part scored by a pack mined from the others (a second split the settings were not
+      chosen on); the mean macro-F1."""
+    p = os.path.join(data, "drivers", "clinc150-banking.jsonl")
+    if not os.path.exists(p):
+        return []
+    rows = [json.loads(l) for l in open(p, encoding="utf-8")]
+    os.makedirs(work, exist_ok=True)
+    intents = sorted({r["intent"] for r in rows if r["intent"] != none_label})
+    split = {s: [(r["text"], r["intent"]) for r in rows if r["split"] == s]
+             for s in ("train", "val", "test")}
+    set_name = "clinc150-banking"
+    results = mine_and_score(
+        binary, work, "clinc-train", split["train"],
+        [(f"{set_name} val", split["val"]), (f"{set_name} test", split["test"])],
+        extra, none_label, intents)
+    for r in mine_and_score(binary, work, "clinc-trainval", split["train"] + split["val"],
+                            [(f"{set_name} test, mined from train + val", split["test"])],
+                            extra, none_label, intents):
+        results.append(r)
+    pool = split["train"] + split["val"]
+    fold_of = [int(hashlib.sha256(t.encode("utf-8")).hexdigest()[:8], 16) % folds
+               for t, _ in pool]
+    scores = []
+    for k in range(folds):
+        mine = [x for x, f in zip(pool, fold_of) if f != k]
+        held = [x for x, f in zip(pool, fold_of) if f == k]
+        scores += mine_and_score(binary, work, f"clinc-fold{k}", mine,
+                                 [(f"fold {k}", held)], extra, none_label, intents)
+    results.append({
+        "set": f"{set_name} train + val, {folds}-fold mean",
+        "texts": sum(r["texts"] for r in scores),
+        "macro_f1": sum(r["macro_f1"] for r in scores) / folds,
+        "oos_clean": sum(r["oos_clean"] for r in scores) / folds,
+        "suggest_s": sum(r["suggest_s"] for r in scores) / folds,
+        "folds": [r["macro_f1"] for r in scores],
+    })
     return results
 
 
@@ -251,7 +289,8 @@ def main():
           "hotel and food-delivery reviews (its Chinese set is product reviews); held out: "
           "30 % of fa, 50 % of the Chinese ones.")
 
-    print("\n## Drivers (`callscore suggest` on the train split, scored on val and test)\n")
+    print("\n## Drivers (`callscore suggest` on the train split, scored on val and test; on "
+          "train + val, scored on test; 5-fold cross-validation of train + val)\n")
     print("| set | texts | macro-F1 | out-of-scope with no driver | suggest time |")
     print("|---|---|---|---|---|")
     found = [] if a.only == "sentiment" else drivers(a.bin, a.data, a.work, a.suggest_args.split())

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Accuracy of the default pack on labelled text: sentiment per language and set, drivers
 # mined with `callscore suggest` from the train split of an intent set and scored on its
-# val and test splits. Every number comes from the release binary; benches/accuracy.py is
+# val and test splits, mined from train + val and scored on test, and 5-fold
+# cross-validation of train + val (a second split the settings were not chosen on). Every number comes from the release binary; benches/accuracy.py is
 # the glue (reading the sets, computing the metrics).
 #
 # Usage: benches/accuracy.sh [DATA_DIR]      (default: ../shared/data)

@@ -152,13 +152,7 @@ fn mined_drivers_round_trip_suggest_check_test_run() {
         ["billing/refund", "lost_card", "outage"]
     );
     assert_eq!(by_id["lost_card"]["name"].as_str(), Some("lost card"));
-    let phrases = |id: &str| -> Vec<String> {
-        let w = &by_id[id]["when"];
-        w["any"]
-            .as_array()
-            .map(|a| a.iter().map(|p| p.as_str().unwrap().to_string()).collect())
-            .unwrap_or_default()
-    };
+    let phrases = |id: &str| -> Vec<String> { driver_phrases(by_id[id]) };
     assert_eq!(phrases("billing/refund"), ["refund"]);
     // "card": every "lost card" text says it, and no mining text of another label does.
     assert!(
@@ -431,4 +425,92 @@ fn evidence_phrases_follow_the_cover_and_the_pack_still_round_trips() {
         let (code, out, err) = run(c, d.path());
         assert_eq!(code, 0, "{c:?}: {out}{err}");
     }
+}
+
+#[test]
+fn every_phrase_carries_its_weight_and_the_pack_written_is_mined_from_every_text() {
+    let d = tempfile::tempdir().unwrap();
+    let labelled = write_labelled(d.path());
+    let mine = |out: &str, extra: &[&str]| {
+        let mut args = vec![
+            "suggest",
+            labelled.to_str().unwrap(),
+            "--out",
+            out,
+            "--holdout",
+            "0.25",
+        ];
+        args.extend_from_slice(extra);
+        let (code, _, err) = run(&args, d.path());
+        assert_eq!(code, 0, "{err}");
+        for sub in ["check", "test"] {
+            let (code, o, e) = run(&[sub, "--rules", out], d.path());
+            assert_eq!(code, 0, "{sub} {out}: {o}{e}");
+        }
+        let drivers = std::fs::read_to_string(d.path().join(out).join("drivers.toml")).unwrap();
+        let report = std::fs::read_to_string(d.path().join(out).join("report.md")).unwrap();
+        (drivers, report)
+    };
+    let (refit, refit_report) = mine("refit", &[]);
+    let (measured, measured_report) = mine("measured", &["--no-refit"]);
+
+    // Each condition line: `{ … weight = W },  # S / O texts, z Z`, W = ln((S+1)/(O+1)).
+    let mut lines = 0;
+    for line in refit
+        .lines()
+        .chain(measured.lines())
+        .filter(|l| l.contains("weight = "))
+    {
+        let w: f64 = line
+            .split("weight = ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let counts = line.split("# ").nth(1).unwrap();
+        let mut it = counts.split(' ');
+        let s: f64 = it.next().unwrap().parse().unwrap();
+        assert_eq!(it.next(), Some("/"), "{line}");
+        let o: f64 = it.next().unwrap().parse().unwrap();
+        let expected = ((((s + 1.0) / (o + 1.0)).ln() * 10.0).round() / 10.0).max(0.1);
+        assert!(
+            (w - expected).abs() < 1e-9,
+            "{line}: {w} against {expected}"
+        );
+        lines += 1;
+    }
+    assert!(lines >= 6, "{refit}");
+    assert!(
+        !refit
+            .lines()
+            .any(|l| l.trim_start().starts_with("{ any") && !l.contains("weight"))
+    );
+
+    // Refit: mined from all 16 texts of each label; --no-refit: from those not held out.
+    assert!(
+        refit.contains("from 16 texts labelled \"billing/refund\""),
+        "{refit}"
+    );
+    assert!(
+        !measured.contains("from 16 texts labelled \"billing/refund\""),
+        "{measured}"
+    );
+    assert!(
+        refit_report.contains("mined again from every text"),
+        "{refit_report}"
+    );
+    assert!(
+        !measured_report.contains("mined again"),
+        "{measured_report}"
+    );
+    // The held-out numbers are those of the measured pack in both.
+    let headline = |r: &str| {
+        r.lines()
+            .find(|l| l.contains("macro-F1 over"))
+            .map(str::to_string)
+    };
+    assert_eq!(headline(&refit_report), headline(&measured_report));
 }

@@ -55,7 +55,7 @@ pub(crate) struct SuggestArgs {
     #[arg(long, default_value_t = 0.7, value_name = "P")]
     min_precision: f64,
     /// Drivers: the same for a phrase of one word (at least --min-precision).
-    #[arg(long, default_value_t = 0.9, value_name = "P")]
+    #[arg(long, default_value_t = 0.95, value_name = "P")]
     min_precision_word: f64,
     /// Smallest log-odds z-score of a phrase or term (docs/suggest.md).
     #[arg(long, default_value_t = 2.0, value_name = "Z")]
@@ -68,6 +68,10 @@ pub(crate) struct SuggestArgs {
     /// with two phrases of its driver outweighs one phrase of another).
     #[arg(long, default_value_t = 20, value_name = "N")]
     evidence_phrases: usize,
+    /// Drivers: write the pack mined without the held-out texts (the one the report
+    /// measures) instead of mining it again from every text.
+    #[arg(long)]
+    no_refit: bool,
     /// Sentiment: most terms written.
     #[arg(long, default_value_t = 2000, value_name = "N")]
     max_terms: usize,
@@ -107,6 +111,7 @@ pub(crate) fn suggest(a: SuggestArgs) -> Exit {
         holdout: a.holdout,
         name: a.name,
         language: a.language,
+        refit: !a.no_refit,
         ..Default::default()
     };
     if !a.none_label.is_empty() {

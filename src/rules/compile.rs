@@ -314,7 +314,37 @@ impl Compiler<'_> {
         );
     }
 
+    /// Compile a condition; one with a `weight` is wrapped in [`Cond::Weighted`]. A weight
+    /// only ranks drivers, so outside a driver's `when` it is an error (an item's share of
+    /// the score is the item's own `weight`).
     fn cond(
+        &mut self,
+        raw: &RawCond,
+        speaker: Option<Option<Speaker>>,
+        window: Option<Window>,
+    ) -> Cond {
+        let inner = self.cond_unweighted(raw, speaker, window);
+        match &raw.weight {
+            None => inner,
+            Some(w) if !self.in_driver => {
+                self.diags.push(
+                    Diagnostic::new(
+                        DiagCode::MisplacedKey,
+                        w.loc.clone(),
+                        "'weight' on a condition only counts in a driver's `when`: it ranks the drivers of a call",
+                    )
+                    .with_help("remove it; an item's share of the score is the item's own `weight`"),
+                );
+                inner
+            }
+            Some(w) => Cond::Weighted {
+                weight: w.value,
+                cond: Box::new(inner),
+            },
+        }
+    }
+
+    fn cond_unweighted(
         &mut self,
         raw: &RawCond,
         speaker: Option<Option<Speaker>>,
@@ -658,7 +688,7 @@ impl Compiler<'_> {
             match c {
                 Cond::Driver(ds) => out.extend(ds.iter().copied()),
                 Cond::And(s) | Cond::Or(s) => s.iter().for_each(|c| refs(c, out)),
-                Cond::Not(s) => refs(s, out),
+                Cond::Not(s) | Cond::Weighted { cond: s, .. } => refs(s, out),
                 _ => {}
             }
         }
@@ -730,7 +760,7 @@ impl Compiler<'_> {
             match c {
                 Cond::ItemPassed(i) => out.push(*i),
                 Cond::And(s) | Cond::Or(s) => s.iter().for_each(|c| refs(c, out)),
-                Cond::Not(s) => refs(s, out),
+                Cond::Not(s) | Cond::Weighted { cond: s, .. } => refs(s, out),
                 _ => {}
             }
         }

@@ -28,6 +28,7 @@ pub fn describe(pack: &Pack, c: &Cond) -> String {
             .collect::<Vec<_>>()
             .join(" or "),
         Cond::Not(s) => format!("not ({})", describe(pack, s)),
+        Cond::Weighted { cond, .. } => describe(pack, cond),
         Cond::Meta(pairs) => pairs
             .iter()
             .map(|(k, v)| format!("{k} is {}", v.join("/")))

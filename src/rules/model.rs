@@ -52,6 +52,9 @@ pub struct RawCond {
     pub scope: Scope,
     /// `min_count`, if written.
     pub min_count: Option<Located<u32>>,
+    /// `weight`, if written: what the condition adds to its driver's score when it
+    /// holds (drivers only).
+    pub weight: Option<Located<f64>>,
 }
 
 /// The kind key of a condition.

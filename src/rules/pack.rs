@@ -66,6 +66,14 @@ pub enum Cond {
     Or(Vec<Cond>),
     /// Does not hold.
     Not(Box<Cond>),
+    /// Holds when `cond` holds; then adds `weight` to its driver's score instead of
+    /// the number of its hits (`weight = …` on a condition of a driver's `when`).
+    Weighted {
+        /// What it adds to the driver's score (> 0).
+        weight: f64,
+        /// The condition.
+        cond: Box<Cond>,
+    },
     /// Metadata fields equal one of the values (lower-cased).
     Meta(Vec<(String, Vec<String>)>),
     /// One of these drivers (indexes into [`Pack::drivers`]) was found.
@@ -245,7 +253,7 @@ impl Cond {
             Cond::Near { a, b, .. } => out.extend([*a, *b]),
             Cond::Before { first, then } => out.extend([*first, *then]),
             Cond::And(s) | Cond::Or(s) => s.iter().for_each(|c| c.leaves(out)),
-            Cond::Not(s) => s.leaves(out),
+            Cond::Not(s) | Cond::Weighted { cond: s, .. } => s.leaves(out),
             Cond::Meta(_) | Cond::Driver(_) | Cond::ItemPassed(_) => {}
         }
     }

@@ -33,7 +33,7 @@ fn unknown_key_with_suggestion() {
     assert_eq!(
         c.diagnostics[0].help.as_deref(),
         Some(
-            "did you mean 'window'? Allowed keys here: any, all, regex, near, before, and, or, not, meta, driver, item_passed, speaker, window, min_count"
+            "did you mean 'window'? Allowed keys here: any, all, regex, near, before, and, or, not, meta, driver, item_passed, speaker, window, min_count, weight"
         )
     );
     assert!(c.pack.is_none());

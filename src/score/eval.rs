@@ -26,6 +26,10 @@ pub struct Outcome {
     pub holds: bool,
     /// Hits that made it hold (for `not`, the hits that made the inner fail are not kept).
     pub evidence: Vec<HitRef>,
+    /// What it adds to a driver's score: the number of its hits (`evidence.len()`), except
+    /// that a weighted condition that holds adds its weight instead of its hits (0 when it
+    /// does not hold). The primary driver of a call is the one with the highest score.
+    pub score: f64,
 }
 
 /// Everything evaluation needs about one call.
@@ -160,7 +164,7 @@ impl<'a> EvalCtx<'a> {
             Cond::And(subs) => {
                 let mut out = Outcome {
                     holds: true,
-                    evidence: Vec::new(),
+                    ..Outcome::default()
                 };
                 for s in subs {
                     let o = self.eval(s);
@@ -168,6 +172,7 @@ impl<'a> EvalCtx<'a> {
                         return Outcome::default();
                     }
                     out.evidence.extend(o.evidence);
+                    out.score += o.score;
                 }
                 out
             }
@@ -178,28 +183,36 @@ impl<'a> EvalCtx<'a> {
                     if o.holds {
                         out.holds = true;
                         out.evidence.extend(o.evidence);
+                        out.score += o.score;
                     }
                 }
                 out
             }
+            Cond::Weighted { weight, cond } => {
+                let o = self.eval(cond);
+                Outcome {
+                    score: if o.holds { *weight } else { 0.0 },
+                    ..o
+                }
+            }
             Cond::Not(sub) => Outcome {
                 holds: !self.eval(sub).holds,
-                evidence: Vec::new(),
+                ..Outcome::default()
             },
             Cond::Meta(pairs) => Outcome {
                 holds: pairs.iter().all(|(k, vs)| {
                     self.meta_value(k)
                         .is_some_and(|v| vs.iter().any(|x| *x == v.to_lowercase()))
                 }),
-                evidence: Vec::new(),
+                ..Outcome::default()
             },
             Cond::Driver(ids) => Outcome {
                 holds: ids.iter().any(|&d| self.drivers[d as usize]),
-                evidence: Vec::new(),
+                ..Outcome::default()
             },
             Cond::ItemPassed(i) => Outcome {
                 holds: self.item_passed[*i as usize] == Some(true),
-                evidence: Vec::new(),
+                ..Outcome::default()
             },
         }
     }
@@ -227,13 +240,11 @@ impl<'a> EvalCtx<'a> {
                     .scoped_hits(leaf)
                     .map(|(index, _)| HitRef { leaf, index })
                     .collect();
+                let holds = evidence.len() >= min;
                 Outcome {
-                    holds: evidence.len() >= min,
-                    evidence: if evidence.len() >= min {
-                        evidence
-                    } else {
-                        Vec::new()
-                    },
+                    holds,
+                    score: if holds { evidence.len() as f64 } else { 0.0 },
+                    evidence: if holds { evidence } else { Vec::new() },
                 }
             }
             LeafKind::All => {
@@ -249,6 +260,7 @@ impl<'a> EvalCtx<'a> {
                 let holds = !counts.is_empty() && counts.iter().all(|&c| c >= min);
                 Outcome {
                     holds,
+                    score: if holds { evidence.len() as f64 } else { 0.0 },
                     evidence: if holds { evidence } else { Vec::new() },
                 }
             }
@@ -322,6 +334,7 @@ impl<'a> EvalCtx<'a> {
                 return Outcome {
                     holds: true,
                     evidence: vec![HitRef { leaf: a, index: ia }, HitRef { leaf: b, index: ib }],
+                    score: 2.0,
                 };
             }
         }
@@ -377,6 +390,7 @@ impl<'a> EvalCtx<'a> {
                         index: ib,
                     },
                 ],
+                score: 2.0,
             },
             None => Outcome::default(),
         }
@@ -495,6 +509,7 @@ impl<'a> EvalCtx<'a> {
                 }
                 Tri::unknown_or(missing, Tri::Fails)
             }
+            Cond::Weighted { cond, .. } => self.tri(cond, negated),
             Cond::Not(s) => match self.tri(s, !negated) {
                 Tri::Holds => Tri::Fails,
                 Tri::Fails => Tri::Holds,

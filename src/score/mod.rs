@@ -11,6 +11,8 @@ pub mod na_meta;
 mod reason;
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod weight_tests;
 
 use crate::matcher::{Hit, Scan};
 use crate::record::*;
@@ -61,13 +63,17 @@ pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
 
     // Drivers.
     let mut drivers = Drivers::default();
-    let mut best: Option<(usize, u32, (u32, u32))> = None; // (driver, hits, first position)
+    // (driver, score, first position). The score is the number of hits unless the
+    // driver's `when` gives conditions a `weight` (`eval::Outcome::score`); a driver found
+    // without a hit (metadata alone) scores as one hit.
+    let mut best: Option<(usize, f64, (u32, u32))> = None;
     // Found in dependency order, reported in pack order.
     for (di, (d, o)) in pack.drivers.iter().zip(ctx.find_drivers()).enumerate() {
         if !o.holds {
             continue;
         }
         let hits = o.evidence.len().max(1) as u32;
+        let score = if o.score > 0.0 { o.score } else { 1.0 };
         let first = o
             .evidence
             .iter()
@@ -79,10 +85,10 @@ pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
             .unwrap_or((u32::MAX, u32::MAX));
         let better = match best {
             None => true,
-            Some((_, bh, bf)) => hits > bh || (hits == bh && first < bf),
+            Some((_, bs, bf)) => score > bs || (score == bs && first < bf),
         };
         if better {
-            best = Some((di, hits, first));
+            best = Some((di, score, first));
         }
         drivers.matched.push(DriverHit {
             id: d.id.clone(),
@@ -450,6 +456,7 @@ fn collect_leaves(c: &Cond, out: &mut Vec<LeafId>) {
         Cond::Near { a, b, .. } => out.extend([*a, *b]),
         Cond::Before { first, then } => out.extend([*first, *then]),
         Cond::And(s) | Cond::Or(s) => s.iter().for_each(|c| collect_leaves(c, out)),
+        Cond::Weighted { cond, .. } => collect_leaves(cond, out),
         Cond::Not(_) | Cond::Meta(_) | Cond::Driver(_) | Cond::ItemPassed(_) => {}
     }
 }

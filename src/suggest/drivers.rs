@@ -32,7 +32,7 @@ pub struct DriverSettings {
     /// After the cover, up to this many more phrases per driver (within `max_phrases`):
     /// the strongest remaining candidates. They find no new text, but a text holding two
     /// phrases of its driver then outweighs one phrase of another driver, because the
-    /// primary driver is the one with the most hits.
+    /// primary driver is the one whose found phrases weigh the most ([`MinedPhrase::weight`]).
     pub evidence_phrases: usize,
     /// Prior strength `a0` of the statistic.
     pub prior: f64,
@@ -43,7 +43,7 @@ impl Default for DriverSettings {
         DriverSettings {
             min_support: 2,
             min_precision: 0.7,
-            min_precision_word: 0.9,
+            min_precision_word: 0.95,
             min_z: 2.0,
             max_phrases: 40,
             evidence_phrases: 20,
@@ -71,6 +71,17 @@ impl MinedPhrase {
     /// support / (support + others) on the mining texts.
     pub fn precision(&self) -> f64 {
         self.support as f64 / (self.support + self.others).max(1) as f64
+    }
+
+    /// What the phrase adds to its driver's score when a call says it (its `weight` in
+    /// the rule): `ln((support + 1) / (others + 1))`, rounded to 0.1, at least 0.1. A
+    /// phrase said in 90 texts of the label and no other weighs 4.5, one in 20 texts of
+    /// the label and 5 others 1.3: when a call says phrases of two drivers, the driver
+    /// whose phrases are more exclusive to it becomes the primary one, not the one that
+    /// happens to have more phrases in the text.
+    pub fn weight(&self) -> f64 {
+        let w = ((self.support as f64 + 1.0) / (self.others as f64 + 1.0)).ln();
+        ((w * 10.0).round() / 10.0).max(0.1)
     }
 }
 
@@ -193,6 +204,26 @@ mod tests {
         chars: (2, 3),
         pairs_within: None,
     };
+
+    #[test]
+    fn weight_is_the_smoothed_log_ratio_of_label_to_other_texts() {
+        let w = |support, others| {
+            MinedPhrase {
+                phrase: String::new(),
+                support,
+                others,
+                new: 0,
+                z: 0.0,
+            }
+            .weight()
+        };
+        assert_eq!(w(90, 0), 4.5); // ln 91 = 4.51
+        assert_eq!(w(20, 5), 1.3); // ln 3.5 = 1.25
+        assert_eq!(w(2, 0), 1.1); // ln 3 = 1.10
+        assert_eq!(w(7, 1), 1.4); // ln 4 = 1.39
+        assert_eq!(w(3, 3), 0.1, "never below 0.1"); // ln 1 = 0
+        assert!(w(50, 0) > w(20, 0) && w(10, 1) < w(10, 0));
+    }
 
     #[test]
     fn picks_the_distinctive_phrases_and_leaves_shared_ones() {

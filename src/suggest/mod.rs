@@ -22,6 +22,7 @@ pub mod drivers;
 pub mod grams;
 pub mod heldout;
 pub mod input;
+mod out;
 mod report;
 pub mod sentiment;
 pub mod stats;
@@ -31,6 +32,7 @@ use drivers::{DriverSettings, MinedPhrase, mine_label};
 use grams::Lengths;
 use heldout::{Found, evaluate, is_heldout, score_texts};
 use input::{Columns, Labelled, RowError, read_labelled};
+use out::{Writer, load_written, prepare_out, self_test};
 use sentiment::{Polarity, SentimentSettings, mine_terms, polarities};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -102,6 +104,9 @@ pub struct SuggestOptions {
     pub name: Option<String>,
     /// Lexicon language (default: the script most texts are written in).
     pub language: Option<String>,
+    /// Drivers: after measuring on the held-out texts, mine the pack written from every
+    /// text (default true).
+    pub refit: bool,
 }
 
 impl Default for SuggestOptions {
@@ -114,6 +119,7 @@ impl Default for SuggestOptions {
             sentiment: SentimentSettings::default(),
             name: None,
             language: None,
+            refit: true,
         }
     }
 }
@@ -188,58 +194,26 @@ fn source_name(files: &[PathBuf]) -> String {
         .join(", ")
 }
 
-/// Folder for the output: created, and refused when it holds anything.
-fn prepare_out(out: &Path) -> Result<(), SuggestError> {
-    if out.exists() {
-        let mut it = std::fs::read_dir(out).map_err(|e| SuggestError::Write {
-            path: out.to_path_buf(),
-            source: e,
-        })?;
-        if it.next().is_some() {
-            return Err(SuggestError::OutNotEmpty(out.to_path_buf()));
-        }
-    }
-    std::fs::create_dir_all(out).map_err(|e| SuggestError::Write {
-        path: out.to_path_buf(),
-        source: e,
-    })
-}
-
-struct Writer<'a> {
-    out: &'a Path,
-    files: Vec<PathBuf>,
-}
-
-impl Writer<'_> {
-    fn put(&mut self, rel: &str, text: &str) -> Result<(), SuggestError> {
-        let path = self.out.join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| SuggestError::Write {
-                path: dir.to_path_buf(),
-                source: e,
-            })?;
-        }
-        std::fs::write(&path, text).map_err(|e| SuggestError::Write {
-            path: path.clone(),
-            source: e,
-        })?;
-        if !self.files.iter().any(|f| f == Path::new(rel)) {
-            self.files.push(PathBuf::from(rel));
-        }
-        Ok(())
-    }
-}
-
-/// Load the pack written at `out`, or say why not.
-fn load_written(out: &Path) -> Result<crate::rules::Pack, SuggestError> {
-    let checked =
-        crate::rules::load_pack(out).map_err(|e| SuggestError::SelfCheck(e.to_string()))?;
-    if let Some(d) = checked.diagnostics.first() {
-        return Err(SuggestError::SelfCheck(d.render_concise(&checked.sources)));
-    }
-    checked
-        .pack
-        .ok_or_else(|| SuggestError::SelfCheck("the pack has errors".into()))
+/// The drivers to write for mined labels (those with at least one phrase), without
+/// examples yet.
+fn driver_outs<'a>(
+    mined: &'a [(&'a str, u32, Vec<MinedPhrase>)],
+    ids: &'a BTreeMap<&str, String>,
+) -> Vec<write::DriverOut<'a>> {
+    mined
+        .iter()
+        .filter(|m| !m.2.is_empty())
+        .map(|(l, n, p)| write::DriverOut {
+            id: &ids[l],
+            label: l,
+            description: format!(
+                "Mined by callscore suggest from {n} texts labelled {l:?}; see report.md."
+            ),
+            phrases: p,
+            hits: Vec::new(),
+            misses: Vec::new(),
+        })
+        .collect()
 }
 
 /// Split rows into mining and held-out texts.
@@ -275,22 +249,31 @@ pub fn suggest_drivers(
         .iter()
         .map(|l| (*l, driver_id(l, &mut taken)))
         .collect();
-    let texts: Vec<&str> = mining.iter().map(|r| r.text.as_str()).collect();
-    let counts = stats::count(&texts, DRIVER_LENGTHS);
-    let mined: Vec<(&str, u32, Vec<MinedPhrase>)> = labels
-        .iter()
-        .map(|l| {
-            let members: Vec<u32> = (0..mining.len() as u32)
-                .filter(|&i| mining[i as usize].label == *l)
-                .collect();
-            let n = members.len() as u32;
-            (
-                *l,
-                n,
-                mine_label(&counts, &members, mining.len() as u32, &opts.drivers),
-            )
-        })
+    // Every text is counted once; the mining texts are a subset of those counts.
+    let all_texts: Vec<&str> = read.rows.iter().map(|r| r.text.as_str()).collect();
+    let all_counts = stats::count(&all_texts, DRIVER_LENGTHS);
+    // Per label: its number of texts and its phrases, mined from `rows` (counted in
+    // `counts`, in the same order).
+    let mine_from = |rows: &[&Labelled], counts: &stats::Counts| {
+        labels
+            .iter()
+            .map(|l| {
+                let members: Vec<u32> = (0..rows.len() as u32)
+                    .filter(|&i| rows[i as usize].label == *l)
+                    .collect();
+                let n = members.len() as u32;
+                (
+                    *l,
+                    n,
+                    mine_label(counts, &members, rows.len() as u32, &opts.drivers),
+                )
+            })
+            .collect::<Vec<(&str, u32, Vec<MinedPhrase>)>>()
+    };
+    let mining_idx: Vec<u32> = (0..read.rows.len() as u32)
+        .filter(|&i| !is_heldout(&read.rows[i as usize].text, opts.holdout))
         .collect();
+    let mined = mine_from(&mining, &all_counts.subset(&mining_idx));
     if mined.iter().all(|m| m.2.is_empty()) {
         return Err(SuggestError::Nothing(
             "no label has a phrase that passes the thresholds".into(),
@@ -315,22 +298,10 @@ pub fn suggest_drivers(
             ),
         ),
     )?;
-    let describe = |l: &str, n: u32| {
-        format!("Mined by callscore suggest from {n} texts labelled {l:?}; see report.md.")
-    };
-    let plain: Vec<write::DriverOut> = mined
-        .iter()
-        .filter(|m| !m.2.is_empty())
-        .map(|(l, n, p)| write::DriverOut {
-            id: &ids[l],
-            label: l,
-            description: describe(l, *n),
-            phrases: p,
-            hits: Vec::new(),
-            misses: Vec::new(),
-        })
-        .collect();
-    w.put("drivers.toml", &write::drivers_toml(&source, &plain))?;
+    w.put(
+        "drivers.toml",
+        &write::drivers_toml(&source, &driver_outs(&mined, &ids)),
+    )?;
     let pack = load_written(out)?;
 
     // Held out: scored by the pack just written.
@@ -342,6 +313,27 @@ pub fn suggest_drivers(
         .collect();
     let all_ids: Vec<String> = labels.iter().map(|l| ids[l].clone()).collect();
     let eval = evaluate(&all_ids, &gold, &found);
+
+    // Refit: the report measures the pack mined without the held-out texts; the pack
+    // written is mined again from every text (more texts, more of the ways callers say
+    // a reason). Its examples and tests are then chosen with the pack written.
+    let refit = opts.refit && !held.is_empty();
+    let refitted = if refit {
+        let all: Vec<&Labelled> = read.rows.iter().collect();
+        mine_from(&all, &all_counts)
+    } else {
+        Vec::new()
+    };
+    let (mined, found) = if refit {
+        w.put(
+            "drivers.toml",
+            &write::drivers_toml(&source, &driver_outs(&refitted, &ids)),
+        )?;
+        (&refitted, score_texts(&load_written(out)?, &held_texts))
+    } else {
+        (&mined, found)
+    };
+    let plain = driver_outs(mined, &ids);
 
     // Examples and tests from held-out texts the pack gets right.
     let example = |t: &str| t.chars().count() <= 300 && !t.trim().is_empty();
@@ -440,6 +432,7 @@ pub fn suggest_drivers(
         heldout: held.len(),
         share: opts.holdout,
         errors: read.errors.len(),
+        refit,
     };
     w.put(
         "report.md",
@@ -453,31 +446,6 @@ pub fn suggest_drivers(
         written: final_out.len(),
         headline: eval.macro_f1(),
     })
-}
-
-/// Load the written pack and run its examples and tests: all must pass.
-fn self_test(out: &Path) -> Result<(), SuggestError> {
-    let pack = load_written(out)?;
-    if let Some(r) = crate::ruletest::run_examples(&pack)
-        .into_iter()
-        .find(|r| !r.passed())
-    {
-        return Err(SuggestError::SelfCheck(format!(
-            "example {} of driver {} fails",
-            r.index + 1,
-            r.id
-        )));
-    }
-    let tests = out.join("tests");
-    if tests.is_dir() {
-        for f in crate::ruletest::mdtest::test_files(&tests) {
-            let r = crate::ruletest::mdtest::run_file(&pack, &f);
-            if !r.passed() {
-                return Err(SuggestError::SelfCheck(format!("{} fails", f.display())));
-            }
-        }
-    }
-    Ok(())
 }
 
 /// The language of most texts, from their script: Han → `zh`, Arabic script → `fa`,
@@ -608,6 +576,7 @@ pub fn suggest_sentiment(
         heldout: held.len(),
         share: opts.holdout,
         errors: read.errors.len(),
+        refit: false,
     };
     w.put(
         "report.md",

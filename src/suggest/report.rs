@@ -31,6 +31,9 @@ pub struct Header<'a> {
     pub share: f64,
     /// Rows left out for errors.
     pub errors: usize,
+    /// The pack written was mined again from every text after the held-out texts were
+    /// scored by a pack mined without them.
+    pub refit: bool,
 }
 
 fn pct(x: f64) -> String {
@@ -75,7 +78,14 @@ pub fn drivers_report(
     let _ = writeln!(
         s,
         "\n## Held-out results\n\nEach held-out text was scored as a one-turn customer call by the \
-         pack in this folder, as `callscore run` scores it; the driver compared is the primary one.\n"
+         pack {}, as `callscore run` scores it; the driver compared is the primary one.\n",
+        if h.refit {
+            "mined without them; the pack in this folder was then mined again from every text \
+             (phrases and counts below are its own), so it should do at least as well \
+             (`--no-refit` writes the pack measured here)"
+        } else {
+            "in this folder"
+        }
     );
     let _ = writeln!(
         s,
@@ -308,6 +318,7 @@ mod tests {
             heldout: 10,
             share: 0.5,
             errors: 2,
+            refit: false,
         };
         let r = drivers_report(&h, &[("oos".into(), 5)], &rows, &e);
         assert!(

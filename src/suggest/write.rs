@@ -76,16 +76,15 @@ pub fn drivers_toml(source: &str, drivers: &[DriverOut]) -> String {
             }
             s.push_str("]\n");
         }
-        let pairs = d.phrases.iter().any(|p| p.phrase.contains(PAIR_SEP));
-        // Without pairs: one `any` list. With pairs: `or` of one phrase or pair per line.
-        s.push_str("[driver.when]\nspeaker = \"customer\"\n");
-        s.push_str(if pairs { "or = [\n" } else { "any = [\n" });
+        // One phrase or pair per line, each with its weight (`MinedPhrase::weight`): the
+        // primary driver of a call is the one whose found conditions weigh the most.
+        s.push_str("[driver.when]\nspeaker = \"customer\"\nor = [\n");
         for p in d.phrases {
-            let cond = match (pairs, p.phrase.split_once(PAIR_SEP)) {
-                (false, _) => format!("{},", toml_str(&p.phrase)),
-                (true, None) => format!("{{ any = [{}] }},", toml_str(&p.phrase)),
-                (true, Some((a, b))) => format!(
-                    "{{ near = {{ a = [{}], b = [{}], within = {} }} }},",
+            let weight = format!("weight = {:.1}", p.weight());
+            let cond = match p.phrase.split_once(PAIR_SEP) {
+                None => format!("{{ any = [{}], {weight} }},", toml_str(&p.phrase)),
+                Some((a, b)) => format!(
+                    "{{ near = {{ a = [{}], b = [{}], within = {} }}, {weight} }},",
                     toml_str(a),
                     toml_str(b),
                     super::NEAR_WITHIN
@@ -93,7 +92,7 @@ pub fn drivers_toml(source: &str, drivers: &[DriverOut]) -> String {
             };
             s.push_str(&format!(
                 "  {cond}{}# {} / {} texts, z {:.1}\n",
-                " ".repeat(32usize.saturating_sub(cond.chars().count())),
+                " ".repeat(44usize.saturating_sub(cond.chars().count()).max(1)),
                 p.support,
                 p.others,
                 p.z
@@ -158,13 +157,22 @@ mod tests {
             let v: toml::Table = toml::from_str(&format!("k = {}", toml_str(tricky))).unwrap();
             assert_eq!(v["k"].as_str(), Some(tricky));
         }
-        let p = [MinedPhrase {
-            phrase: "lost card".into(),
-            support: 9,
-            others: 1,
-            new: 9,
-            z: 4.25,
-        }];
+        let p = [
+            MinedPhrase {
+                phrase: "lost card".into(),
+                support: 9,
+                others: 1,
+                new: 9,
+                z: 4.25,
+            },
+            MinedPhrase {
+                phrase: format!("credit{PAIR_SEP}limit"),
+                support: 10,
+                others: 0,
+                new: 0,
+                z: 3.0,
+            },
+        ];
         let d = DriverOut {
             id: "lost_card",
             label: "lost card",
@@ -174,13 +182,25 @@ mod tests {
             misses: vec!["hello"],
         };
         let text = format!("{}{}", pack_toml("p", "d"), drivers_toml("x.csv", &[d]));
+        // Each phrase with its weight, ln((9 + 1) / (1 + 1)) = 1.6, and its counts.
+        let line = format!(
+            "  {{ any = [\"lost card\"], weight = 1.6 }},{}# 9 / 1 texts, z 4.2\n",
+            " ".repeat(6)
+        );
+        assert!(text.contains(&line), "{text}");
+        // A pair longer than the column still has a space before its comment.
         assert!(
-            text.contains("  \"lost card\",                    # 9 / 1 texts, z 4.2\n"),
+            text.contains("within = 8 }, weight = 2.4 }, # 10 / 0 texts, z 3.0\n"),
             "{text}"
         );
         let v: toml::Table = toml::from_str(&text).expect("valid TOML");
         let drv = &v["driver"][0];
-        assert_eq!(drv["when"]["any"][0].as_str(), Some("lost card"));
+        let or = drv["when"]["or"].as_array().unwrap();
+        assert_eq!(or[0]["any"][0].as_str(), Some("lost card"));
+        assert_eq!(or[0]["weight"].as_float(), Some(1.6));
+        assert_eq!(or[1]["near"]["a"][0].as_str(), Some("credit"));
+        assert_eq!(or[1]["near"]["b"][0].as_str(), Some("limit"));
+        assert_eq!(or[1]["weight"].as_float(), Some(2.4));
         assert_eq!(
             drv["examples"][0]["text"].as_str(),
             Some("I \"lost\" my card")

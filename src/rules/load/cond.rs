@@ -20,8 +20,10 @@ pub(crate) const KIND_KEYS: &[&str] = &[
     "driver",
     "item_passed",
 ];
-/// Keys that narrow where a condition looks.
-pub(crate) const SCOPE_KEYS: &[&str] = &["speaker", "window", "min_count"];
+/// Keys a condition may carry beside its kind key: those that narrow where it looks
+/// (`speaker`, `window`), how many hits it needs (`min_count`), and in a driver's `when`
+/// what it adds to the driver's score (`weight`).
+pub(crate) const SCOPE_KEYS: &[&str] = &["speaker", "window", "min_count", "weight"];
 /// Keys of `near = { … }`.
 pub(crate) const NEAR_KEYS: &[&str] = &["a", "b", "within"];
 /// Keys of `before = { … }`.
@@ -48,6 +50,7 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
             kind: RawKind::Any(phrases),
             scope: Scope::default(),
             min_count: None,
+            weight: None,
         });
     }
     let Some(t) = Table::new(v, what) else {
@@ -239,11 +242,34 @@ pub(crate) fn read_cond(ctx: &mut Ctx, v: Value, what: &str, operand: bool) -> O
             );
         }
     }
+    let weight = t.f64(ctx, "weight");
+    if let Some(w) = &weight {
+        if operand {
+            ctx.push(
+                Diagnostic::new(
+                    DiagCode::MisplacedKey,
+                    w.loc.clone(),
+                    format!("'weight' on {what} is never counted: a side of `near` or `before` is not scored alone"),
+                )
+                .with_help("put the weight on the `near` or `before` condition itself"),
+            );
+        } else if !(w.value.is_finite() && w.value > 0.0) {
+            ctx.push(
+                Diagnostic::new(
+                    DiagCode::BadValue,
+                    w.loc.clone(),
+                    format!("'weight' must be a number above 0, not {}", w.value),
+                )
+                .with_help("a weight is what the condition adds to its driver's score, e.g. 1.5"),
+            );
+        }
+    }
     Some(RawCond {
         loc: ctx.loc(v.span()),
         kind,
         scope,
         min_count,
+        weight,
     })
 }
 
