@@ -5,6 +5,9 @@
 # reasons, as failed items do at the default `--evidence failed`).
 #
 # Usage: benches/load.sh [CALLS] [RUNS]   (defaults: 100000 3)
+# Environment: CALLSCORE_BIN (a callscore binary to measure instead of building this
+# checkout's, e.g. an older release for a before/after), RECORD (the folder to record
+# in), WORK (a work folder; an existing WORK/out run folder is loaded as it is).
 #
 # Starts its own throwaway PostgreSQL (initdb in a temporary folder, default settings:
 # fsync and synchronous_commit on, as a production server has them), on a free port,
@@ -23,11 +26,18 @@ cd "$(dirname "$0")/.."
 CALLS=${1:-100000}
 RUNS=${2:-3}
 WORK=${WORK:-$(mktemp -d /tmp/callscore-load-bench.XXXXXX)}
-RECORD="benches/runs/$(date +%Y-%m-%d)-load"
-n=2; while [ -e "$RECORD" ]; do RECORD="benches/runs/$(date +%Y-%m-%d)-load-$n"; n=$((n + 1)); done
+if [ -z "${RECORD:-}" ]; then
+  RECORD="benches/runs/$(date +%Y-%m-%d)-load"
+  n=2; while [ -e "$RECORD" ]; do RECORD="benches/runs/$(date +%Y-%m-%d)-load-$n"; n=$((n + 1)); done
+fi
 mkdir -p "$RECORD"
-cargo build --release --locked
-BIN=$PWD/target/release/callscore
+if [ -n "${CALLSCORE_BIN:-}" ]; then
+  BIN=$(realpath "$CALLSCORE_BIN")
+else
+  cargo build --release --locked
+  BIN=$PWD/target/release/callscore
+fi
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 PGBIN=${CALLSCORE_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 [ -x "$PGBIN/initdb" ] || { echo "PostgreSQL not found (apt-get install postgresql)" >&2; exit 1; }
@@ -52,7 +62,7 @@ CALLS_LOADED=$(($(wc -l < "$WORK/out/calls.jsonl") - 1))
 JSONL_MB=$(du -m "$WORK/out/calls.jsonl" | cut -f1)
 
 RAW=$RECORD/timings.csv
-echo "kind,run,seconds,calls,rows" > "$RAW"
+echo "kind,run,seconds,calls,rows,loadavg1" > "$RAW"
 load() { # kind run args...
   local kind=$1 run=$2; shift 2
   local t0 t1 log
@@ -62,7 +72,7 @@ load() { # kind run args...
   t1=$(date +%s.%N)
   local rows
   rows=$(sed -n 's/.*calls, \([0-9]*\) rows in .*/\1/p' "$log" | tail -1)
-  echo "$kind,$run,$(python3 -c "print(round($t1 - $t0, 3))"),$CALLS_LOADED,$rows" >> "$RAW"
+  echo "$kind,$run,$(python3 -c "print(round($t1 - $t0, 3))"),$CALLS_LOADED,$rows,$(cut -d' ' -f1 /proc/loadavg)" >> "$RAW"
   tail -1 "$log" >&2
   { echo "## $kind $run"; cat "$log"; } >> "$RECORD/loads.log"
 }
@@ -95,7 +105,9 @@ EOF
   echo
   echo "Command: \`benches/load.sh $CALLS $RUNS\`; callscore $("$BIN" --version | cut -d' ' -f2),"
   echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') with default settings (fsync on),"
-  echo "on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr); shared with other jobs."
+  echo "on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr); shared with other jobs"
+  echo "(load average 1/5/15 min: $LOAD_BEFORE before the loads, $(cut -d' ' -f1-3 /proc/loadavg) after;"
+  echo "the 1-minute figure after each load is in timings.csv)."
   echo
   cat "$RECORD/results.md"
   echo

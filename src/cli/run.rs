@@ -169,6 +169,17 @@ pub(crate) fn run(args: RunArgs) -> Exit {
         );
         return Exit::Fatal;
     }
+    // The connection string is checked before scoring (a password in it, an unknown
+    // parameter, TLS asked for): a mistake there should not cost a night's run first.
+    if let Some(url) = &args.load_into
+        && let Err(e) = crate::load::conninfo::resolve(
+            (!url.is_empty()).then_some(url.as_str()),
+            &crate::load::conninfo::process_env,
+        )
+    {
+        eprintln!("callscore: --load-into: {e}; nothing was scored");
+        return Exit::Fatal;
+    }
     let mut console = super::progress::Console::new(opts.progress, opts.max_stderr_errors);
     let result = match &args.state {
         Some(dir) => {

@@ -211,15 +211,12 @@ fn parse_url(rest: &str) -> Result<BTreeMap<String, String>, ConnInfoError> {
     let (authority, path) = main.split_once('/').unwrap_or((main, ""));
     let hostport = match authority.rsplit_once('@') {
         Some((cred, hp)) => {
-            match cred.split_once(':') {
-                Some((u, pw)) => {
-                    p.insert("user".into(), decode(u)?);
-                    p.insert("password".into(), decode(pw)?);
-                }
-                None => {
-                    p.insert("user".into(), decode(cred)?);
-                }
+            // Refused before anything of it is decoded: a bad escape in the password
+            // would otherwise be quoted back in the error.
+            if cred.contains(':') {
+                return Err(ConnInfoError::PasswordOnCommandLine);
             }
+            p.insert("user".into(), decode(cred)?);
             hp
         }
         None => authority,
@@ -250,7 +247,11 @@ fn parse_url(rest: &str) -> Result<BTreeMap<String, String>, ConnInfoError> {
         let (k, v) = pair.split_once('=').ok_or_else(|| {
             ConnInfoError::Syntax(format!("URL parameter {pair:?} has no '=value'"))
         })?;
-        p.insert(decode(k)?, decode(v)?);
+        let k = decode(k)?;
+        if k == "password" {
+            return Err(ConnInfoError::PasswordOnCommandLine);
+        }
+        p.insert(k, decode(v)?);
     }
     Ok(p)
 }
@@ -280,6 +281,11 @@ fn parse_keywords(s: &str) -> Result<BTreeMap<String, String>, ConnInfoError> {
             return Err(ConnInfoError::Syntax(format!(
                 "{key:?} has no '=value': write key=value pairs (host=db1 dbname=qa) or a postgres:// URL"
             )));
+        }
+        // Refused before the value is read: an unquoted password with a space in it
+        // would otherwise come back as the name of a "key" in a syntax error.
+        if key == "password" {
+            return Err(ConnInfoError::PasswordOnCommandLine);
         }
         while chars.peek().is_some_and(|c| c.is_whitespace()) {
             chars.next();

@@ -136,27 +136,28 @@ impl<W: Write> Spool<W> {
     }
 }
 
-/// A writer that hands its bytes, in chunks of about 1 MiB, to another thread (the one
-/// sending a `COPY`), so rows are sent while the next records are still being read.
+/// A writer that hands its bytes, in chunks of about 1 MiB cut at row ends, to another
+/// thread (the one sending a `COPY`) through a [`super::pipe`], so rows are sent while
+/// the next records are still being read.
 pub struct ChunkWriter {
     buf: Vec<u8>,
-    tx: std::sync::mpsc::SyncSender<Vec<u8>>,
+    tx: super::pipe::Sender,
 }
 
 const CHUNK: usize = 1 << 20;
 
 impl ChunkWriter {
     /// Chunks go to `tx`.
-    pub fn new(tx: std::sync::mpsc::SyncSender<Vec<u8>>) -> ChunkWriter {
+    pub fn new(tx: super::pipe::Sender) -> ChunkWriter {
         ChunkWriter {
             buf: Vec::with_capacity(CHUNK + 4096),
             tx,
         }
     }
 
-    /// A writer whose receiver is gone (a placeholder).
+    /// A writer whose reader is gone (a placeholder).
     pub fn closed() -> ChunkWriter {
-        ChunkWriter::new(std::sync::mpsc::sync_channel(0).0)
+        ChunkWriter::new(super::pipe::pipe(0).0)
     }
 
     fn send(&mut self) -> io::Result<()> {
@@ -164,9 +165,7 @@ impl ChunkWriter {
             return Ok(());
         }
         let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK + 4096));
-        self.tx
-            .send(chunk)
-            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the COPY was stopped"))
+        self.tx.send(chunk)
     }
 }
 

@@ -23,6 +23,7 @@ pub mod copy;
 pub mod folder;
 pub mod parquet;
 pub mod pg;
+pub mod pipe;
 pub mod schema;
 
 use conninfo::{ConnInfoError, Env, Target};

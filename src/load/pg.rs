@@ -206,11 +206,16 @@ fn at<E: Into<StepError>>(during: &str) -> impl FnOnce(E) -> RunFailure + '_ {
     }
 }
 
-/// Create the transaction's work tables (dropped at commit or rollback).
+/// Create the transaction's work tables (dropped at commit or rollback), and keep the
+/// planner off nested loops for the transaction: every join the loader makes matches
+/// up to a whole run's calls, and a nested loop over them (which stale statistics
+/// after an autovacuum can make look cheapest) turned the delete of a re-load from
+/// seconds into many minutes.
 pub fn work_tables(tx: &mut Transaction<'_>) -> Result<(), RunFailure> {
     tx.batch_execute(
         "CREATE TEMP TABLE load_keys (call_id text) ON COMMIT DROP;
-         CREATE TEMP TABLE load_doomed (call_key bigint) ON COMMIT DROP;",
+         CREATE TEMP TABLE load_doomed (call_key bigint) ON COMMIT DROP;
+         SET LOCAL enable_nestloop = off;",
     )
     .map_err(at("creating work tables"))
 }
@@ -361,12 +366,77 @@ fn read_records(
     })
 }
 
+/// The per-call tables, `calls` last (the others' rows are found through it).
+const PER_CALL: [&str; 6] = [
+    "item_results",
+    "section_scores",
+    "call_drivers",
+    "sentiment",
+    "metrics",
+    "calls",
+];
+
+/// How much of the item rows may wait in memory while the database is busy; the rest
+/// waits in a temporary file (see [`super::pipe`]).
+const PIPE_MEMORY: usize = 32 << 20;
+
+/// Delete every row the database holds for run `run_id` (all loaded before: keys below
+/// `base`); returns the calls deleted.
+///
+/// A run's calls were numbered together when it was loaded, so their keys are usually
+/// one range that holds no other run's call: then each table is cleared by that range
+/// alone, which the BRIN indexes narrow to the run's blocks, with no join (calls the
+/// run lost to later runs leave gaps, never another run's call: keys only grow).
+/// Otherwise (rows written by other means) the run's calls are matched by key.
+fn delete_run_rows(
+    tx: &mut Transaction<'_>,
+    run_id: &str,
+    base: i64,
+) -> Result<u64, postgres::Error> {
+    let row = tx.query_one(
+        "SELECT count(*), min(call_key), max(call_key) FROM calls
+         WHERE run_id = $1 AND call_key < $2",
+        &[&run_id, &base],
+    )?;
+    let n: i64 = row.get(0);
+    if n == 0 {
+        return Ok(0);
+    }
+    let (lo, hi): (i64, i64) = (row.get(1), row.get(2));
+    let others: i64 = tx
+        .query_one(
+            "SELECT count(*) FROM calls WHERE call_key BETWEEN $1 AND $2 AND run_id <> $3",
+            &[&lo, &hi, &run_id],
+        )?
+        .get(0);
+    for table in PER_CALL {
+        if others == 0 {
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE call_key BETWEEN $1 AND $2"),
+                &[&lo, &hi],
+            )?;
+        } else {
+            tx.execute(
+                &format!(
+                    "DELETE FROM {table} WHERE call_key BETWEEN $1 AND $2
+                       AND call_key IN (SELECT call_key FROM calls
+                                        WHERE run_id = $3 AND call_key BETWEEN $1 AND $2)"
+                ),
+                &[&lo, &hi, &run_id],
+            )?;
+        }
+    }
+    Ok(n as u64)
+}
+
 /// Load run `f` (its pack is `pack_id`).
 ///
-/// Order: the records are read on a second thread while their item rows stream into
+/// Order: the records are read on a second thread while the database deletes the rows
+/// the run held before (a re-load) and then takes the item rows read meanwhile into
 /// `item_results` (new call keys are all above `base`); then the call ids go to a key
-/// table, the rows this run replaces (all below `base`) are deleted, and the other
-/// tables are sent from their spools. So the server works while the file is read.
+/// table, the rows of other runs this run replaces (same call id and pack; all below
+/// `base`) are deleted, and the other tables are sent from their spools. So the server
+/// works while the file is read.
 pub fn load_run(
     tx: &mut Transaction<'_>,
     f: &RunFolder,
@@ -383,11 +453,21 @@ pub fn load_run(
         .map_err(at("numbering calls"))?
         .get(0);
     let clock = std::time::Instant::now();
-    let (chunk_tx, chunk_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(8);
+    let (chunk_tx, chunk_rx) = super::pipe::pipe(PIPE_MEMORY);
     let (copied, read) = std::thread::scope(|scope| {
         let reader =
             scope.spawn(move || read_records(f, base as u64, pack_id, ChunkWriter::new(chunk_tx)));
-        let copied = send_chunks(tx, "item_results", ITEMS, chunk_rx.into_iter().map(Ok));
+        let copied = match delete_run_rows(tx, run_id, base) {
+            Ok(n) => {
+                out.replaced = n;
+                send_chunks(tx, "item_results", ITEMS, chunk_rx).map_err(at("copying item_results"))
+            }
+            Err(e) => {
+                // Without a receiver the reader stops at its next chunk.
+                drop(chunk_rx);
+                Err(at("deleting the rows this run replaces")(e))
+            }
+        };
         let read = reader.join().unwrap_or_else(|_| {
             Err(RunFailure {
                 during: "reading calls.jsonl".into(),
@@ -398,9 +478,10 @@ pub fn load_run(
         });
         (copied, read)
     });
-    // A failed COPY stops the reader (its chunks have nowhere to go): the COPY's
-    // error is the one to report. A failed read ends the COPY early: the read's.
-    copied.map_err(at("copying item_results"))?;
+    // A failed COPY or delete stops the reader (its chunks have nowhere to go): the
+    // database's error is the one to report. A failed read ends the COPY early: the
+    // read's.
+    copied?;
     let read = read?;
     out.read = clock.elapsed();
     let clock = std::time::Instant::now();
@@ -425,22 +506,35 @@ pub fn load_run(
         ..
     } = read.spools;
 
-    // What this run replaces: the same calls under the same pack, and whatever the
-    // database holds for this run id; all loaded before (keys below `base`).
-    tx.batch_execute("TRUNCATE load_keys, load_doomed")
-        .map_err(at("clearing work tables"))?;
-    send(tx, keys).map_err(at("sending call ids"))?;
-    tx.batch_execute("ANALYZE load_keys")
-        .map_err(at("sending call ids"))?;
-    out.replaced = tx
-        .execute(
-            "INSERT INTO load_doomed SELECT call_key FROM calls
-             WHERE call_key < $3
-               AND ((pack_id = $1 AND call_id IN (SELECT call_id FROM load_keys)) OR run_id = $2)",
-            &[&pack_id, &run_id, &base],
+    // What else this run replaces: the same calls under the same pack in other runs,
+    // all loaded before (keys below `base`; this run's own are gone already). When the
+    // pack has no such calls at all (a first load, or a re-load of the pack's only
+    // run), there is nothing to look up.
+    let pack_has_others: bool = tx
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM calls WHERE pack_id = $1 AND call_key < $2)",
+            &[&pack_id, &base],
         )
-        .map_err(at("finding the rows this run replaces"))?;
-    if out.replaced > 0 {
+        .map_err(at("finding the rows this run replaces"))?
+        .get(0);
+    let doomed = if pack_has_others {
+        tx.batch_execute("TRUNCATE load_keys, load_doomed")
+            .map_err(at("clearing work tables"))?;
+        send(tx, keys).map_err(at("sending call ids"))?;
+        tx.batch_execute("ANALYZE load_keys")
+            .map_err(at("sending call ids"))?;
+        tx.execute(
+            "INSERT INTO load_doomed SELECT call_key FROM calls
+             WHERE call_key < $2 AND pack_id = $1
+               AND call_id IN (SELECT call_id FROM load_keys)",
+            &[&pack_id, &base],
+        )
+        .map_err(at("finding the rows this run replaces"))?
+    } else {
+        0
+    };
+    out.replaced += doomed;
+    if doomed > 0 {
         let row = tx
             .query_one("SELECT min(call_key), max(call_key) FROM load_doomed", &[])
             .map_err(at("finding the rows this run replaces"))?;
@@ -448,14 +542,7 @@ pub fn load_run(
         tx.batch_execute("ANALYZE load_doomed")
             .map_err(at("deleting the rows this run replaces"))?;
         // The key range lets the BRIN indexes skip every block outside it.
-        for table in [
-            "item_results",
-            "section_scores",
-            "call_drivers",
-            "sentiment",
-            "metrics",
-            "calls",
-        ] {
+        for table in PER_CALL {
             tx.execute(
                 &format!(
                     "DELETE FROM {table} WHERE call_key BETWEEN $1 AND $2

@@ -60,6 +60,31 @@ fn a_password_on_the_command_line_is_refused_and_never_printed() {
 }
 
 #[test]
+fn a_password_that_would_not_parse_is_refused_as_a_password_and_never_quoted() {
+    // Each of these used to fail as a syntax error quoting part of the password (a bad
+    // percent-escape, the word after a space taken for a key, a bad port after it).
+    for s in [
+        "postgres://qa:s3%zzcret@db1/qa",
+        "postgres://qa:s3cret@db1:notaport/qa",
+        "postgres://db1/qa?password=s3%zzcret",
+        "postgres://db1/qa?password=s3cret&sslmode=require",
+        "host=db1 password=s3 cret",
+        "host=db1 password='s3cret",
+        "password=s3cret port=x",
+    ] {
+        let err = resolve_with(Some(s), &[]).unwrap_err();
+        assert!(
+            matches!(err, ConnInfoError::PasswordOnCommandLine),
+            "{s}: {err}"
+        );
+        let text = err.to_string();
+        for part in ["s3", "cret", "zz"] {
+            assert!(!text.contains(part), "{s}: {text}");
+        }
+    }
+}
+
+#[test]
 fn the_connection_string_wins_then_the_service_then_the_environment() {
     let dir = tempfile::tempdir().unwrap();
     let svc = dir.path().join("svc.conf");
