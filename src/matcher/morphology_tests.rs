@@ -36,7 +36,11 @@ fn a_term_takes_the_suffixes_of_its_language() {
     assert_sum(&p, "خوب", 2.0, 1);
     assert_sum(&p, "خوبه", 1.0, 1);
     assert_eq!(score(&p, "خوبتر"), (0.0, 0), "not a listed suffix");
-    assert_eq!(score(&p, "ناخوب"), (0.0, 0), "the start of the word stays closed");
+    assert_eq!(
+        score(&p, "ناخوب"),
+        (0.0, 0),
+        "the start of the word stays closed"
+    );
     assert_eq!(score(&p, "خوبیهها"), (0.0, 0), "one suffix, not two");
     assert_eq!(
         score(&p, "بدی بده بدن"),
