@@ -114,3 +114,70 @@ fn chinese_hotel_and_delivery_reviews_read_the_way_guests_write_them() {
     }
     assert!(s[8] > 0.0 && s[12] > 0.0, "{s:?}");
 }
+
+#[test]
+fn persian_negation_after_the_word_and_word_endings_carry_the_sign() {
+    // (text, positive?): verb-final negation, endings written on the word, doubled
+    // negation, and the same sentence typed with ZWNJ, a space or neither.
+    let cases = [
+        ("کیفیتش خوب نبود", false),
+        ("اصلا راضی نیستم", false),
+        ("کیفیت خوبی داره", true),
+        ("کیفیت خوبی نداره", false),
+        ("هیچ مشکلی نداشتم", true),
+        ("به هیچ عنوان پیشنهاد نمیکنم", false),
+        ("پشیمون نمی‌شید", true),
+        ("پشیمون نمیشید", true),
+        ("کمدیش اصلا خنده‌دار نبود", false),
+        ("فیلم گیرایی بود", true),
+        ("سریعیه و کاملا راضیم", true),
+        ("بی‌مصرفه", false),
+        ("بیمصرفه", false),
+    ];
+    let texts: Vec<&str> = cases.iter().map(|(t, _)| *t).collect();
+    let s = sentiment(&texts);
+    for ((text, positive), score) in cases.iter().zip(&s) {
+        assert!(
+            *score != 0.0 && (*score > 0.0) == *positive,
+            "{text}: {score} ({s:?})"
+        );
+    }
+    // «اصلی» (main) is not «اصل» (genuine) with an ending.
+    assert_eq!(sentiment(&["صفحه اصلی سایت"]), vec![0.0]);
+}
+
+#[test]
+fn english_review_and_editorial_words_carry_the_sign() {
+    let cases = [
+        ("A gripping, beautifully acted thriller.", true),
+        ("Overlong, plodding and clichéd.", false),
+        ("The plot is never gripping.", false),
+        ("Flimsy, and it quit working after a week.", false),
+        ("Sturdy, and worth every penny.", true),
+        ("A reckless and misguided policy.", false),
+        ("A sensible, welcome step by the council.", true),
+        ("Don't waste your money on this.", false),
+    ];
+    let texts: Vec<&str> = cases.iter().map(|(t, _)| *t).collect();
+    let s = sentiment(&texts);
+    for ((text, positive), score) in cases.iter().zip(&s) {
+        assert!(
+            *score != 0.0 && (*score > 0.0) == *positive,
+            "{text}: {score} ({s:?})"
+        );
+    }
+}
+
+#[test]
+fn a_long_review_keeps_the_sign_of_its_sentences() {
+    // Eight sentences, one turn: the sum of many terms is squashed, never capped, so the
+    // sign of a long text is the sign of what it says, whatever its length.
+    let pos = "Setup was easy. The screen is bright and sharp. Battery life is excellent. \
+               The speakers are a little tinny, but that is a small complaint. It feels sturdy. \
+               Great value for the price. I use it every day. Highly recommended.";
+    let neg = "I wanted to love it. The screen flickers and the battery barely lasts. \
+               Support was useless. It overheats, and the case cracked in a week. \
+               The one good thing is the colour. I returned it. What a letdown. Avoid.";
+    let s = sentiment(&[pos, neg]);
+    assert!(s[0] > 0.5 && s[1] < -0.5, "{s:?}");
+}

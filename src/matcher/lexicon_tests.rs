@@ -6,7 +6,7 @@ use super::*;
 use crate::rules::load_pack_str;
 use crate::transcript::{Call, Format, Metadata, Speaker, Turn};
 
-fn customer(text: &str) -> Call {
+pub(super) fn customer(text: &str) -> Call {
     Call {
         call_id: "c".into(),
         source: "s".into(),
@@ -25,20 +25,20 @@ fn customer(text: &str) -> Call {
     }
 }
 
-fn pack(toml: &str) -> Pack {
+pub(super) fn pack(toml: &str) -> Pack {
     let loaded = load_pack_str("p.toml", toml);
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
     loaded.pack.expect("pack compiles")
 }
 
 /// (compound, terms) of a one-turn call.
-fn score(p: &Pack, text: &str) -> (f32, u32) {
+pub(super) fn score(p: &Pack, text: &str) -> (f32, u32) {
     let mut scan = Scan::new(p);
     scan_call(p, &customer(text), &mut scan);
     (scan.sentiment[0].compound, scan.sentiment[0].terms)
 }
 
-fn squash(s: f32) -> f32 {
+pub(super) fn squash(s: f32) -> f32 {
     s / (s * s + 15.0).sqrt()
 }
 

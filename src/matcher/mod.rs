@@ -12,6 +12,8 @@
 
 #[cfg(test)]
 mod lexicon_tests;
+#[cfg(test)]
+mod morphology_tests;
 mod sentiment;
 #[cfg(test)]
 mod tests;
@@ -52,6 +54,9 @@ pub struct Scan {
     pub turns: usize,
     touched: Vec<u32>,
     lex_hits: Vec<(Range<u32>, Target)>,
+    /// Lexicon hits that took a word ending (`[lexicon] suffixes`), added after the
+    /// others so that a term written out in full wins a tie («خوبه» over «خوب» + «ه»).
+    suffixed: Vec<(Range<u32>, Target)>,
     /// Largest kept end per phrase, for [`dedupe_turn_hits`].
     ends: Vec<u32>,
 }
@@ -92,6 +97,7 @@ pub fn scan_call(pack: &Pack, call: &Call, scan: &mut Scan) {
         let text = norm.text.as_str();
         scan.touched.clear();
         scan.lex_hits.clear();
+        scan.suffixed.clear();
         // The words around the last wildcard hits: a long word holding many matches
         // is walked once, not once per match.
         let (mut left_word, mut right_word) = (WordSpan::default(), WordSpan::default());
@@ -102,7 +108,26 @@ pub fn scan_call(pack: &Pack, call: &Call, scan: &mut Scan) {
             // Uses of one pattern mostly share a range: map it to the original once.
             let mut mapped: Option<(usize, usize, Range<usize>)> = None;
             for u in &tables.uses[m.pattern().as_usize()] {
-                if !(left_ok || u.left_open) || !(right_ok || u.right_open) {
+                if !(left_ok || u.left_open) {
+                    continue;
+                }
+                if !(right_ok || u.right_open) {
+                    // A term may end in one of its language's suffixes.
+                    if u.suffixes > 0
+                        && let Some(end) = suffixed_end(
+                            text,
+                            s..e,
+                            right_word.around(text, e).end,
+                            &tables.suffixes[u.suffixes as usize - 1],
+                        )
+                    {
+                        let start = if u.left_open {
+                            left_word.around(text, s).start
+                        } else {
+                            s
+                        };
+                        scan.suffixed.push((start as u32..end as u32, u.target));
+                    }
                     continue;
                 }
                 let (s2, e2) = (
@@ -179,6 +204,7 @@ pub fn scan_call(pack: &Pack, call: &Call, scan: &mut Scan) {
                 &mut scan.ends,
             );
         }
+        scan.lex_hits.append(&mut scan.suffixed);
         if let Some((ac, weights)) = &tables.emoticons {
             emoticon_hits(ac, weights, &turn.text, norm, &mut scan.lex_hits);
         }
@@ -195,6 +221,24 @@ pub fn scan_call(pack: &Pack, call: &Call, scan: &mut Scan) {
         };
         scan.sentiment.push(s);
     }
+}
+
+/// Shortest word a suffix may follow, in characters: shorter words take endings that
+/// make other words (Persian «بد» bad + «ن» is «بدن» body, + «ه» is «بده» give).
+const MIN_STEM_CHARS: usize = 3;
+
+/// Where a match `m` of a term ends when the rest of its word, up to `word_end`, is one
+/// of `suffixes` and the term's last word is long enough to take one; `None` otherwise.
+fn suffixed_end(
+    text: &str,
+    m: Range<usize>,
+    word_end: usize,
+    suffixes: &[String],
+) -> Option<usize> {
+    let rest = text.get(m.end..word_end)?;
+    let last_word = text[m.clone()].rsplit(' ').next().unwrap_or("");
+    (last_word.chars().count() >= MIN_STEM_CHARS && suffixes.iter().any(|s| s == rest))
+        .then_some(word_end)
 }
 
 /// Lexicon hits of the emoticons and emoji found in the original text `orig`.

@@ -10,7 +10,11 @@
 //! their characters went. A negator or intensifier that acts on no term counts as a term
 //! of its `alone` weight when the lexicon gives one (没有驱动盘, 太草率: the complaint is
 //! in the negator or the "too", not in a listed word); these are added after the terms,
-//! in text order.
+//! in text order. A negator listed under `negators_after` acts on the nearest term
+//! *before* it instead (Persian puts negation on the verb after the adjective: «خوب
+//! نبود», "good it was not"), in the same window; a term is negated once, however many
+//! negators reach it («هیچ مشکلی نداشتم», "no problem I did not have", is one negation:
+//! Persian doubles it for emphasis).
 
 use super::WordIndex;
 use crate::normalize::Normalized;
@@ -68,6 +72,7 @@ pub(crate) fn score_turn(
     // counts at all of them come from one pass over the text.
     let mut positions: Vec<u32> = hits.iter().flat_map(|(r, _)| [r.start, r.end]).collect();
     let words = WordIndex::new(text, &mut positions);
+    let negated_later = negated_after(orig, norm, &hits, &words, negation_window);
     let contrast_at = hits
         .iter()
         .find(|(_, t)| *t == Target::Contrast)
@@ -107,7 +112,7 @@ pub(crate) fn score_turn(
             out.most_positive = Some((orig, w));
         }
     };
-    for (range, target) in &hits {
+    for (i, (range, target)) in hits.iter().enumerate() {
         let weight = match *target {
             // A term of weight 0 is a mask: it keeps the words inside it from counting
             // (您好 keeps 好 from being praise, 无线 keeps 无 from negating) and is not a
@@ -124,15 +129,19 @@ pub(crate) fn score_turn(
                 intensifier = Some((Word::new(range, a), m));
                 continue;
             }
-            Target::Contrast | Target::Leaf { .. } => continue,
+            Target::NegatorAfter | Target::Contrast | Target::Leaf { .. } => continue,
         };
         let mut w = weight;
+        let mut negated = negated_later[i];
         if let Some(n) = &mut negator
             && n.range.end <= range.start
             && words.between(n.range.end, range.start) < negation_window.max(1)
             && !clause_break(orig, norm, n.range.end, range.start)
         {
             n.acted = true;
+            negated = true;
+        }
+        if negated {
             w *= NEGATION_SCALAR;
         }
         if let Some((i, m)) = &mut intensifier
@@ -154,6 +163,36 @@ pub(crate) fn score_turn(
     }
     if out.terms > 0 {
         out.compound = sum / (sum * sum + ALPHA).sqrt();
+    }
+    out
+}
+
+/// For each kept hit, whether a negator of `negators_after` negates it: each such
+/// negator acts on the nearest term (of weight other than 0) before it, when fewer than
+/// `negation_window` words and no clause punctuation lie between them. A farther term
+/// is never reached when the nearest is not (more words, more text between), so only
+/// the nearest is looked at.
+fn negated_after(
+    orig: &str,
+    norm: &Normalized,
+    hits: &[(Range<u32>, Target)],
+    words: &WordIndex,
+    negation_window: u32,
+) -> Vec<bool> {
+    let mut out = vec![false; hits.len()];
+    let mut last_term: Option<usize> = None;
+    for (i, (range, target)) in hits.iter().enumerate() {
+        match *target {
+            Target::Term(w) if w != 0.0 => last_term = Some(i),
+            Target::NegatorAfter => {
+                if let Some(t) = last_term.take() {
+                    let end = hits[t].0.end;
+                    out[t] = words.between(end, range.start) < negation_window.max(1)
+                        && !clause_break(orig, norm, end, range.start);
+                }
+            }
+            _ => {}
+        }
     }
     out
 }

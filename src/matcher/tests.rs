@@ -364,10 +364,21 @@ fn score_turn_reference(
                     < negation_window.max(1)
                 && !sentiment::clause_break(orig, norm, r.end, range.start)
         };
+        // A negator of `negators_after` later in the turn, with no other term between
+        // (the term is the nearest one before it), that reaches back to this term.
+        let negated_after = hits[i + 1..].iter().enumerate().any(|(j, (r, t))| {
+            *t == Target::NegatorAfter
+                && !hits[i + 1..i + 1 + j]
+                    .iter()
+                    .any(|(_, t)| matches!(t, Target::Term(w) if *w != 0.0))
+                && words_between(text, range.end as usize, r.start as usize)
+                    < negation_window.max(1)
+                && !sentiment::clause_break(orig, norm, range.end, r.start)
+        });
         let negated = before
             .iter()
             .any(|(r, t)| matches!(t, Target::Negator(_)) && reaches(r));
-        if negated {
+        if negated || negated_after {
             w *= -0.74;
         }
         // The nearest negator acted on this term if it reaches it.
@@ -413,13 +424,14 @@ fn score_turn_reference(
     out
 }
 
-const TARGETS: [Target; 10] = [
+const TARGETS: [Target; 11] = [
     Target::Term(2.0),
     Target::Term(0.0),
     Target::Term(-3.0),
     Target::Term(0.5),
     Target::Negator(0.0),
     Target::Negator(-0.8),
+    Target::NegatorAfter,
     Target::Intensifier(1.5, 0.0),
     Target::Intensifier(0.7, -0.6),
     Target::Intensifier(1.3, 0.4),

@@ -126,10 +126,16 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
     let driver_order = c.driver_order(raw, &drivers);
 
     let mut lex_negation_window = 0;
+    let suffixes = suffix_sets(&raw.lexicons);
     for lex in &raw.lexicons {
         lex_negation_window = lex_negation_window.max(lex.negation_window);
+        // Terms of a language with suffixes may take them (1 + the set's index).
+        let set = suffixes
+            .iter()
+            .position(|(l, _)| *l == lex.language)
+            .map_or(0, |i| i as u16 + 1);
         for (term, w) in &lex.terms {
-            c.phrase_use(term, Target::Term(*w as f32), "lexicon term");
+            c.phrase_use_suffixed(term, Target::Term(*w as f32), "lexicon term", set);
         }
         let alone = |p: &str| {
             lex.alone
@@ -139,6 +145,9 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
         };
         for n in &lex.negators {
             c.phrase_use(n, Target::Negator(alone(&n.value)), "negator");
+        }
+        for n in &lex.negators_after {
+            c.phrase_use(n, Target::NegatorAfter, "negator");
         }
         for (i, m) in &lex.intensifiers {
             c.phrase_use(
@@ -183,6 +192,7 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
             regexes: c.regexes,
             regex_uses: c.regex_uses,
             negation_window: lex_negation_window,
+            suffixes: suffixes.into_iter().map(|(_, s)| s).collect(),
             has_lexicon: !raw.lexicons.is_empty(),
             emoticons,
         },
@@ -204,6 +214,28 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
         item.summary = summary;
     }
     Some(pack)
+}
+
+/// The word endings of each language that declares any (`[lexicon] suffixes`, merged
+/// over its lexicons in load order, normalised like phrases, each once).
+fn suffix_sets(lexicons: &[crate::rules::model::RawLexicon]) -> Vec<(String, Vec<String>)> {
+    let mut sets: Vec<(String, Vec<String>)> = Vec::new();
+    for lex in lexicons {
+        for s in &lex.suffixes {
+            let norm = normalize_phrase(&s.value);
+            let i = match sets.iter().position(|(l, _)| *l == lex.language) {
+                Some(i) => i,
+                None => {
+                    sets.push((lex.language.clone(), Vec::new()));
+                    sets.len() - 1
+                }
+            };
+            if !sets[i].1.contains(&norm) {
+                sets[i].1.push(norm);
+            }
+        }
+    }
+    sets
 }
 
 /// The emoticons of every lexicon as one leftmost-longest automaton over the original
@@ -513,6 +545,18 @@ impl Compiler<'_> {
 
     /// Add one phrase to the automaton, handling `*` wildcards at its ends.
     fn phrase_use(&mut self, phrase: &Located<String>, target: Target, what: &str) {
+        self.phrase_use_suffixed(phrase, target, what, 0);
+    }
+
+    /// [`Self::phrase_use`] for a lexicon term whose last word may take the endings of
+    /// suffix set `suffixes` (0: none; a term ending in `*` needs none).
+    fn phrase_use_suffixed(
+        &mut self,
+        phrase: &Located<String>,
+        target: Target,
+        what: &str,
+        suffixes: u16,
+    ) {
         let mut text = phrase.value.trim();
         let left_open = text.starts_with('*');
         let right_open = text.len() > 1 && text.ends_with('*');
@@ -558,6 +602,7 @@ impl Compiler<'_> {
             target,
             left_open,
             right_open,
+            suffixes: if right_open { 0 } else { suffixes },
         };
         let uses = &mut self.patterns[pid as usize].1;
         // A term listed twice (in the pack's own terms and an external VADER file, or in

@@ -197,6 +197,11 @@ pub struct RawLexicon {
     pub terms: Vec<(Located<String>, f64)>,
     /// Negators.
     pub negators: Vec<Located<String>>,
+    /// Negators that follow the term they negate (Persian verb negation).
+    pub negators_after: Vec<Located<String>>,
+    /// Word endings the last word of a term of this language may take (Persian «خوبه»,
+    /// «خوبی», «ضعیفی»): endings written on the word, not after a space.
+    pub suffixes: Vec<Located<String>>,
     /// How many words before a term a negator may stand.
     pub negation_window: u32,
     /// Intensifiers and dampeners with their multipliers.

@@ -154,6 +154,9 @@ pub enum Target {
     Term(f32),
     /// A negator, with its weight when it negates no term (0: none).
     Negator(f32),
+    /// A negator that follows the term it negates (`negators_after`: Persian «خوب
+    /// نبود», "good it was not"): it acts on the nearest term before it.
+    NegatorAfter,
     /// An intensifier with its multiplier, and its weight when it intensifies no term.
     Intensifier(f32, f32),
     /// A contrast word.
@@ -169,6 +172,9 @@ pub struct PatternUse {
     pub left_open: bool,
     /// `*` after the phrase: the word may continue.
     pub right_open: bool,
+    /// The word endings the phrase's last word may take (`[lexicon] suffixes` of its
+    /// language): 1 + an index into [`Tables::suffixes`], 0 for none.
+    pub suffixes: u16,
 }
 
 /// The scanning tables.
@@ -187,6 +193,9 @@ pub struct Tables {
     pub regex_uses: Vec<(LeafId, u32)>,
     /// Largest negation window of any lexicon (in words).
     pub negation_window: u32,
+    /// Sets of word endings, one per language that declares `[lexicon] suffixes`,
+    /// normalised (see [`PatternUse::suffixes`]).
+    pub suffixes: Vec<Vec<String>>,
     /// Whether the pack has any sentiment lexicon.
     pub has_lexicon: bool,
     /// Emoticons and emoji of the lexicons, matched on the original text (leftmost

@@ -14,7 +14,9 @@ pub(crate) const LEXICON_KEYS: &[&str] = &[
     "language",
     "terms",
     "negators",
+    "negators_after",
     "negation_window",
+    "suffixes",
     "intensifiers",
     "contrast",
     "emoticons",
@@ -113,6 +115,8 @@ pub(super) fn read_lexicon(
             .map_or_else(String::new, |l| l.value),
         negation_window: t.u32(ctx, "negation_window").map_or(3, |n| n.value),
         negators: t.str_list(ctx, "negators").unwrap_or_default(),
+        negators_after: t.str_list(ctx, "negators_after").unwrap_or_default(),
+        suffixes: t.str_list(ctx, "suffixes").unwrap_or_default(),
         contrast: t.str_list(ctx, "contrast").unwrap_or_default(),
         ..Default::default()
     };
@@ -165,6 +169,23 @@ pub(super) fn read_lexicon(
                     format!("emoticon \"{}\" is empty or has a space in it", e.value),
                 )
                 .with_help("an emoticon is one run of characters as typed, e.g. \":-)\" or \"😀\""),
+            );
+        }
+        ok
+    });
+    lex.suffixes.retain(|s| {
+        let norm = crate::normalize::normalize_phrase(&s.value);
+        let ok = !norm.is_empty() && !norm.contains(' ') && !s.value.contains('*');
+        if !ok {
+            ctx.push(
+                Diagnostic::new(
+                    DiagCode::BadValue,
+                    s.loc.clone(),
+                    format!("suffix \"{}\" is not one piece of a word", s.value),
+                )
+                .with_help(
+                    "a suffix is the ending as written on the word, without space or '*', e.g. \"ی\" or \"ه\"",
+                ),
             );
         }
         ok
