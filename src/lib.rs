@@ -31,6 +31,7 @@ pub mod rules;
 pub mod ruletest;
 pub mod run;
 pub mod score;
+mod seen_ids;
 pub mod shard;
 pub mod sink;
 pub mod state;

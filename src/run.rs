@@ -142,54 +142,7 @@ impl Summary {
     }
 }
 
-/// Most duplicate call ids named one by one (in `summary.json` and on stderr).
-pub(crate) const MAX_DUPLICATE_EXAMPLES: usize = 20;
-
-/// The call ids seen so far in a run, to name a call id read twice. Memory: the ids are
-/// not kept, only a 64-bit hash of each with where it was read (about 24 bytes per call
-/// with the table's overhead) and the name of each file once.
-#[derive(Default)]
-pub(crate) struct SeenIds {
-    /// Every file calls were read from, in order, each once.
-    sources: Vec<Box<str>>,
-    /// Hash of a call id → (index in `sources`, line of a JSON Lines record).
-    seen: std::collections::HashMap<u64, (u32, Option<u64>)>,
-}
-
-impl SeenIds {
-    /// Note `id` read from `source` (`line` for a JSON Lines record); if it was seen
-    /// before, the warning that names both places.
-    pub(crate) fn check(&mut self, id: &str, source: &str, line: Option<u64>) -> Option<String> {
-        use std::hash::{BuildHasher, BuildHasherDefault};
-        if id.is_empty() {
-            return None;
-        }
-        let h = BuildHasherDefault::<std::hash::DefaultHasher>::default().hash_one(id);
-        if self.sources.last().is_none_or(|s| &**s != source) {
-            self.sources.push(source.into());
-        }
-        let here = u32::try_from(self.sources.len() - 1).unwrap_or(u32::MAX);
-        let at = |s: &str, l: Option<u64>| match l {
-            Some(l) => format!("{s}:{l}"),
-            None => s.to_string(),
-        };
-        match self.seen.entry(h) {
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert((here, line));
-                None
-            }
-            std::collections::hash_map::Entry::Occupied(o) => {
-                let (i, l) = *o.get();
-                let first = self.sources.get(i as usize).map_or("?", |s| &**s);
-                Some(format!(
-                    "call id {id:?} read twice: in {} and again in {}; both were scored, so totals count it twice (give each call its own id, or leave the copy out)",
-                    at(first, l),
-                    at(source, line)
-                ))
-            }
-        }
-    }
-}
+pub(crate) use crate::seen_ids::{MAX_DUPLICATE_EXAMPLES, SeenIds};
 
 impl Summary {
     /// Add the counts of another part of the same run (an incremental run's

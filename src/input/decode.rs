@@ -312,5 +312,13 @@ mod tests {
         );
         let e = dec(b"\x01\x02\x03\x04\x05\x06\x07\x08abc").unwrap_err();
         assert_eq!(e.reason, "not text: mostly control characters");
+        // Not UTF-8 but valid GB18030 (丂 then controls): bytes that only decode as
+        // GB18030 into mostly control characters are named as undecodable, not as text.
+        let mut gb = b"\x81\x40".to_vec();
+        gb.extend_from_slice(&[0x01; 40]);
+        assert_eq!(
+            dec(&gb).unwrap_err().reason,
+            "not text: invalid byte sequence at byte 0 (not UTF-8, UTF-16 or GB18030)"
+        );
     }
 }
