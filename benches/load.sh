@@ -44,7 +44,12 @@ PGBIN=${CALLSCORE_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -
 PG=$WORK/pg
 mkdir -p "$PG"
 AS=()
-if [ "$(id -u)" = 0 ]; then chown postgres "$PG"; AS=(runuser -u postgres --); fi
+if [ "$(id -u)" = 0 ]; then
+  # mktemp -d makes WORK private to root: the server's user must be able to pass through it.
+  chmod o+x "$WORK"
+  chown postgres "$PG"
+  AS=(runuser -u postgres --)
+fi
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "${AS[@]}" "$PGBIN/initdb" -D "$PG/data" -U bench --auth=trust -E UTF8 --locale=C >/dev/null
 "${AS[@]}" "$PGBIN/pg_ctl" -D "$PG/data" -l "$PG/log" -w \
