@@ -11,6 +11,10 @@ use crate::transcript::Speaker;
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::{BTreeMap, HashMap};
 
+mod order;
+mod regexes;
+use regexes::regex_prefilter;
+
 /// Largest compiled size of one regex (bytes); guards against patterns that would
 /// blow up memory (`\w{1000}{1000}`).
 const REGEX_SIZE_LIMIT: usize = 4 << 20;
@@ -618,84 +622,6 @@ impl Compiler<'_> {
         }
     }
 
-    fn regex(&mut self, re: &Located<String>, leaf: LeafId, index: u32) {
-        if re.value.contains('\u{8}') {
-            // `regex = "\bdays\b"` is valid TOML: `\b` is a backspace there.
-            let written = re.value.replace('\u{8}', "\\b");
-            let help = if written.contains('\'') {
-                "write each `\\b` as `\\\\b` in \"…\", or use single quotes '…'".to_string()
-            } else {
-                format!(
-                    "write it in single quotes, where a backslash is just a backslash: '{written}'"
-                )
-            };
-            self.diags.push(
-                Diagnostic::new(
-                    DiagCode::RegexEscape,
-                    re.loc.clone(),
-                    "this regex has a backspace character: in a \"…\" string `\\b` is a backspace, not a word boundary",
-                )
-                .with_help(help),
-            );
-            return;
-        }
-        if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(&re.value) {
-            let offset = literal_start(self.sources.text(re.loc.file), re.loc.span.start);
-            let span = e.span();
-            let loc = Loc {
-                file: re.loc.file,
-                span: re.loc.span.start + offset + span.start.offset
-                    ..re.loc.span.start + offset + span.end.offset.max(span.start.offset + 1),
-            };
-            self.diags.push(
-                Diagnostic::new(DiagCode::BadRegex, loc, format!("invalid regex: {}", e.kind()))
-                    .with_help("regexes use Rust syntax (no look-around or back-references); write them as '…' literal strings"),
-            );
-            return;
-        }
-        match regex::RegexBuilder::new(&re.value)
-            .case_insensitive(true)
-            .size_limit(REGEX_SIZE_LIMIT)
-            .build()
-        {
-            Ok(r) => {
-                self.matches_empty(re);
-                self.regexes.push(r);
-                self.regex_uses.push((leaf, index));
-            }
-            Err(e) => self.diags.push(
-                Diagnostic::new(
-                    DiagCode::BadRegex,
-                    re.loc.clone(),
-                    format!("regex cannot be compiled: {}", first_line(&e.to_string())),
-                )
-                .with_help("simplify the pattern (large counted repetitions make huge automata)"),
-            ),
-        }
-    }
-
-    /// Warn about a regex that can match the empty string (`.*`, `^`, `a*`): it matches
-    /// at the start of every turn, so the condition holds almost everywhere.
-    fn matches_empty(&mut self, re: &Located<String>) {
-        let Ok(hir) = regex_syntax::Parser::new().parse(&re.value) else {
-            return;
-        };
-        if hir.properties().minimum_len() != Some(0) {
-            return;
-        }
-        self.diags.push(
-            Diagnostic::new(
-                DiagCode::RegexMatchesEmpty,
-                re.loc.clone(),
-                format!(
-                    "regex '{}' can match an empty string, so it holds on (nearly) every turn",
-                    re.value
-                ),
-            )
-            .with_help("make some part of it required: `+` instead of `*`, no `?` or empty alternative around the whole pattern"),
-        );
-    }
-
     /// Warn when two drivers claim the same phrase: a call saying it gets both.
     /// Only phrases that find a driver on their own count: "credit" near "limit" and
     /// "credit" near "score" are two different reasons, not one phrase claimed twice.
@@ -725,143 +651,6 @@ impl Compiler<'_> {
             }
         }
     }
-
-    /// Evaluation order for drivers: a driver referred to by another driver's `when`
-    /// comes first. A driver that refers to itself, or a circle of drivers, is an error.
-    fn driver_order(&mut self, raw: &RawPack, drivers: &[Driver]) -> Vec<u32> {
-        fn refs(c: &Cond, out: &mut Vec<u32>) {
-            match c {
-                Cond::Driver(ds) => out.extend(ds.iter().copied()),
-                Cond::And(s) | Cond::Or(s) => s.iter().for_each(|c| refs(c, out)),
-                Cond::Not(s) | Cond::Weighted { cond: s, .. } => refs(s, out),
-                _ => {}
-            }
-        }
-        let n = drivers.len();
-        let mut state = vec![0u8; n]; // 0 new, 1 on the path, 2 done
-        let mut order = Vec::with_capacity(n);
-        for start in 0..n {
-            // Iterative DFS: (driver, next dependency to visit).
-            let mut stack: Vec<(usize, usize, Vec<u32>)> = Vec::new();
-            if state[start] != 0 {
-                continue;
-            }
-            let mut deps = Vec::new();
-            refs(&drivers[start].when, &mut deps);
-            state[start] = 1;
-            stack.push((start, 0, deps));
-            while let Some((d, next, deps)) = stack.last_mut() {
-                if *next < deps.len() {
-                    let dep = deps[*next] as usize;
-                    *next += 1;
-                    match state[dep] {
-                        0 => {
-                            let mut dd = Vec::new();
-                            refs(&drivers[dep].when, &mut dd);
-                            state[dep] = 1;
-                            stack.push((dep, 0, dd));
-                        }
-                        1 => {
-                            let pos = stack.iter().position(|(x, _, _)| *x == dep).unwrap_or(0);
-                            let mut names: Vec<&str> = stack[pos..]
-                                .iter()
-                                .map(|(x, _, _)| drivers[*x].id.as_str())
-                                .collect();
-                            names.push(drivers[dep].id.as_str());
-                            let first = stack[pos].0;
-                            self.diags.push(
-                                Diagnostic::new(
-                                    DiagCode::ReferenceCycle,
-                                    raw.drivers[first].id.loc.clone(),
-                                    format!(
-                                        "drivers refer to each other in a circle: {}",
-                                        names.join(" → ")
-                                    ),
-                                )
-                                .with_help(
-                                    "a driver's `when` must not lead back to the driver itself",
-                                ),
-                            );
-                            return (0..n as u32).collect();
-                        }
-                        _ => {}
-                    }
-                } else {
-                    let d = *d;
-                    state[d] = 2;
-                    order.push(d as u32);
-                    stack.pop();
-                }
-            }
-        }
-        order
-    }
-
-    /// Evaluation order for items: an item referred to by `item_passed` first. Cycles are errors.
-    fn item_order(&mut self, raw: &RawPack, items: &[Item]) -> Vec<u32> {
-        let mut state = vec![0u8; items.len()]; // 0 new, 1 visiting, 2 done
-        let mut order = Vec::with_capacity(items.len());
-        fn refs(c: &Cond, out: &mut Vec<u32>) {
-            match c {
-                Cond::ItemPassed(i) => out.push(*i),
-                Cond::And(s) | Cond::Or(s) => s.iter().for_each(|c| refs(c, out)),
-                Cond::Not(s) | Cond::Weighted { cond: s, .. } => refs(s, out),
-                _ => {}
-            }
-        }
-        fn visit(
-            i: usize,
-            items: &[Item],
-            state: &mut [u8],
-            order: &mut Vec<u32>,
-            path: &mut Vec<usize>,
-        ) -> Option<Vec<usize>> {
-            if state[i] == 2 {
-                return None;
-            }
-            if state[i] == 1 {
-                let start = path.iter().position(|&p| p == i).unwrap_or(0);
-                let mut cycle = path[start..].to_vec();
-                cycle.push(i);
-                return Some(cycle);
-            }
-            state[i] = 1;
-            path.push(i);
-            let mut deps = Vec::new();
-            refs(&items[i].cond, &mut deps);
-            if let Some(a) = &items[i].applies_when {
-                refs(a, &mut deps);
-            }
-            for d in deps {
-                if let Some(c) = visit(d as usize, items, state, order, path) {
-                    return Some(c);
-                }
-            }
-            path.pop();
-            state[i] = 2;
-            order.push(i as u32);
-            None
-        }
-        for i in 0..items.len() {
-            let mut path = Vec::new();
-            if let Some(cycle) = visit(i, items, &mut state, &mut order, &mut path) {
-                let names: Vec<&str> = cycle.iter().map(|&c| items[c].id.as_str()).collect();
-                self.diags.push(
-                    Diagnostic::new(
-                        DiagCode::ReferenceCycle,
-                        raw.items[cycle[0]].id.loc.clone(),
-                        format!(
-                            "items refer to each other in a circle: {}",
-                            names.join(" → ")
-                        ),
-                    )
-                    .with_help("an item_passed reference must not lead back to the item"),
-                );
-                return (0..items.len() as u32).collect();
-            }
-        }
-        order
-    }
 }
 
 /// The phrases that make `c` hold on their own: those of an `any` (or of an `all` of
@@ -875,66 +664,10 @@ fn sufficient_phrases<'a>(c: &'a RawCond, out: &mut Vec<&'a Located<String>>) {
     }
 }
 
-/// Offset of a string's content after its opening quote(s) in the TOML source.
-fn literal_start(text: &str, at: usize) -> usize {
-    let rest = &text[at.min(text.len())..];
-    if rest.starts_with("'''") || rest.starts_with("\"\"\"") {
-        3
-    } else if rest.starts_with('\'') || rest.starts_with('"') {
-        1
-    } else {
-        0
-    }
-}
-
 fn first_line(s: &str) -> &str {
     s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s).trim()
 }
 
 fn closest<'a>(id: &str, known: &[&'a str]) -> Option<&'a str> {
     super::load::closest_within(id, known, (id.chars().count() / 3).max(2))
-}
-
-/// A `RegexSet` of the pack's regexes with their look-around assertions (`\b`, `^`, `$`)
-/// removed: it matches a superset of what each regex matches, and without Unicode word
-/// boundaries the set runs on the lazy DFA even on Chinese and Persian text. A turn only
-/// goes through a real regex when the prefilter says it may match (measured on the sample
-/// corpus: 15x less time in regexes than running each regex on every turn). `None` when
-/// the set cannot be built (then every regex runs on every turn).
-fn regex_prefilter(regexes: &[regex::Regex]) -> Option<regex::RegexSet> {
-    if regexes.is_empty() {
-        return None;
-    }
-    let mut patterns = Vec::with_capacity(regexes.len());
-    for r in regexes {
-        let hir = regex_syntax::ParserBuilder::new()
-            .case_insensitive(true)
-            .build()
-            .parse(r.as_str())
-            .ok()?;
-        patterns.push(strip_look(&hir).to_string());
-    }
-    regex::RegexSetBuilder::new(patterns)
-        .size_limit(REGEX_SIZE_LIMIT.saturating_mul(regexes.len()))
-        .build()
-        .ok()
-}
-
-/// The same regex without look-around assertions (each replaced by the empty regex).
-fn strip_look(h: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
-    use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
-    match h.kind() {
-        HirKind::Look(_) => Hir::empty(),
-        HirKind::Concat(v) => Hir::concat(v.iter().map(strip_look).collect()),
-        HirKind::Alternation(v) => Hir::alternation(v.iter().map(strip_look).collect()),
-        HirKind::Repetition(r) => Hir::repetition(Repetition {
-            sub: Box::new(strip_look(&r.sub)),
-            ..r.clone()
-        }),
-        HirKind::Capture(c) => Hir::capture(Capture {
-            sub: Box::new(strip_look(&c.sub)),
-            ..c.clone()
-        }),
-        _ => h.clone(),
-    }
 }

@@ -185,7 +185,7 @@ pub struct Tables {
     /// For each automaton pattern, what it feeds.
     pub uses: Vec<Vec<PatternUse>>,
     /// The regexes without look-arounds, as one set: a fast test of which regexes may
-    /// match a turn (see `compile::regex_prefilter`). `None`: run every regex.
+    /// match a turn (see `compile::regexes::regex_prefilter`). `None`: run every regex.
     pub regex_prefilter: Option<RegexSet>,
     /// The same regexes, to find positions.
     pub regexes: Vec<Regex>,
