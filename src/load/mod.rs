@@ -178,22 +178,26 @@ pub fn describe(e: &postgres::Error) -> String {
     s
 }
 
+/// The `.pgpass` line that would give `t` its password (a socket directory is written
+/// `localhost` there, as libpq looks it up).
+fn pgpass_line(t: &Target) -> String {
+    let host = if t.host.starts_with('/') {
+        "localhost"
+    } else {
+        &t.host
+    };
+    format!("{host}:{}:{}:{}:PASSWORD", t.port, t.dbname, t.user)
+}
+
 fn connect_help(e: &postgres::Error, t: &Target) -> String {
     let code = e.as_db_error().map(|d| d.code().code().to_string());
     let text = describe(e);
     match code.as_deref() {
         Some("28P01") | Some("28000") => match &t.password_source {
             conninfo::PasswordSource::None => format!(
-                "no password was found for {}: set PGPASSWORD, or add a line to ~/.pgpass ({}:{}:{}:{}:PASSWORD, mode 0600)",
+                "no password was found for {}: set PGPASSWORD, or add a line to ~/.pgpass ({}, mode 0600)",
                 t.user,
-                if t.host.starts_with('/') {
-                    "localhost"
-                } else {
-                    &t.host
-                },
-                t.port,
-                t.dbname,
-                t.user
+                pgpass_line(t)
             ),
             src => format!(
                 "the server refused {src} for role {}: check it, and that the role may log in to {} (pg_hba.conf)",
@@ -205,15 +209,8 @@ fn connect_help(e: &postgres::Error, t: &Target) -> String {
             t.dbname, t.dbname
         ),
         _ if text.contains("password missing") => format!(
-            "the server asks for a password and none was found: set PGPASSWORD, or add a line to ~/.pgpass ({}:{}:{}:{}:PASSWORD, mode 0600)",
-            if t.host.starts_with('/') {
-                "localhost"
-            } else {
-                &t.host
-            },
-            t.port,
-            t.dbname,
-            t.user
+            "the server asks for a password and none was found: set PGPASSWORD, or add a line to ~/.pgpass ({}, mode 0600)",
+            pgpass_line(t)
         ),
         _ => format!(
             "is a PostgreSQL server running and accepting connections there? (pg_isready -h {} -p {})",

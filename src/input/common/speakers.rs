@@ -177,15 +177,15 @@ impl Resolver {
         let mut unknown_keys: HashSet<String> = HashSet::new();
         let mut has_agent = false;
         // Each distinct spelling, in order of first use (the order decides roles).
-        let mut given: Vec<&str> = Vec::new();
+        let mut given: Vec<(&str, String)> = Vec::new();
         let mut seen: HashSet<&str> = HashSet::new();
         for label in labels {
             // Labels repeat on every turn: each distinct spelling is cleaned once.
             if !seen.insert(label) {
                 continue;
             }
-            given.push(label);
             let key = clean(label);
+            given.push((label, key.clone()));
             if key.is_empty() || roles.contains_key(&key) || unknown_keys.contains(&key) {
                 continue;
             }
@@ -210,7 +210,7 @@ impl Resolver {
         }
         let by_label = given
             .into_iter()
-            .filter_map(|label| Some((label.to_string(), *roles.get(&clean(label))?)))
+            .filter_map(|(label, key)| Some((label.to_string(), *roles.get(&key)?)))
             .collect();
         Resolver { roles, by_label }
     }
