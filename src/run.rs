@@ -359,6 +359,9 @@ pub fn run(
             return Err(out_err(e));
         }
     }
+    // Every call is read: the table of call ids (tens of MB at millions of calls) goes
+    // before the aggregates' file text is built, not after.
+    drop(seen_ids);
     let threads = batch.threads();
     let counts = batch.summary;
     // An empty stream on stdin is an empty part of a streamed job (an empty Spark
@@ -409,7 +412,7 @@ pub fn run(
         }),
         merged: None,
     };
-    let aggregates = aggregates.to_json().into_bytes();
+    let aggregates = aggregates.into_json();
     let parquet = |dir: &std::path::Path| {
         if opts.parquet {
             crate::load::parquet::write(dir).map_err(std::io::Error::other)?;

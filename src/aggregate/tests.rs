@@ -152,6 +152,8 @@ fn file_round_trip_is_identical_and_checked() {
     let text = a.to_json();
     let b = Aggregates::from_json(text.as_bytes()).unwrap();
     assert_eq!(b.to_json(), text);
+    // What a run writes (its aggregates moved, not copied) is the same text.
+    assert_eq!(a.clone().into_json(), text.as_bytes());
     // serde gives the same form
     assert_eq!(serde_json::to_string(&a).unwrap() + "\n", text);
     let c: Aggregates = serde_json::from_str(&text).unwrap();
@@ -174,7 +176,15 @@ fn file_round_trip_is_identical_and_checked() {
     let broken = text.replace("\"n\":3", "\"n\":4");
     assert!(matches!(
         Aggregates::from_json(broken.as_bytes()),
-        Err(FormatError::Invalid(_))
+        Err(FormatError::Invalid(e)) if e.contains("has 64 base64 characters, expected 88 for 4 contacts")
+    ));
+    // A damaged contacts text is an inconsistent file too, not broken JSON.
+    let at = text.find("\"data\":\"").unwrap() + 8;
+    let mut damaged = text.clone();
+    damaged.replace_range(at..at + 1, "*");
+    assert!(matches!(
+        Aggregates::from_json(damaged.as_bytes()),
+        Err(FormatError::Invalid(e)) if e.contains("not base64")
     ));
 }
 

@@ -6,7 +6,7 @@
 //! the property the merge test checks.
 
 use super::buckets::{AgentDay, DayAgg, DriverDay, HourStat, ItemDay, NO_DRIVER, QueueDay};
-use super::contacts::{self, Candidate, Contact, ContactsWire, REPEAT_CANDIDATES};
+use super::contacts::{Candidate, Contact, ContactsWire, REPEAT_CANDIDATES};
 use super::day::Day;
 use super::pack::{AgentKey, PackAgg, PackMeta};
 use super::sums::{EXAMPLES, Smallest, is_default};
@@ -96,8 +96,20 @@ fn driver_key(meta: &PackMeta, d: u16) -> String {
     meta.driver_id(d).unwrap_or("").to_string()
 }
 
-/// The canonical file form of one pack.
+/// The canonical file form of one pack (its contacts copied).
 pub fn pack_to_wire(p: &PackAgg) -> PackWire {
+    pack_to_wire_with(p, p.contacts.clone())
+}
+
+/// The canonical file form of one pack, its contacts moved, not copied: at the end of a
+/// run of millions of calls they are the largest thing in memory.
+pub fn pack_into_wire(mut p: PackAgg) -> PackWire {
+    let contacts = std::mem::take(&mut p.contacts);
+    pack_to_wire_with(&p, contacts)
+}
+
+/// The file form of `p` with `contacts` (the pack's own) renumbered and sorted in place.
+fn pack_to_wire_with(p: &PackAgg, mut contacts: Vec<Contact>) -> PackWire {
     let mut order: Vec<u32> = (0..p.agents.len() as u32).collect();
     order.sort_by(|a, b| p.agents[*a as usize].cmp(&p.agents[*b as usize]));
     let mut new_index = vec![0u32; p.agents.len()];
@@ -141,12 +153,10 @@ pub fn pack_to_wire(p: &PackAgg) -> PackWire {
             (*day, w)
         })
         .collect();
-    let mut cs: Vec<Contact> = p
-        .contacts
-        .iter()
-        .map(|c| c.with_agent(new_index[c.agent() as usize]))
-        .collect();
-    cs.sort_unstable();
+    for c in &mut contacts {
+        *c = c.with_agent(new_index[c.agent() as usize]);
+    }
+    contacts.sort_unstable();
     let mut ra: Vec<(u32, Smallest<Candidate>)> = p
         .repeat_agents
         .iter()
@@ -162,7 +172,7 @@ pub fn pack_to_wire(p: &PackAgg) -> PackWire {
             .map(|i| p.agents[*i as usize].clone())
             .collect(),
         days,
-        contacts: contacts::encode(&cs),
+        contacts: ContactsWire::new(contacts),
         repeat_examples: RepeatWire {
             agents: ra,
             drivers: p
@@ -234,7 +244,10 @@ pub fn pack_from_wire(w: PackWire) -> Result<PackAgg, String> {
         d.human_unreadable = dw.human_unreadable;
         p.days.insert(day, d);
     }
-    p.contacts = contacts::decode(&w.contacts)?;
+    if let Some(e) = w.contacts.damaged {
+        return Err(e);
+    }
+    p.contacts = w.contacts.contacts;
     let n_drivers = p.meta.drivers.len();
     if let Some(c) = p.contacts.iter().find(|c| {
         c.agent() >= n_agents || (c.driver() != NO_DRIVER && c.driver() as usize >= n_drivers)
