@@ -85,14 +85,15 @@ pub(crate) fn score_turn(
     // looking at the nearest is the same as looking at all of them.
     let mut negator: Option<Word> = None;
     let mut intensifier: Option<(Word, f32)> = None;
-    // Negators and intensifiers that acted on no term and weigh something alone.
-    let mut alone: Vec<(Range<u32>, f32)> = Vec::new();
-    let flush = |w: Option<Word>, alone: &mut Vec<(Range<u32>, f32)>| {
+    // Negators and intensifiers that acted on no term and weigh something alone, with
+    // their place among the kept hits.
+    let mut alone: Vec<(usize, Range<u32>, f32)> = Vec::new();
+    let flush = |w: Option<Word>, alone: &mut Vec<(usize, Range<u32>, f32)>| {
         if let Some(w) = w
             && !w.acted
             && w.alone != 0.0
         {
-            alone.push((w.range, w.alone));
+            alone.push((w.index, w.range, w.alone));
         }
     };
     let mut add = |w: f32, range: &Range<u32>, out: &mut TurnSentiment| {
@@ -121,12 +122,12 @@ pub(crate) fn score_turn(
             Target::Term(weight) => weight,
             Target::Negator(a) => {
                 flush(negator.take(), &mut alone);
-                negator = Some(Word::new(range, a));
+                negator = Some(Word::new(i, range, a));
                 continue;
             }
             Target::Intensifier(m, a) => {
                 flush(intensifier.take().map(|(w, _)| w), &mut alone);
-                intensifier = Some((Word::new(range, a), m));
+                intensifier = Some((Word::new(i, range, a), m));
                 continue;
             }
             Target::NegatorAfter | Target::Contrast | Target::Leaf { .. } => continue,
@@ -155,10 +156,11 @@ pub(crate) fn score_turn(
     }
     flush(negator, &mut alone);
     flush(intensifier.map(|(w, _)| w), &mut alone);
-    // In text order, the order of the kept hits (an empty range before a word at the
-    // same place), so that the sum is the same whatever order they were flushed in.
-    alone.sort_by_key(|(r, _)| (r.start, r.end));
-    for (range, a) in &alone {
+    // In the order of the kept hits (text order; an empty range before a word at the
+    // same place; two empty ones as they came), not the order they were flushed in:
+    // floating-point addition is not associative, and the sum must not depend on it.
+    alone.sort_by_key(|(index, _, _)| *index);
+    for (_, range, a) in &alone {
         add(*a, range, &mut out);
     }
     if out.terms > 0 {
@@ -197,17 +199,20 @@ fn negated_after(
     out
 }
 
-/// A negator or intensifier seen in a turn: where it is, what it weighs when it acts on
-/// no term (`[lexicon] alone`), and whether it acted on one.
+/// A negator or intensifier seen in a turn: its index among the kept hits, where it
+/// is, what it weighs when it acts on no term (`[lexicon] alone`), and whether it acted
+/// on one.
 struct Word {
+    index: usize,
     range: Range<u32>,
     alone: f32,
     acted: bool,
 }
 
 impl Word {
-    fn new(range: &Range<u32>, alone: f32) -> Self {
+    fn new(index: usize, range: &Range<u32>, alone: f32) -> Self {
         Word {
+            index,
             range: range.clone(),
             alone,
             acted: false,
