@@ -212,6 +212,17 @@ alone = { "没有" = -0.8, "太" = -1.0 }
         (c - squash(2.0 * 0.5 - 1.0 * 1.5)).abs() < 1e-6 && n == 2,
         "contrast: {c}"
     );
+    // A negator does not reach across a contrast word; unused, it weighs alone.
+    let (c, n) = score(&p, "没有但是满意");
+    assert!(
+        (c - squash(2.0 * 1.5 - 0.8 * 0.5)).abs() < 1e-6 && n == 2,
+        "across contrast: {c}"
+    );
+    let (c, n) = score(&p, "不但是满意");
+    assert!(
+        (c - squash(2.0 * 1.5)).abs() < 1e-6 && n == 1,
+        "across contrast, no alone weight: {c}"
+    );
     // Two negators in a row: the first negates nothing, the second negates 满意.
     let (c, n) = score(&p, "没有没有满意");
     assert!(

@@ -118,6 +118,7 @@ const AFTER: &str = r#"
 language = "fa"
 negators = ["هیچ"]
 negators_after = ["نبود", "نیست*"]
+contrast = ["اما"]
 suffixes = ["ی"]
 [lexicon.terms]
 "خوب" = 2.0
@@ -142,6 +143,9 @@ fn a_negator_after_flips_the_nearest_term_before_it() {
     assert_sum(&p, "بد نبود", 0.8, 1);
     assert_sum(&p, "خوب خوش نبود", 2.0 * -0.74, 1);
     assert_sum(&p, "خوب نبود نبود", 2.0 * -0.74, 1);
+    // Not back across a contrast word: "good, but it was not [cheap]".
+    assert_sum(&p, "خوب اما نبود", 2.0 * 0.5, 1);
+    assert_sum(&p, "خوب اما بد نبود", 2.0 * 0.5 + 0.8 * 1.5, 2);
 }
 
 #[test]

@@ -10,7 +10,8 @@
 //! their characters went. A negator or intensifier that acts on no term counts as a term
 //! of its `alone` weight when the lexicon gives one (没有驱动盘, 太草率: the complaint is
 //! in the negator or the "too", not in a listed word); these are added after the terms,
-//! in text order. A negator listed under `negators_after` acts on the nearest term
+//! in text order. A negator never reaches across clause punctuation or a contrast word
+//! (房间不大但很干净: not big, but very clean). A negator listed under `negators_after` acts on the nearest term
 //! *before* it instead (Persian puts negation on the verb after the adjective: «خوب
 //! نبود», "good it was not"), in the same window; a term is negated once, however many
 //! negators reach it («هیچ مشکلی نداشتم», "no problem I did not have", is one negation:
@@ -130,7 +131,13 @@ pub(crate) fn score_turn(
                 intensifier = Some((Word::new(i, range, a), m));
                 continue;
             }
-            Target::NegatorAfter | Target::Contrast | Target::Leaf { .. } => continue,
+            // A negator does not reach across a contrast word: in 房间不大但很干净 ("the
+            // room is not big but very clean") the 不 is about the size, not the cleanliness.
+            Target::Contrast => {
+                flush(negator.take(), &mut alone);
+                continue;
+            }
+            Target::NegatorAfter | Target::Leaf { .. } => continue,
         };
         let mut w = weight;
         let mut negated = negated_later[i];
@@ -171,7 +178,7 @@ pub(crate) fn score_turn(
 
 /// For each kept hit, whether a negator of `negators_after` negates it: each such
 /// negator acts on the nearest term (of weight other than 0) before it, when fewer than
-/// `negation_window` words and no clause punctuation lie between them. A farther term
+/// `negation_window` words and no clause punctuation or contrast word lie between them. A farther term
 /// is never reached when the nearest is not (more words, more text between), so only
 /// the nearest is looked at.
 fn negated_after(
@@ -186,6 +193,8 @@ fn negated_after(
     for (i, (range, target)) in hits.iter().enumerate() {
         match *target {
             Target::Term(w) if w != 0.0 => last_term = Some(i),
+            // Nor backwards across a contrast word ("good but it was not cheap").
+            Target::Contrast => last_term = None,
             Target::NegatorAfter => {
                 if let Some(t) = last_term.take() {
                     let end = hits[t].0.end;

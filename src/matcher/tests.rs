@@ -358,11 +358,16 @@ fn score_turn_reference(
         }
         let mut w = weight;
         let before = &hits[..i];
-        let reaches = |r: &Range<u32>| {
+        // A contrast word among the kept hits from index `a` to `b` (exclusive).
+        let contrast_between =
+            |a: usize, b: usize| hits[a..b].iter().any(|(_, t)| *t == Target::Contrast);
+        let reaches = |k: usize| {
+            let r = &hits[k].0;
             r.end <= range.start
                 && words_between(text, r.end as usize, range.start as usize)
                     < negation_window.max(1)
                 && !sentiment::clause_break(orig, norm, r.end, range.start)
+                && !contrast_between(k + 1, i)
         };
         // A negator of `negators_after` later in the turn, with no other term between
         // (the term is the nearest one before it), that reaches back to this term.
@@ -374,10 +379,12 @@ fn score_turn_reference(
                 && words_between(text, range.end as usize, r.start as usize)
                     < negation_window.max(1)
                 && !sentiment::clause_break(orig, norm, range.end, r.start)
+                && !contrast_between(i + 1, i + 1 + j)
         });
         let negated = before
             .iter()
-            .any(|(r, t)| matches!(t, Target::Negator(_)) && reaches(r));
+            .enumerate()
+            .any(|(k, (_, t))| matches!(t, Target::Negator(_)) && reaches(k));
         if negated || negated_after {
             w *= -0.74;
         }
@@ -385,7 +392,7 @@ fn score_turn_reference(
         if let Some(k) = before
             .iter()
             .rposition(|(_, t)| matches!(t, Target::Negator(_)))
-            && reaches(&hits[k].0)
+            && reaches(k)
         {
             acted[k] = true;
         }
