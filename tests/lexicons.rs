@@ -181,3 +181,83 @@ fn a_long_review_keeps_the_sign_of_its_sentences() {
     let s = sentiment(&[pos, neg]);
     assert!(s[0] > 0.5 && s[1] < -0.5, "{s:?}");
 }
+
+#[test]
+fn english_feeling_words_their_forms_and_misleading_phrases() {
+    // (text, positive?): words of feeling the lexicons lacked, forms of listed words
+    // (English terms take no endings), adverbs of manner, and phrases whose words mislead.
+    let cases = [
+        ("She loves it and recommends it to everyone.", true),
+        ("The rain ruined our whole weekend.", false),
+        ("Lazy, sloppily edited and far too long.", false),
+        ("Gracefully shot and movingly played.", true),
+        ("I had high hopes for this one.", false),
+        ("Meh. Nothing to write home about.", false),
+        ("Commuters deserve better than this.", false),
+        ("A welcome return to form for the director.", true),
+        ("Two hours of my life I will never get back.", false),
+        ("Still going strong after a year, zero issues.", true),
+        ("The room was dirty and the staff were rude.", false),
+    ];
+    let texts: Vec<&str> = cases.iter().map(|(t, _)| *t).collect();
+    let s = sentiment(&texts);
+    for ((text, positive), score) in cases.iter().zip(&s) {
+        assert!(
+            *score != 0.0 && (*score > 0.0) == *positive,
+            "{text}: {score} ({s:?})"
+        );
+    }
+}
+
+#[test]
+fn masks_keep_report_words_and_other_reviewers_praise_neutral() {
+    let s = sentiment(&[
+        // An agent's report: "by accident" says how, not how anyone feels.
+        "I switched it off so it will not connect by accident.",
+        // Other reviewers' praise is not this reviewer's: the broken unit decides.
+        "So many good reviews, yet mine broke on the first day.",
+    ]);
+    assert_eq!(s[0], 0.0, "{s:?}");
+    assert!(s[1] < 0.0, "{s:?}");
+}
+
+#[test]
+fn chinese_not_as_good_as_expected_and_faults_said_with_degree_words() {
+    let cases = [
+        ("没有想象中那么好吃", false), // 没有…那么 negates the praise beyond the window
+        ("没有想象中那么难装", true),  // ... and the complaint
+        ("没那么好", false),
+        ("风扇噪音很小", true),    // little noise is praise, not 噪音 + 很
+        ("玩游戏卡得厉害", false), // 厉害 after a verb complains
+        ("屏幕晶莹剔透，价格厚道", true),
+        ("等了半天，累死了", false),
+    ];
+    let texts: Vec<&str> = cases.iter().map(|(t, _)| *t).collect();
+    let s = sentiment(&texts);
+    for ((text, positive), score) in cases.iter().zip(&s) {
+        assert!(
+            *score != 0.0 && (*score > 0.0) == *positive,
+            "{text}: {score} ({s:?})"
+        );
+    }
+}
+
+#[test]
+fn persian_everyday_product_phrasing() {
+    let cases = [
+        ("دقیقا مثل عکسش بود", true),
+        ("اصلا مثل عکس نبود", false),         // negated after the phrase
+        ("دو روز بیشتر دووم نیاورد", false), // نیاورد negates the term before it
+        ("کیفیتش پایینه و بو میده", false),
+        ("کیفیتش بالاست، همون چیزی که میخواستم", true),
+        ("پولتون رو دور نریزید", false),
+    ];
+    let texts: Vec<&str> = cases.iter().map(|(t, _)| *t).collect();
+    let s = sentiment(&texts);
+    for ((text, positive), score) in cases.iter().zip(&s) {
+        assert!(
+            *score != 0.0 && (*score > 0.0) == *positive,
+            "{text}: {score} ({s:?})"
+        );
+    }
+}
