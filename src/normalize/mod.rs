@@ -672,5 +672,19 @@ pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric() || c == '_';
     }
+    // The letters of the other scripts the default pack speaks, without the Unicode
+    // table search (hundreds of instructions a character): accented Latin, and the
+    // Arabic letters of Persian. Every character of these ranges is a letter
+    // (`all_fast_path_letters_are_letters` checks it against the table).
+    if is_common_letter(c) {
+        return true;
+    }
     !is_cjk(c) && (c.is_alphanumeric() || c == '_' || class(c) & MARK != 0)
+}
+
+/// Latin-1 letters, Latin Extended-A and -B, and the Arabic-script letters Persian uses.
+#[inline]
+fn is_common_letter(c: char) -> bool {
+    matches!(c, '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{24F}'
+        | '\u{620}'..='\u{64A}' | '\u{66E}'..='\u{6D3}')
 }

@@ -141,6 +141,28 @@ fn ascii_word_chars_are_letters_digits_and_underscore() {
 }
 
 #[test]
+fn all_fast_path_letters_are_letters() {
+    let mut n = 0;
+    for c in (0x80u32..0x800).filter_map(char::from_u32) {
+        if is_common_letter(c) {
+            assert!(c.is_alphanumeric() && !is_cjk(c), "U+{:04X}", c as u32);
+            n += 1;
+        }
+    }
+    assert_eq!(
+        n,
+        (0x24F - 0xC0 + 1 - 2) + (0x64A - 0x620 + 1) + (0x6D3 - 0x66E + 1)
+    );
+    // Persian letters outside Arabic's basic range, and what is not a letter.
+    for c in ['پ', 'چ', 'ژ', 'ک', 'گ', 'ی', 'é', 'ß', 'ş'] {
+        assert!(is_common_letter(c) && is_word_char(c), "{c:?}");
+    }
+    for c in ['×', '÷', '\u{64B}', '\u{66B}', '\u{6D4}', '«'] {
+        assert!(!is_common_letter(c), "U+{:04X}", c as u32);
+    }
+}
+
+#[test]
 fn combining_marks_continue_words() {
     // Mn (acute, virama, dot above), Mc (Devanagari vowel sign aa).
     for c in ['\u{301}', '\u{94d}', '\u{307}', '\u{93e}'] {
