@@ -137,8 +137,9 @@ pub fn learn_weights(
 }
 
 /// Learn the weights of the mined phrases on the texts they were mined from (`rows`,
-/// counted in `counts`; [`learn_weights`]), then order each driver's phrases by weight, the
-/// strongest first, as a QA lead reads them.
+/// counted in `counts`; [`learn_weights`]), leave no phrase that finds two drivers on its
+/// own ([`one_owner`]), then order each driver's phrases by weight, the strongest first,
+/// as a QA lead reads them.
 pub(super) fn learn_mined(
     mined: &mut [(&str, u32, Vec<MinedPhrase>)],
     rows: &[&super::input::Labelled],
@@ -147,6 +148,7 @@ pub(super) fn learn_mined(
     s: &LearnSettings,
 ) {
     if s.epochs == 0 {
+        one_owner(mined, None);
         return;
     }
     let index: std::collections::BTreeMap<&str, u32> = labels
@@ -179,14 +181,80 @@ pub(super) fn learn_mined(
     let mut phrases: Vec<Vec<MinedPhrase>> =
         mined.iter_mut().map(|m| std::mem::take(&mut m.2)).collect();
     learn_weights(counts, &gold, &keys, &mut phrases, &ids, s);
-    for (m, mut ps) in mined.iter_mut().zip(phrases) {
-        ps.sort_by(|a, b| {
+    for (m, ps) in mined.iter_mut().zip(phrases) {
+        m.2 = ps;
+    }
+    one_owner(mined, Some(s.min_score));
+    for m in mined.iter_mut() {
+        m.2.sort_by(|a, b| {
             b.weight()
                 .total_cmp(&a.weight())
                 .then(b.z.total_cmp(&a.z))
                 .then(a.phrase.cmp(&b.phrase))
         });
-        m.2 = ps;
+    }
+}
+
+/// No phrase may find two drivers on its own: a call saying only it would get both, and
+/// `callscore check` warns (`shared-driver-phrase`). Phrases are compared as the rule
+/// loader normalises them. Without a minimum score (`min_score` `None`) every phrase finds
+/// its driver alone, so a phrase of several drivers stays only in the one where it is
+/// most precise (then: the earlier label). With one, the phrase keeps its weight in the
+/// driver where it weighs the most and weighs just under the minimum in the others, where
+/// it still adds up with their other phrases.
+fn one_owner(mined: &mut [(&str, u32, Vec<MinedPhrase>)], min_score: Option<f64>) {
+    use std::collections::BTreeMap;
+    let alone = |p: &MinedPhrase| {
+        !p.phrase.contains(super::grams::PAIR_SEP) && min_score.is_none_or(|m| p.weight() >= m)
+    };
+    // Normalised phrase -> (driver, phrase index) of every phrase that finds its driver alone.
+    let mut owners: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+    for (d, m) in mined.iter().enumerate() {
+        for (k, p) in m.2.iter().enumerate() {
+            if alone(p) {
+                owners
+                    .entry(crate::normalize::normalize_phrase(&p.phrase))
+                    .or_default()
+                    .push((d, k));
+            }
+        }
+    }
+    let mut drop: Vec<(usize, usize)> = Vec::new();
+    for claims in owners.values() {
+        if claims.iter().all(|c| c.0 == claims[0].0) {
+            continue;
+        }
+        let key = |&(d, k): &(usize, usize)| {
+            let p = &mined[d].2[k];
+            match min_score {
+                None => p.precision(),
+                Some(_) => p.weight(),
+            }
+        };
+        // The heaviest (most precise) claim; ties go to the earlier driver.
+        let best = claims
+            .iter()
+            .copied()
+            .reduce(|a, b| if key(&b) > key(&a) { b } else { a })
+            .expect("claims");
+        drop.extend(claims.iter().filter(|c| c.0 != best.0));
+    }
+    match min_score {
+        Some(m) => {
+            let under = ((m * 10.0).ceil() - 1.0) / 10.0;
+            for (d, k) in drop {
+                mined[d].2[k].learned = Some(under);
+            }
+            for m in mined.iter_mut() {
+                m.2.retain(|p| p.weight() > 0.0);
+            }
+        }
+        None => {
+            drop.sort_unstable();
+            for (d, k) in drop.into_iter().rev() {
+                mined[d].2.remove(k);
+            }
+        }
     }
 }
 
@@ -304,6 +372,77 @@ mod tests {
                 "{got:?}"
             );
         }
+    }
+
+    #[test]
+    fn no_phrase_finds_two_drivers_on_its_own() {
+        let p = |phrase: &str, support, others, learned| MinedPhrase {
+            phrase: phrase.into(),
+            support,
+            others,
+            new: 0,
+            z: 1.0,
+            learned,
+        };
+        let got = |m: &[(&str, u32, Vec<MinedPhrase>)]| -> Vec<Vec<(String, f64)>> {
+            m.iter()
+                .map(|d| d.2.iter().map(|p| (p.phrase.clone(), p.weight())).collect())
+                .collect()
+        };
+        let pair = format!("credit{}score", crate::suggest::grams::PAIR_SEP);
+        let mut m = vec![
+            (
+                "a",
+                10,
+                vec![
+                    p("credit score", 9, 9, Some(4.5)),
+                    p("score", 5, 5, Some(3.0)),
+                    p(&pair, 9, 9, Some(4.5)),
+                ],
+            ),
+            (
+                "b",
+                10,
+                vec![
+                    p("credit score", 9, 9, Some(5.0)),
+                    p("score", 5, 5, Some(3.0)),
+                    p("look up", 3, 0, Some(4.0)),
+                    p(&pair, 9, 9, Some(4.5)),
+                ],
+            ),
+            ("c", 10, vec![p("Look up!", 2, 0, Some(4.0))]),
+        ];
+        one_owner(&mut m, Some(4.0));
+        let s = |x: &str, w: f64| (x.to_string(), w);
+        assert_eq!(
+            got(&m),
+            [
+                // Lighter than in b: just under the minimum. Below it anyway, or a pair
+                // (never claimed alone by the check): unchanged.
+                vec![s("credit score", 3.9), s("score", 3.0), s(&pair, 4.5)],
+                vec![
+                    s("credit score", 5.0),
+                    s("score", 3.0),
+                    s("look up", 4.0),
+                    s(&pair, 4.5)
+                ],
+                // Written otherwise, the same phrase once normalised; the tie goes to b.
+                vec![s("Look up!", 3.9)],
+            ]
+        );
+        // Without a minimum every phrase finds its driver alone: the most precise keeps it.
+        let mut m = vec![
+            ("a", 10, vec![p("credit score", 9, 9, None)]),
+            (
+                "b",
+                10,
+                vec![p("credit score", 9, 3, None), p("lost card", 5, 0, None)],
+            ),
+        ];
+        one_owner(&mut m, None);
+        assert_eq!(m[0].2, []);
+        let b: Vec<&str> = m[1].2.iter().map(|p| p.phrase.as_str()).collect();
+        assert_eq!(b, ["credit score", "lost card"]);
     }
 
     #[test]
