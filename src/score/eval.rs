@@ -246,6 +246,11 @@ impl<'a> EvalCtx<'a> {
     fn leaf(&self, leaf: LeafId) -> Outcome {
         let l = &self.pack.leaves[leaf as usize];
         let min = l.min_count as usize;
+        // Most leaves of a large pack (a mined driver has up to 200 phrases) have no hit
+        // in a call: nothing to scope or count.
+        if min > 0 && self.scan.leaf_hits[leaf as usize].is_empty() {
+            return Outcome::default();
+        }
         match l.kind {
             LeafKind::Any | LeafKind::Regex => {
                 let evidence: Vec<HitRef> = self
