@@ -152,6 +152,18 @@ fn mined_drivers_round_trip_suggest_check_test_run() {
         ["billing/refund", "lost_card", "outage"]
     );
     assert_eq!(by_id["lost_card"]["name"].as_str(), Some("lost card"));
+    // Learned weights: every driver needs a score of 4, its phrases heaviest first.
+    for (id, d) in &by_id {
+        assert_eq!(d["min_score"].as_float(), Some(4.0), "{id}");
+        let w: Vec<f64> = d["when"]["or"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["weight"].as_float().unwrap())
+            .collect();
+        assert!(w.windows(2).all(|p| p[0] >= p[1]), "{id}: {w:?}");
+        assert!(w.iter().all(|&x| x > 0.0), "{id}: {w:?}");
+    }
     let phrases = |id: &str| -> Vec<String> { driver_phrases(by_id[id]) };
     assert_eq!(phrases("billing/refund"), ["refund"]);
     // "card": every "lost card" text says it, and no mining text of another label does.
@@ -391,6 +403,9 @@ fn evidence_phrases_follow_the_cover_and_the_pack_still_round_trips() {
                 "0.25",
                 "--evidence-phrases",
                 evidence,
+                // Weights from the counts: the phrases stay in the order they were taken.
+                "--epochs",
+                "0",
             ],
             d.path(),
         );
@@ -432,6 +447,7 @@ fn every_phrase_carries_its_weight_and_the_pack_written_is_mined_from_every_text
     let d = tempfile::tempdir().unwrap();
     let labelled = write_labelled(d.path());
     let mine = |out: &str, extra: &[&str]| {
+        // Weights from the counts alone (learned weights: the round-trip test above).
         let mut args = vec![
             "suggest",
             labelled.to_str().unwrap(),
@@ -439,6 +455,8 @@ fn every_phrase_carries_its_weight_and_the_pack_written_is_mined_from_every_text
             out,
             "--holdout",
             "0.25",
+            "--epochs",
+            "0",
         ];
         args.extend_from_slice(extra);
         let (code, _, err) = run(&args, d.path());
@@ -488,6 +506,7 @@ fn every_phrase_carries_its_weight_and_the_pack_written_is_mined_from_every_text
             .lines()
             .any(|l| l.trim_start().starts_with("{ any") && !l.contains("weight"))
     );
+    assert!(!refit.contains("min_score"), "{refit}");
 
     // Refit: mined from all 16 texts of each label; --no-refit: from those not held out.
     assert!(

@@ -51,23 +51,37 @@ pub(crate) struct SuggestArgs {
     #[arg(long, value_name = "N")]
     min_support: Option<u32>,
     /// Drivers: the smallest share of the texts containing a phrase that carry its
-    /// label (above 0.5).
-    #[arg(long, default_value_t = 0.7, value_name = "P")]
+    /// label (above 0; below 0.5 a phrase may belong to two drivers, with learned
+    /// weights that leave the choice to the phrases that differ).
+    #[arg(long, default_value_t = 0.3, value_name = "P")]
     min_precision: f64,
     /// Drivers: the same for a phrase of one word (at least --min-precision).
-    #[arg(long, default_value_t = 0.95, value_name = "P")]
+    #[arg(long, default_value_t = 0.5, value_name = "P")]
     min_precision_word: f64,
     /// Smallest log-odds z-score of a phrase or term (docs/suggest.md).
     #[arg(long, default_value_t = 2.0, value_name = "Z")]
     min_z: f64,
     /// Drivers: most phrases per driver.
-    #[arg(long, default_value_t = 40, value_name = "N")]
+    #[arg(long, default_value_t = 200, value_name = "N")]
     max_phrases: usize,
     /// Drivers: after the phrases that find the label's texts, up to N more of the
     /// strongest candidates per driver, as extra evidence for the primary driver (a text
     /// with two phrases of its driver outweighs one phrase of another).
-    #[arg(long, default_value_t = 20, value_name = "N")]
+    #[arg(long, default_value_t = 200, value_name = "N")]
     evidence_phrases: usize,
+    /// Drivers: the score a driver needs to be found, written as each driver's
+    /// `min_score`; the phrase weights are learned on the mining texts so that their
+    /// texts reach it and texts of no driver stay below it (docs/suggest.md).
+    #[arg(long, default_value_t = 4.0, value_name = "S", value_parser = parse_positive)]
+    min_score: f64,
+    /// Drivers: how far past `--min-score` (and ahead of every other driver) the
+    /// learned weights put each mining text's own driver.
+    #[arg(long, default_value_t = 3.0, value_name = "S", value_parser = parse_positive)]
+    margin: f64,
+    /// Drivers: passes of the weight learning over the mining texts; 0 writes the
+    /// weights from the counts alone and no `min_score`.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    epochs: usize,
     /// Drivers: write the pack mined without the held-out texts (the one the report
     /// measures) instead of mining it again from every text.
     #[arg(long)]
@@ -83,6 +97,15 @@ pub(crate) struct SuggestArgs {
     language: Option<String>,
 }
 
+fn parse_positive(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if v > 0.0 && v.is_finite() {
+        Ok(v)
+    } else {
+        Err(format!("{v} is not above 0"))
+    }
+}
+
 fn parse_share(s: &str) -> Result<f64, String> {
     let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
     if (0.0..=0.9).contains(&v) {
@@ -93,9 +116,9 @@ fn parse_share(s: &str) -> Result<f64, String> {
 }
 
 pub(crate) fn suggest(a: SuggestArgs) -> Exit {
-    if a.min_precision <= 0.5 || a.min_precision > 1.0 {
+    if a.min_precision <= 0.0 || a.min_precision > 1.0 {
         eprintln!(
-            "callscore: --min-precision {} must be above 0.5 and at most 1",
+            "callscore: --min-precision {} must be above 0 and at most 1",
             a.min_precision
         );
         eprintln!("  help: above one half, no phrase can belong to two drivers");
@@ -122,6 +145,9 @@ pub(crate) fn suggest(a: SuggestArgs) -> Exit {
     opts.drivers.min_precision_word = a.min_precision_word.max(a.min_precision);
     opts.drivers.max_phrases = a.max_phrases;
     opts.drivers.evidence_phrases = a.evidence_phrases;
+    opts.learn.min_score = a.min_score;
+    opts.learn.margin = a.margin;
+    opts.learn.epochs = a.epochs;
     opts.sentiment.min_z = a.min_z;
     opts.sentiment.max_terms = a.max_terms;
     if let Some(n) = a.min_support {

@@ -96,6 +96,7 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
             cost_per_hour: d
                 .cost_per_hour
                 .unwrap_or(departments[dept as usize].cost_per_hour),
+            min_score: d.min_score.unwrap_or(0.0),
             when,
             description: d.description.clone(),
             examples: d.examples.clone(),
@@ -629,7 +630,7 @@ impl Compiler<'_> {
         let mut owner: BTreeMap<String, (String, Loc)> = BTreeMap::new();
         for d in &raw.drivers {
             let mut phrases = Vec::new();
-            sufficient_phrases(&d.when, &mut phrases);
+            sufficient_phrases(&d.when, d.min_score.unwrap_or(0.0), &mut phrases);
             for p in phrases {
                 let norm = normalize_phrase(p.value.trim_matches('*'));
                 if norm.is_empty() {
@@ -654,12 +655,19 @@ impl Compiler<'_> {
 }
 
 /// The phrases that make `c` hold on their own: those of an `any` (or of an `all` of
-/// one phrase) reached through `or` only.
-fn sufficient_phrases<'a>(c: &'a RawCond, out: &mut Vec<&'a Located<String>>) {
+/// one phrase) reached through `or` only, and that score at least `need` (the driver's
+/// `min_score`) alone: a phrase weighing less finds the driver only with others, so two
+/// drivers may share it, the other phrases deciding.
+fn sufficient_phrases<'a>(c: &'a RawCond, need: f64, out: &mut Vec<&'a Located<String>>) {
+    let need = match &c.weight {
+        Some(w) if w.value >= need => 0.0,
+        Some(_) => return,
+        None => need,
+    };
     match &c.kind {
-        RawKind::Any(p) => out.extend(p.iter()),
-        RawKind::All(p) if p.len() == 1 => out.extend(p.iter()),
-        RawKind::Or(s) => s.iter().for_each(|c| sufficient_phrases(c, out)),
+        RawKind::Any(p) if need <= 1.0 => out.extend(p.iter()),
+        RawKind::All(p) if p.len() == 1 && need <= 1.0 => out.extend(p.iter()),
+        RawKind::Or(s) => s.iter().for_each(|c| sufficient_phrases(c, need, out)),
         _ => {}
     }
 }

@@ -180,6 +180,8 @@ pub struct RawDriver {
     pub when: RawCond,
     /// Cost override.
     pub cost_per_hour: Option<f64>,
+    /// Smallest score (summed condition weights, else hits) for the driver to be found.
+    pub min_score: Option<f64>,
     /// One sentence for QA leads.
     pub description: Option<String>,
     /// Examples.

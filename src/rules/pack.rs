@@ -134,6 +134,9 @@ pub struct Driver {
     pub when: Cond,
     /// Cost per handled hour (own or the department's).
     pub cost_per_hour: f64,
+    /// Smallest score for the driver to be found (`min_score`; 0 without one, when any
+    /// hit of `when` is enough).
+    pub min_score: f64,
     /// Description.
     pub description: Option<String>,
     /// Examples.

@@ -223,6 +223,44 @@ fn lexicon_weight_out_of_range_and_shared_driver_phrase_warning() {
 }
 
 #[test]
+fn min_score_must_be_above_zero_and_a_phrase_below_it_is_not_claimed_alone() {
+    let drivers = |min_score: &str, weight: &str| -> Vec<String> {
+        let c = load_pack_str(
+            "p.toml",
+            &format!(
+                "[[department]]\nid = \"d\"\n\
+                 [[driver]]\nid = \"a\"\ndepartment = \"d\"\n{min_score}\n\
+                 when = {{ any = [\"refund\"], {weight} }}\n\
+                 [[driver]]\nid = \"b\"\ndepartment = \"d\"\n{min_score}\n\
+                 when = {{ any = [\"refund\"], {weight} }}\n"
+            ),
+        );
+        c.diagnostics
+            .iter()
+            .map(|d| d.render_concise(&c.sources))
+            .collect()
+    };
+    let bad = drivers("min_score = 0", "weight = 1.0");
+    assert_eq!(bad.len(), 3, "{bad:?}");
+    assert!(
+        bad[0].contains("error[out-of-range]: min_score of driver \"a\" must be more than 0"),
+        "{bad:?}"
+    );
+    assert!(bad[2].contains("warning[shared-driver-phrase]"), "{bad:?}");
+    // Weighing less than the minimum, the phrase finds neither driver alone.
+    assert_eq!(
+        drivers("min_score = 2.0", "weight = 1.9"),
+        Vec::<String>::new()
+    );
+    let at = drivers("min_score = 2.0", "weight = 2.0");
+    assert_eq!(at.len(), 1, "{at:?}");
+    assert!(at[0].contains("warning[shared-driver-phrase]"), "{at:?}");
+    // Without a weight, one hit scores 1.
+    assert_eq!(drivers("min_score = 1.5", "min_count = 1").len(), 0);
+    assert_eq!(drivers("min_score = 1.0", "min_count = 1").len(), 1);
+}
+
+#[test]
 fn toml_syntax_error_has_position() {
     let d = diags("[[item]\nid = 1\n");
     assert_eq!(d.len(), 1);

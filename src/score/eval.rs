@@ -53,6 +53,12 @@ pub struct EvalCtx<'a> {
     call_end: u64,
 }
 
+/// A found driver's score, as the primary driver is chosen by: its `when`'s score, or
+/// one hit when it holds without one (metadata alone).
+pub fn driver_score(o: &Outcome) -> f64 {
+    if o.score > 0.0 { o.score } else { 1.0 }
+}
+
 impl<'a> EvalCtx<'a> {
     /// Context for `call` scanned into `scan`.
     pub fn new(pack: &'a Pack, call: &'a Call, scan: &'a Scan) -> Self {
@@ -85,7 +91,13 @@ impl<'a> EvalCtx<'a> {
     pub fn find_drivers(&mut self) -> Vec<Outcome> {
         let mut outcomes = vec![Outcome::default(); self.pack.drivers.len()];
         for &di in &self.pack.driver_order {
-            let o = self.eval(&self.pack.drivers[di as usize].when);
+            let d = &self.pack.drivers[di as usize];
+            let mut o = self.eval(&d.when);
+            // `min_score`: weak evidence alone (a phrase also said for other reasons) does
+            // not make a driver; the score is the one that picks the primary driver.
+            if o.holds && driver_score(&o) < d.min_score {
+                o = Outcome::default();
+            }
             self.drivers[di as usize] = o.holds;
             outcomes[di as usize] = o;
         }
@@ -234,6 +246,11 @@ impl<'a> EvalCtx<'a> {
     fn leaf(&self, leaf: LeafId) -> Outcome {
         let l = &self.pack.leaves[leaf as usize];
         let min = l.min_count as usize;
+        // Most leaves of a large pack (a mined driver has up to 200 phrases) have no hit
+        // in a call: nothing to scope or count.
+        if min > 0 && self.scan.leaf_hits[leaf as usize].is_empty() {
+            return Outcome::default();
+        }
         match l.kind {
             LeafKind::Any | LeafKind::Regex => {
                 let evidence: Vec<HitRef> = self

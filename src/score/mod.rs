@@ -73,7 +73,7 @@ pub fn score_call(pack: &Pack, call: &Call, scan: &Scan, opts: ScoreOptions) -> 
             continue;
         }
         let hits = o.evidence.len().max(1) as u32;
-        let score = if o.score > 0.0 { o.score } else { 1.0 };
+        let score = eval::driver_score(&o);
         let first = o
             .evidence
             .iter()

@@ -146,3 +146,46 @@ fn weights_are_checked_where_they_are_written() {
     let item = "[[item]]\nid = \"i\"\nsection = \"s\"\nrequire = { any = [\"x\"], weight = 2 }\n";
     assert_eq!(codes(item), ["misplaced-key"]);
 }
+
+fn drivers_min(a: &str, min_score: f64, b: &str, text: &str) -> Drivers {
+    let p = pack(&format!(
+        "{DEPT}[[driver]]\nid = \"a\"\ndepartment = \"d\"\nmin_score = {min_score:.1}\nwhen = {a}\n\
+         [[driver]]\nid = \"b\"\ndepartment = \"d\"\nwhen = {b}\n\
+         [[item]]\nid = \"i\"\nsection = \"s\"\napplies_when = {{ driver = \"a\" }}\n\
+         require = {{ any = [\"okay\"] }}\n"
+    ));
+    let c = call(&[(C, text, 0.0, 10.0), (A, "okay", 10.0, 20.0)]);
+    let mut scan = Scan::new(&p);
+    scan_call(&p, &c, &mut scan);
+    let r = score_call(&p, &c, &scan, ScoreOptions::default());
+    // The item applies exactly when driver a is found.
+    let found_a = r.drivers.matched.iter().any(|m| m.id == "a");
+    assert_eq!(
+        r.qa.items[0].result != crate::record::Outcome::Na,
+        found_a,
+        "{text}"
+    );
+    r.drivers
+}
+
+#[test]
+fn min_score_finds_a_driver_only_when_its_score_reaches_it() {
+    let a = r#"{ or = [{ any = ["refund"], weight = 1.5 }, { any = ["order"], weight = 1.0 }] }"#;
+    let b = r#"{ any = ["outage"] }"#;
+    let ids = |d: &Drivers| -> Vec<String> { d.matched.iter().map(|m| m.id.clone()).collect() };
+    // 1.5 alone is below 2.5: no driver at all, and the item on driver a is n/a.
+    let d = drivers_min(a, 2.5, b, "refund please");
+    assert!(d.matched.is_empty() && d.primary.is_none(), "{d:?}");
+    // 1.5 + 1.0 reaches it (exactly is enough).
+    let d = drivers_min(a, 2.5, b, "refund my order");
+    assert_eq!(ids(&d), ["a"]);
+    assert_eq!(d.primary.as_deref(), Some("a"));
+    // A driver below its minimum is not found, so a weaker driver is the primary one.
+    let d = drivers_min(a, 2.6, b, "refund my order outage");
+    assert_eq!(ids(&d), ["b"]);
+    assert_eq!(d.primary.as_deref(), Some("b"));
+    // Without weights the score is the hits: two hits reach 2, one does not.
+    let a = r#"{ any = ["refund", "order"] }"#;
+    assert!(drivers_min(a, 2.0, b, "refund").matched.is_empty());
+    assert_eq!(ids(&drivers_min(a, 2.0, b, "refund order")), ["a"]);
+}

@@ -22,6 +22,7 @@ pub mod drivers;
 pub mod grams;
 pub mod heldout;
 pub mod input;
+pub mod learn;
 mod out;
 mod report;
 pub mod sentiment;
@@ -32,6 +33,7 @@ use drivers::{DriverSettings, MinedPhrase, mine_label};
 use grams::Lengths;
 use heldout::{Found, evaluate, is_heldout, score_texts};
 use input::{Columns, Labelled, RowError, read_labelled};
+use learn::{LearnSettings, learn_mined};
 use out::{Writer, load_written, prepare_out, self_test};
 use sentiment::{Polarity, SentimentSettings, mine_terms, polarities};
 use std::collections::{BTreeMap, BTreeSet};
@@ -98,6 +100,8 @@ pub struct SuggestOptions {
     pub holdout: f64,
     /// Driver miner settings.
     pub drivers: DriverSettings,
+    /// Settings of the driver weight learner.
+    pub learn: LearnSettings,
     /// Sentiment miner settings.
     pub sentiment: SentimentSettings,
     /// Pack name (default: `suggested-drivers` / `suggested-sentiment`).
@@ -116,6 +120,7 @@ impl Default for SuggestOptions {
             none_labels: vec!["out_of_scope".into(), "none".into()],
             holdout: 0.2,
             drivers: DriverSettings::default(),
+            learn: LearnSettings::default(),
             sentiment: SentimentSettings::default(),
             name: None,
             language: None,
@@ -199,7 +204,9 @@ fn source_name(files: &[PathBuf]) -> String {
 fn driver_outs<'a>(
     mined: &'a [(&'a str, u32, Vec<MinedPhrase>)],
     ids: &'a BTreeMap<&str, String>,
+    learn: &LearnSettings,
 ) -> Vec<write::DriverOut<'a>> {
+    let min_score = (learn.epochs > 0).then_some(learn.min_score);
     mined
         .iter()
         .filter(|m| !m.2.is_empty())
@@ -210,6 +217,7 @@ fn driver_outs<'a>(
                 "Mined by callscore suggest from {n} texts labelled {l:?}; see report.md."
             ),
             phrases: p,
+            min_score,
             hits: Vec::new(),
             misses: Vec::new(),
         })
@@ -255,7 +263,7 @@ pub fn suggest_drivers(
     // Per label: its number of texts and its phrases, mined from `rows` (counted in
     // `counts`, in the same order).
     let mine_from = |rows: &[&Labelled], counts: &stats::Counts| {
-        labels
+        let mut mined = labels
             .iter()
             .map(|l| {
                 let members: Vec<u32> = (0..rows.len() as u32)
@@ -268,7 +276,9 @@ pub fn suggest_drivers(
                     mine_label(counts, &members, rows.len() as u32, &opts.drivers),
                 )
             })
-            .collect::<Vec<(&str, u32, Vec<MinedPhrase>)>>()
+            .collect::<Vec<(&str, u32, Vec<MinedPhrase>)>>();
+        learn_mined(&mut mined, rows, counts, &labels, &opts.learn);
+        mined
     };
     let mining_idx: Vec<u32> = (0..read.rows.len() as u32)
         .filter(|&i| !is_heldout(&read.rows[i as usize].text, opts.holdout))
@@ -300,7 +310,7 @@ pub fn suggest_drivers(
     )?;
     w.put(
         "drivers.toml",
-        &write::drivers_toml(&source, &driver_outs(&mined, &ids)),
+        &write::drivers_toml(&source, &driver_outs(&mined, &ids, &opts.learn)),
     )?;
     let pack = load_written(out)?;
 
@@ -327,13 +337,13 @@ pub fn suggest_drivers(
     let (mined, found) = if refit {
         w.put(
             "drivers.toml",
-            &write::drivers_toml(&source, &driver_outs(&refitted, &ids)),
+            &write::drivers_toml(&source, &driver_outs(&refitted, &ids, &opts.learn)),
         )?;
         (&refitted, score_texts(&load_written(out)?, &held_texts))
     } else {
         (&mined, found)
     };
-    let plain = driver_outs(mined, &ids);
+    let plain = driver_outs(mined, &ids, &opts.learn);
 
     // Examples and tests from held-out texts the pack gets right.
     let example = |t: &str| t.chars().count() <= 300 && !t.trim().is_empty();

@@ -138,9 +138,10 @@ pub fn drivers_report(
     }
     let _ = writeln!(
         s,
-        "\n## Phrases\n\nPer driver, in the order they were taken (each finds texts the ones above it \
-         did not): mining texts with the label that contain it, other mining texts that contain it, \
-         precision on the mining texts, the log-odds z-score (`docs/suggest.md`). `a ~ b` is a \
+        "\n## Phrases\n\nPer driver, as written in `drivers.toml` (the heaviest first when the \
+         weights were learned): its weight, mining texts with the label that contain it, other \
+         mining texts that contain it, precision on the mining texts, the label's texts it found \
+         first in the greedy cover, the log-odds z-score (`docs/suggest.md`). `a ~ b` is a \
          pair: both words in one turn with at most {} words between them (a `near` condition).",
         super::NEAR_WITHIN
     );
@@ -157,13 +158,14 @@ pub fn drivers_report(
         }
         let _ = writeln!(
             s,
-            "| phrase | with label | others | precision | new texts | z |\n|---|---|---|---|---|---|"
+            "| phrase | weight | with label | others | precision | new texts | z |\n|---|---|---|---|---|---|---|"
         );
         for p in r.phrases {
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} | {:.1} |",
+                "| {} | {:.1} | {} | {} | {} | {} | {:.1} |",
                 cell(&p.phrase.replace(PAIR_SEP, " ~ ")),
+                p.weight(),
                 p.support,
                 p.others,
                 pct(p.precision()),
@@ -273,6 +275,7 @@ mod tests {
             others: 2,
             new: 8,
             z: 5.0,
+            learned: None,
         }];
         let rows = [
             DriverRow {
@@ -331,7 +334,11 @@ mod tests {
         );
         assert!(r.contains("4 of 5 (0.800)"));
         assert!(r.contains("| `lost` | (no driver) | 1 |"));
-        assert!(r.contains("| lost card | 8 | 2 | 0.800 | 8 | 5.0 |"));
+        // Weight from the counts: ln(9 / 3) = 1.1.
+        assert!(
+            r.contains("| lost card | 1.1 | 8 | 2 | 0.800 | 8 | 5.0 |"),
+            "{r}"
+        );
         assert!(r.contains("x\\|y"));
         assert!(r.contains("2 rows could not be used"));
         assert!(r.contains("`oos` (5)"));

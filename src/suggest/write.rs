@@ -38,6 +38,8 @@ pub struct DriverOut<'a> {
     pub description: String,
     /// The mined phrases.
     pub phrases: &'a [MinedPhrase],
+    /// The driver's `min_score` (learned weights), if any.
+    pub min_score: Option<f64>,
     /// Held-out texts the driver must find (`expect = "hit"`).
     pub hits: Vec<&'a str>,
     /// Held-out texts it must not find.
@@ -64,6 +66,11 @@ pub fn drivers_toml(source: &str, drivers: &[DriverOut]) -> String {
             toml_str(d.label),
             toml_str(&d.description)
         ));
+        if let Some(m) = d.min_score {
+            s.push_str(&format!(
+                "# Found when its phrases said in a call weigh at least this much together.\nmin_score = {m:.1}\n"
+            ));
+        }
         if !d.hits.is_empty() || !d.misses.is_empty() {
             s.push_str("examples = [\n");
             for (texts, expect) in [(&d.hits, "hit"), (&d.misses, "no-hit")] {
@@ -164,6 +171,7 @@ mod tests {
                 others: 1,
                 new: 9,
                 z: 4.25,
+                learned: None,
             },
             MinedPhrase {
                 phrase: format!("credit{PAIR_SEP}limit"),
@@ -171,6 +179,7 @@ mod tests {
                 others: 0,
                 new: 0,
                 z: 3.0,
+                learned: Some(2.4),
             },
         ];
         let d = DriverOut {
@@ -178,6 +187,7 @@ mod tests {
             label: "lost card",
             description: "Mined.".into(),
             phrases: &p,
+            min_score: Some(4.0),
             hits: vec!["I \"lost\" my card"],
             misses: vec!["hello"],
         };
@@ -195,6 +205,7 @@ mod tests {
         );
         let v: toml::Table = toml::from_str(&text).expect("valid TOML");
         let drv = &v["driver"][0];
+        assert_eq!(drv["min_score"].as_float(), Some(4.0));
         let or = drv["when"]["or"].as_array().unwrap();
         assert_eq!(or[0]["any"][0].as_str(), Some("lost card"));
         assert_eq!(or[0]["weight"].as_float(), Some(1.6));

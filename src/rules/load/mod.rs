@@ -51,6 +51,7 @@ pub(crate) const DRIVER_KEYS: &[&str] = &[
     "department",
     "when",
     "cost_per_hour",
+    "min_score",
     "description",
     "examples",
 ];
@@ -355,6 +356,20 @@ fn read_driver(ctx: &mut Ctx, v: Value, index: usize) -> Option<RawDriver> {
     let department = t.str(ctx, "department", true);
     let name = t.str(ctx, "name", false);
     let cost = t.f64(ctx, "cost_per_hour");
+    let min_score = match t.f64(ctx, "min_score") {
+        Some(m) if m.value <= 0.0 => {
+            ctx.push(
+                Diagnostic::new(
+                    DiagCode::OutOfRange,
+                    m.loc.clone(),
+                    format!("min_score of {} must be more than 0", t.what),
+                )
+                .with_help("without min_score, one hit of the driver's `when` is enough"),
+            );
+            None
+        }
+        m => m.map(|m| m.value),
+    };
     let description = t.str(ctx, "description", false).map(|s| s.value);
     let when = t
         .required(ctx, "when")
@@ -366,6 +381,7 @@ fn read_driver(ctx: &mut Ctx, v: Value, index: usize) -> Option<RawDriver> {
         department: department?,
         when: when?,
         cost_per_hour: cost.map(|c| c.value),
+        min_score,
         description,
         examples,
     })
