@@ -261,6 +261,31 @@ fn min_score_must_be_above_zero_and_a_phrase_below_it_is_not_claimed_alone() {
 }
 
 #[test]
+fn an_all_of_one_phrase_is_claimed_alone_only_when_one_hit_reaches_min_score() {
+    let shared = |min_score: &str, when: &str| -> usize {
+        let c = load_pack_str(
+            "p.toml",
+            &format!(
+                "[[department]]\nid = \"d\"\n\
+                 [[driver]]\nid = \"a\"\ndepartment = \"d\"\n{min_score}\nwhen = {when}\n\
+                 [[driver]]\nid = \"b\"\ndepartment = \"d\"\n{min_score}\nwhen = {when}\n"
+            ),
+        );
+        c.diagnostics
+            .iter()
+            .map(|d| d.render_concise(&c.sources))
+            .filter(|d| d.contains("warning[shared-driver-phrase]"))
+            .count()
+    };
+    let one = r#"{ or = [{ all = ["refund"] }] }"#;
+    let two = r#"{ or = [{ all = ["refund", "card"] }] }"#;
+    assert_eq!(shared("", one), 1);
+    assert_eq!(shared("min_score = 1.0", one), 1);
+    assert_eq!(shared("min_score = 1.5", one), 0, "one hit scores 1");
+    assert_eq!(shared("", two), 0, "neither phrase finds the driver alone");
+}
+
+#[test]
 fn toml_syntax_error_has_position() {
     let d = diags("[[item]\nid = 1\n");
     assert_eq!(d.len(), 1);
