@@ -105,6 +105,9 @@ fn chinese_hotel_and_delivery_reviews_read_the_way_guests_write_them() {
         "外卖小哥很辛苦，但是饭真的不好吃",   // 11: the contrast decides
         "虽然送得有点慢，但是味道真的没得说", // 12
         "性价比不高",                         // 13
+        "不光环境好，服务也好",               // 14: 不光 (not only) negates nothing
+        "不单便宜，而且好吃",                 // 15
+        "房间不大但很干净",                   // 16: no negation across 但
     ]);
     assert!(s[0] < -0.5, "{s:?}");
     assert!(s[1] > 0.0 && s[2] > 0.0, "{s:?}");
@@ -113,6 +116,9 @@ fn chinese_hotel_and_delivery_reviews_read_the_way_guests_write_them() {
         assert!(s[i] < 0.0, "text {i} should be negative: {s:?}");
     }
     assert!(s[8] > 0.0 && s[12] > 0.0, "{s:?}");
+    for i in [14, 15, 16] {
+        assert!(s[i] > 0.0, "text {i} should be positive: {s:?}");
+    }
 }
 
 #[test]
