@@ -37,6 +37,18 @@ fn sentiment(texts: &[&str]) -> Vec<f64> {
     (0..texts.len()).map(|i| by_id[&format!("t{i}")]).collect()
 }
 
+/// Each text scores non-zero, with the sign given (`true`: positive).
+fn assert_signs(cases: &[(&str, bool)]) {
+    let texts: Vec<&str> = cases.iter().map(|(t, _)| *t).collect();
+    let s = sentiment(&texts);
+    for ((text, positive), score) in cases.iter().zip(&s) {
+        assert!(
+            *score != 0.0 && (*score > 0.0) == *positive,
+            "{text}: {score} ({s:?})"
+        );
+    }
+}
+
 #[test]
 fn persian_terms_match_whatever_yeh_kaf_or_zwnj_the_text_uses() {
     // Persian ی/ک and a ZWNJ against Arabic ي/ك and a space: one score each pair.
@@ -140,14 +152,7 @@ fn persian_negation_after_the_word_and_word_endings_carry_the_sign() {
         ("بی‌مصرفه", false),
         ("بیمصرفه", false),
     ];
-    let texts: Vec<&str> = cases.iter().map(|(t, _)| *t).collect();
-    let s = sentiment(&texts);
-    for ((text, positive), score) in cases.iter().zip(&s) {
-        assert!(
-            *score != 0.0 && (*score > 0.0) == *positive,
-            "{text}: {score} ({s:?})"
-        );
-    }
+    assert_signs(&cases);
     // «اصلی» (main) is not «اصل» (genuine) with an ending.
     assert_eq!(sentiment(&["صفحه اصلی سایت"]), vec![0.0]);
 }
@@ -164,14 +169,7 @@ fn english_review_and_editorial_words_carry_the_sign() {
         ("A sensible, welcome step by the council.", true),
         ("Don't waste your money on this.", false),
     ];
-    let texts: Vec<&str> = cases.iter().map(|(t, _)| *t).collect();
-    let s = sentiment(&texts);
-    for ((text, positive), score) in cases.iter().zip(&s) {
-        assert!(
-            *score != 0.0 && (*score > 0.0) == *positive,
-            "{text}: {score} ({s:?})"
-        );
-    }
+    assert_signs(&cases);
 }
 
 #[test]
@@ -205,14 +203,7 @@ fn english_feeling_words_their_forms_and_misleading_phrases() {
         ("Still going strong after a year, zero issues.", true),
         ("The room was dirty and the staff were rude.", false),
     ];
-    let texts: Vec<&str> = cases.iter().map(|(t, _)| *t).collect();
-    let s = sentiment(&texts);
-    for ((text, positive), score) in cases.iter().zip(&s) {
-        assert!(
-            *score != 0.0 && (*score > 0.0) == *positive,
-            "{text}: {score} ({s:?})"
-        );
-    }
+    assert_signs(&cases);
 }
 
 #[test]
@@ -238,14 +229,7 @@ fn chinese_not_as_good_as_expected_and_faults_said_with_degree_words() {
         ("屏幕晶莹剔透，价格厚道", true),
         ("等了半天，累死了", false),
     ];
-    let texts: Vec<&str> = cases.iter().map(|(t, _)| *t).collect();
-    let s = sentiment(&texts);
-    for ((text, positive), score) in cases.iter().zip(&s) {
-        assert!(
-            *score != 0.0 && (*score > 0.0) == *positive,
-            "{text}: {score} ({s:?})"
-        );
-    }
+    assert_signs(&cases);
 }
 
 #[test]
@@ -258,12 +242,5 @@ fn persian_everyday_product_phrasing() {
         ("کیفیتش بالاست، همون چیزی که میخواستم", true),
         ("پولتون رو دور نریزید", false),
     ];
-    let texts: Vec<&str> = cases.iter().map(|(t, _)| *t).collect();
-    let s = sentiment(&texts);
-    for ((text, positive), score) in cases.iter().zip(&s) {
-        assert!(
-            *score != 0.0 && (*score > 0.0) == *positive,
-            "{text}: {score} ({s:?})"
-        );
-    }
+    assert_signs(&cases);
 }

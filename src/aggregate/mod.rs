@@ -168,11 +168,7 @@ impl Aggregates {
 
     /// The file form (canonical: sorted agents, lists and contacts).
     fn to_wire(&self) -> wire::FileWire {
-        wire::FileWire {
-            kind: "aggregates".into(),
-            version: FORMAT_VERSION,
-            packs: self.packs.values().map(wire::pack_to_wire).collect(),
-        }
+        wire::FileWire::new(self.packs.values().map(wire::pack_to_wire).collect())
     }
 
     /// Aggregates from the file form, checking type, version and consistency.
@@ -207,11 +203,9 @@ impl Aggregates {
     /// are moved into the file form rather than copied, which keeps the end of a run of
     /// millions of calls from holding them twice.
     pub fn into_json(self) -> Vec<u8> {
-        wire_json(&wire::FileWire {
-            kind: "aggregates".into(),
-            version: FORMAT_VERSION,
-            packs: self.packs.into_values().map(wire::pack_into_wire).collect(),
-        })
+        wire_json(&wire::FileWire::new(
+            self.packs.into_values().map(wire::pack_into_wire).collect(),
+        ))
     }
 
     /// Read the file's text.

@@ -28,6 +28,17 @@ pub struct FileWire {
     pub packs: Vec<PackWire>,
 }
 
+impl FileWire {
+    /// The file of these packs, with its type and the current version.
+    pub fn new(packs: Vec<PackWire>) -> FileWire {
+        FileWire {
+            kind: "aggregates".into(),
+            version: FORMAT_VERSION,
+            packs,
+        }
+    }
+}
+
 /// Just the envelope, to tell a wrong file from a damaged one.
 #[derive(Debug, Deserialize)]
 pub struct Envelope {
