@@ -213,8 +213,11 @@ fn masks_keep_report_words_and_other_reviewers_praise_neutral() {
         "I switched it off so it will not connect by accident.",
         // Other reviewers' praise is not this reviewer's: the broken unit decides.
         "So many good reviews, yet mine broke on the first day.",
+        // The first without "by accident": only the lone "not" (a mild -0.6) counts.
+        "I switched it off so it will not connect.",
     ]);
-    assert_eq!(s[0], 0.0, "{s:?}");
+    assert_eq!(s[0], s[2], "{s:?}");
+    assert!(s[0] > -0.2, "{s:?}");
     assert!(s[1] < 0.0, "{s:?}");
 }
 

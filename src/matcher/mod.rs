@@ -11,6 +11,8 @@
 //! (documented for rule writers in `rules/README.md`).
 
 #[cfg(test)]
+mod contrast_tests;
+#[cfg(test)]
 mod lexicon_tests;
 #[cfg(test)]
 mod morphology_tests;

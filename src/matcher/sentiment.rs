@@ -4,7 +4,9 @@
 //! lexicon users bring: term weights −4…+4; a negator up to `negation_window` words
 //! before a term flips and damps it (×−0.74); an intensifier right before a term
 //! multiplies it; after a contrast word ("but", "但是", "اما") terms weigh 1.5× and
-//! before it 0.5×; the sum `s` is squashed to −1…+1 by `s / sqrt(s² + 15)`. A term of
+//! before it 0.5×, and in the clause a concession word opens ("although", "虽然") 0.5×,
+//! the rest of that sentence 1.5× ([`contrast_factors`]); the sum `s` is
+//! squashed to −1…+1 by `s / sqrt(s² + 15)`. A term of
 //! weight 0 only masks the shorter terms and negators inside it. Emoticons and emoji
 //! (found on the original text, `[lexicon.emoticons]`) count as terms at the place
 //! their characters went. A negator or intensifier that acts on no term counts as a term
@@ -74,10 +76,7 @@ pub(crate) fn score_turn(
     let mut positions: Vec<u32> = hits.iter().flat_map(|(r, _)| [r.start, r.end]).collect();
     let words = WordIndex::new(text, &mut positions);
     let negated_later = negated_after(orig, norm, &hits, &words, negation_window);
-    let contrast_at = hits
-        .iter()
-        .find(|(_, t)| *t == Target::Contrast)
-        .map(|(r, _)| r.start);
+    let contrast = contrast_factors(orig, norm, &hits);
     let mut sum = 0.0f32;
     let mut out = TurnSentiment::default();
     // The nearest negator and intensifier before the current hit. Fewer words and less
@@ -97,12 +96,8 @@ pub(crate) fn score_turn(
             alone.push((w.index, w.range, w.alone));
         }
     };
-    let mut add = |w: f32, range: &Range<u32>, out: &mut TurnSentiment| {
-        let w = match contrast_at {
-            Some(c) if range.start < c => w * 0.5,
-            Some(_) => w * 1.5,
-            None => w,
-        };
+    let mut add = |w: f32, index: usize, range: &Range<u32>, out: &mut TurnSentiment| {
+        let w = w * contrast[index];
         sum += w;
         out.terms += 1;
         let orig = norm.orig_range(range.start as usize..range.end as usize);
@@ -133,7 +128,7 @@ pub(crate) fn score_turn(
             }
             // A negator does not reach across a contrast word: in 房间不大但很干净 ("the
             // room is not big but very clean") the 不 is about the size, not the cleanliness.
-            Target::Contrast => {
+            Target::Contrast | Target::Concession => {
                 flush(negator.take(), &mut alone);
                 continue;
             }
@@ -159,7 +154,7 @@ pub(crate) fn score_turn(
             i.acted = true;
             w *= *m;
         }
-        add(w, range, &mut out);
+        add(w, i, range, &mut out);
     }
     flush(negator, &mut alone);
     flush(intensifier.map(|(w, _)| w), &mut alone);
@@ -167,13 +162,119 @@ pub(crate) fn score_turn(
     // same place; two empty ones as they came), not the order they were flushed in:
     // floating-point addition is not associative, and the sum must not depend on it.
     alone.sort_by_key(|(index, _, _)| *index);
-    for (_, range, a) in &alone {
-        add(*a, range, &mut out);
+    for (index, range, a) in &alone {
+        add(*a, *index, range, &mut out);
     }
     if out.terms > 0 {
         out.compound = sum / (sum * sum + ALPHA).sqrt();
     }
     out
+}
+
+/// The contrast factor of each kept hit:
+/// - ×0.5 in the clause a concession word opens ("although it is a bit loud", "虽然贵"):
+///   what the speaker grants, not what they mean; the clause ends at clause punctuation,
+///   a contrast word or the end of its sentence;
+/// - ×1.5 after the turn's first contrast word ("but", "但是"): what follows it is what
+///   they mean, and in reviews a "可是" or "But" that opens a sentence turns the whole
+///   story, not only its own sentence;
+/// - ×0.5 before it;
+/// - ×1.5 elsewhere in a sentence that grants something ("My son likes it, although he
+///   got bored of it": the liking is the point);
+/// - 1 otherwise.
+///
+/// Linear in the hits: the text between two hits is read once.
+fn contrast_factors(orig: &str, norm: &Normalized, hits: &[(Range<u32>, Target)]) -> Vec<f32> {
+    let mut factors = vec![1.0f32; hits.len()];
+    if !hits
+        .iter()
+        .any(|(_, t)| matches!(t, Target::Contrast | Target::Concession))
+    {
+        return factors;
+    }
+    // Sentence of each hit, and whether a clause ends between it and the hit before.
+    let mut sentence = vec![0u32; hits.len()];
+    let mut clause_starts = vec![false; hits.len()];
+    for i in 1..hits.len() {
+        let gap = gap_kind(
+            orig,
+            norm,
+            hits[i - 1].0.end.min(hits[i].0.start),
+            hits[i].0.start,
+        );
+        sentence[i] = sentence[i - 1] + u32::from(gap == Gap::Sentence);
+        clause_starts[i] = gap != Gap::None;
+    }
+    // Forward: inside a concession clause, or after the turn's first contrast word.
+    let mut decided = vec![false; hits.len()];
+    let mut contrast_seen = false;
+    let mut conceding = false;
+    let mut grants: Vec<u32> = Vec::new();
+    for (i, (_, t)) in hits.iter().enumerate() {
+        if i > 0 && clause_starts[i] {
+            conceding = false;
+        }
+        match t {
+            Target::Concession => {
+                conceding = true;
+                grants.push(sentence[i]);
+            }
+            Target::Contrast => {
+                conceding = false;
+                contrast_seen = true;
+            }
+            _ if conceding => (factors[i], decided[i]) = (0.5, true),
+            _ if contrast_seen => (factors[i], decided[i]) = (1.5, true),
+            _ => {}
+        }
+    }
+    // Backward: before the turn's first contrast word, or elsewhere in a sentence that
+    // grants something.
+    let mut contrast_later = false;
+    for (i, (_, t)) in hits.iter().enumerate().rev() {
+        if *t == Target::Contrast {
+            contrast_later = true;
+        } else if !decided[i] {
+            if contrast_later {
+                factors[i] = 0.5;
+            } else if grants.binary_search(&sentence[i]).is_ok() {
+                factors[i] = 1.5;
+            }
+        }
+    }
+    factors
+}
+
+/// What the original text between two hits holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Gap {
+    /// Nothing that ends a clause.
+    None,
+    /// Clause punctuation: a comma, semicolon, colon (of any script); not the "." of
+    /// "4.5".
+    Clause,
+    /// The end of a sentence: a full stop, question or exclamation mark (of any script)
+    /// or a line break. A "." counts only before a space or the end, not in "4.5".
+    Sentence,
+}
+
+/// The kind of break in the original text between two normalised positions.
+pub(super) fn gap_kind(orig: &str, norm: &Normalized, from: u32, to: u32) -> Gap {
+    let (a, b) = orig_gap(norm, from, to);
+    let Some(gap) = orig.get(a..b) else {
+        return Gap::None;
+    };
+    let mut kind = Gap::None;
+    let mut chars = gap.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '!' | '?' | '。' | '！' | '？' | '؟' | '\n' | '…' => return Gap::Sentence,
+            '.' if chars.peek().is_none_or(|n| n.is_whitespace()) => return Gap::Sentence,
+            ',' | ';' | ':' | '，' | '；' | '：' | '、' | '،' | '؛' => kind = Gap::Clause,
+            _ => {}
+        }
+    }
+    kind
 }
 
 /// For each kept hit, whether a negator of `negators_after` negates it: each such
@@ -194,7 +295,7 @@ fn negated_after(
         match *target {
             Target::Term(w) if w != 0.0 => last_term = Some(i),
             // Nor backwards across a contrast word ("good but it was not cheap").
-            Target::Contrast => last_term = None,
+            Target::Contrast | Target::Concession => last_term = None,
             Target::NegatorAfter => {
                 if let Some(t) = last_term.take() {
                     let end = hits[t].0.end;
@@ -229,14 +330,28 @@ impl Word {
     }
 }
 
+/// The original text between normalised positions `from` (the end of one word) and `to`
+/// (the start of a later one), as a byte range. It runs from the original end of the
+/// character before `from`, not from the character at `from`: Chinese keeps no space
+/// between characters, so in 好吃。但是 the end of 好吃 and the start of 但是 are one
+/// normalised position, and only the original text holds the 。 between them.
+fn orig_gap(norm: &Normalized, from: u32, to: u32) -> (usize, usize) {
+    let (from, to) = (from.min(to) as usize, from.max(to) as usize);
+    let a = if from == 0 {
+        0
+    } else {
+        norm.orig_range(from - 1..from).end
+    };
+    let b = norm.orig_range(to..to + 1).start;
+    (a.min(b), b)
+}
+
 /// True when the original text between two normalised positions holds clause
 /// punctuation: a negator does not reach across it ("No, thanks" is not a negated
 /// "thanks"; "没有了，谢谢" is not a negated "谢谢"). Normalisation folds punctuation into
 /// spaces, so this looks at the original.
 pub(super) fn clause_break(orig: &str, norm: &Normalized, from: u32, to: u32) -> bool {
-    let a = norm.orig_range(from as usize..from as usize + 1).start;
-    let b = norm.orig_range(to as usize..to as usize + 1).start;
-    let (a, b) = (a.min(b), a.max(b));
+    let (a, b) = orig_gap(norm, from, to);
     orig.get(a..b).is_some_and(|gap| {
         gap.chars().any(|c| {
             matches!(

@@ -35,7 +35,7 @@ const VOCAB: &[&str] = &[
     "สวัสดี",
     "ดี",
 ];
-const SEPARATORS: &[&str] = &[" ", ", ", "! ", "  ", "", "\u{200C}", "。"];
+const SEPARATORS: &[&str] = &[" ", ", ", "! ", "  ", "", "\u{200C}", "。", ". ", "4.5 "];
 
 /// A character inside a word, as the rule guide defines it (written out here rather
 /// than taken from the matcher): a letter, digit, `_` or combining mark (general
@@ -325,18 +325,48 @@ fn score_turn_reference(
         }
     }
     let hits = kept;
-    let contrast_at = hits
-        .iter()
-        .find(|(_, t)| *t == Target::Contrast)
-        .map(|(r, _)| r.start);
+    // The break between kept hit `k - 1` and kept hit `k`.
+    let gap = |k: usize| {
+        sentiment::gap_kind(
+            orig,
+            norm,
+            hits[k - 1].0.end.min(hits[k].0.start),
+            hits[k].0.start,
+        )
+    };
+    // Whether any break of at least `kind` lies between kept hits `a` and `b`.
+    let broken = |a: usize, b: usize, sentence_only: bool| {
+        (a.min(b) + 1..=a.max(b)).any(|k| match gap(k) {
+            sentiment::Gap::Sentence => true,
+            sentiment::Gap::Clause => !sentence_only,
+            sentiment::Gap::None => false,
+        })
+    };
+    let is = |k: usize, t: Target| hits[k].1 == t;
+    let contrast_factor = |i: usize| {
+        let same_sentence = |k: usize| !broken(k, i, true);
+        let conceding = (0..i).any(|c| {
+            is(c, Target::Concession)
+                && !broken(c, i, false)
+                && !(c + 1..i).any(|k| is(k, Target::Contrast))
+        });
+        if conceding {
+            0.5
+        } else if (0..i).any(|k| is(k, Target::Contrast)) {
+            1.5
+        } else if (i + 1..hits.len()).any(|k| is(k, Target::Contrast)) {
+            0.5
+        } else if (0..hits.len()).any(|k| is(k, Target::Concession) && same_sentence(k)) {
+            1.5
+        } else {
+            1.0
+        }
+    };
     let mut sum = 0.0f32;
     let mut out = TurnSentiment::default();
     let mut acted = vec![false; hits.len()];
-    let mut add = |w: f32, range: &Range<u32>, out: &mut TurnSentiment| {
-        let w = match contrast_at {
-            Some(c) => w * if range.start < c { 0.5 } else { 1.5 },
-            None => w,
-        };
+    let mut add = |w: f32, index: usize, range: &Range<u32>, out: &mut TurnSentiment| {
+        let w = w * contrast_factor(index);
         sum += w;
         out.terms += 1;
         let orig = norm.orig_range(range.start as usize..range.end as usize);
@@ -358,9 +388,13 @@ fn score_turn_reference(
         }
         let mut w = weight;
         let before = &hits[..i];
-        // A contrast word among the kept hits from index `a` to `b` (exclusive).
-        let contrast_between =
-            |a: usize, b: usize| hits[a..b].iter().any(|(_, t)| *t == Target::Contrast);
+        // A contrast or concession word among the kept hits from index `a` to `b`
+        // (exclusive).
+        let contrast_between = |a: usize, b: usize| {
+            hits[a..b]
+                .iter()
+                .any(|(_, t)| matches!(t, Target::Contrast | Target::Concession))
+        };
         let reaches = |k: usize| {
             let r = &hits[k].0;
             r.end <= range.start
@@ -413,7 +447,7 @@ fn score_turn_reference(
                 acted[k] = true;
             }
         }
-        add(w, range, &mut out);
+        add(w, i, range, &mut out);
     }
     // Negators and intensifiers that acted on nothing, in text order.
     for (k, (range, target)) in hits.iter().enumerate() {
@@ -422,7 +456,7 @@ fn score_turn_reference(
             _ => continue,
         };
         if a != 0.0 && !acted[k] {
-            add(a, range, &mut out);
+            add(a, k, range, &mut out);
         }
     }
     if out.terms > 0 {
@@ -431,7 +465,7 @@ fn score_turn_reference(
     out
 }
 
-const TARGETS: [Target; 11] = [
+const TARGETS: [Target; 12] = [
     Target::Term(2.0),
     Target::Term(0.0),
     Target::Term(-3.0),
@@ -443,6 +477,7 @@ const TARGETS: [Target; 11] = [
     Target::Intensifier(0.7, -0.6),
     Target::Intensifier(1.3, 0.4),
     Target::Contrast,
+    Target::Concession,
 ];
 
 proptest! {

@@ -164,6 +164,9 @@ pub fn compile(loaded: &mut Loaded) -> Option<Pack> {
         for w in &lex.contrast {
             c.phrase_use(w, Target::Contrast, "contrast word");
         }
+        for w in &lex.concession {
+            c.phrase_use(w, Target::Concession, "concession word");
+        }
     }
     let emoticons = emoticon_table(&raw.lexicons);
 

@@ -210,6 +210,8 @@ pub struct RawLexicon {
     pub intensifiers: Vec<(Located<String>, f64)>,
     /// Contrast words.
     pub contrast: Vec<Located<String>>,
+    /// Concession words.
+    pub concession: Vec<Located<String>>,
     /// Emoticons and emoji with their weights, matched as written in the original text
     /// (normalisation folds punctuation and symbols away, so they cannot be terms).
     pub emoticons: Vec<(Located<String>, f64)>,

@@ -164,6 +164,9 @@ pub enum Target {
     Intensifier(f32, f32),
     /// A contrast word.
     Contrast,
+    /// A concession word ("although", "虽然"): the rest of its clause is what the
+    /// speaker grants, not what they mean.
+    Concession,
 }
 
 /// One use of a pattern, with its word-boundary wildcards.

@@ -19,6 +19,7 @@ pub(crate) const LEXICON_KEYS: &[&str] = &[
     "suffixes",
     "intensifiers",
     "contrast",
+    "concession",
     "emoticons",
     "alone",
     "external",
@@ -118,6 +119,7 @@ pub(super) fn read_lexicon(
         negators_after: t.str_list(ctx, "negators_after").unwrap_or_default(),
         suffixes: t.str_list(ctx, "suffixes").unwrap_or_default(),
         contrast: t.str_list(ctx, "contrast").unwrap_or_default(),
+        concession: t.str_list(ctx, "concession").unwrap_or_default(),
         ..Default::default()
     };
     lex.intensifiers = read_weights(
