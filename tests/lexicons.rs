@@ -247,3 +247,65 @@ fn persian_everyday_product_phrasing() {
     ];
     assert_signs(&cases);
 }
+
+#[test]
+fn english_verdicts_carried_by_facts_and_critics_diction() {
+    // (text, positive?): faults and praise a reviewer states as facts, critics' and
+    // editorial writers' phrases, and words that would read the wrong way on their own:
+    // "lie flat" is not "lie", "can't believe how" does not negate, "without talking down"
+    // negates a complaint.
+    let cases = [
+        ("The handle broke off in the second week.", false),
+        ("It tips over if you bump the table.", false),
+        ("The pan warped the first time I used it.", false),
+        ("I ordered two more for my sisters.", true),
+        ("I'm on my third pair of these.", true),
+        ("The pages lie flat on the stand.", true),
+        ("I've seen better for less.", false),
+        ("I can't believe how quiet this fan is.", true),
+        (
+            "The author explains it without talking down to the reader.",
+            true,
+        ),
+        ("The film never coheres.", false),
+        ("The jokes land with a thud.", false),
+        ("The newcomer holds her own against the veterans.", true),
+        ("Its two leads more than compensate for the script.", true),
+        ("The council's plan is a step forward.", true),
+        ("The court was right to insist on a hearing.", true),
+        ("The ministry paid lip service to the inquiry.", false),
+    ];
+    assert_signs(&cases);
+}
+
+#[test]
+fn device_names_tax_cuts_and_counting_words_hold_no_sentiment() {
+    // "smart" names a device, a tax cut is a policy, "a great deal of" counts: a call or a
+    // review that only says these has no sentiment.
+    let s = sentiment(&[
+        "My smart meter was installed on Tuesday.",
+        "The tax cut takes effect in May.",
+        "There is a great deal of paperwork.",
+    ]);
+    assert_eq!(s, vec![0.0, 0.0, 0.0]);
+}
+
+#[test]
+fn chinese_food_delivery_facts_repeat_orders_and_app_slang() {
+    let cases = [
+        ("汉堡里的牛肉外焦里生", false),
+        ("这次的排骨全是骨头", false),
+        ("冰激凌送来都化成水了", false),
+        ("一言难尽的一顿饭", false),
+        ("隔壁在装修，一早就钻墙", false),
+        ("已经第三次点这家了", true),
+        ("送到的时候饭还是烫的", true),
+        ("朋友都说好吃", true), // 说好 alone is a mask (说好了, "as agreed")
+        ("这家是宝藏，强推给同事了", true),
+        ("这么好的味道真是难得", true),
+    ];
+    assert_signs(&cases);
+    // 难得 (a rare good thing) is not read inside 难得到 (hard to get).
+    let s = sentiment(&["很难得到回复"]);
+    assert!(s[0] <= 0.0, "{s:?}");
+}
