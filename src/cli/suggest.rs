@@ -53,10 +53,10 @@ pub(crate) struct SuggestArgs {
     /// Drivers: the smallest share of the texts containing a phrase that carry its
     /// label (above 0; below 0.5 a phrase may belong to two drivers, with learned
     /// weights that leave the choice to the phrases that differ).
-    #[arg(long, default_value_t = 0.3, value_name = "P")]
+    #[arg(long, default_value_t = 0.2, value_name = "P")]
     min_precision: f64,
     /// Drivers: the same for a phrase of one word (at least --min-precision).
-    #[arg(long, default_value_t = 0.5, value_name = "P")]
+    #[arg(long, default_value_t = 0.3, value_name = "P")]
     min_precision_word: f64,
     /// Smallest log-odds z-score of a phrase or term (docs/suggest.md).
     #[arg(long, default_value_t = 2.0, value_name = "Z")]

@@ -44,8 +44,8 @@ impl Default for DriverSettings {
     fn default() -> Self {
         DriverSettings {
             min_support: 2,
-            min_precision: 0.3,
-            min_precision_word: 0.5,
+            min_precision: 0.2,
+            min_precision_word: 0.3,
             min_z: 2.0,
             max_phrases: 200,
             evidence_phrases: 200,
@@ -212,6 +212,7 @@ mod tests {
         words: (1, 2),
         chars: (2, 3),
         pairs_within: None,
+        stems: None,
     };
 
     #[test]
@@ -233,6 +234,38 @@ mod tests {
         assert_eq!(w(7, 1), 1.4); // ln 4 = 1.39
         assert_eq!(w(3, 3), 0.1, "never below 0.1"); // ln 1 = 0
         assert!(w(50, 0) > w(20, 0) && w(10, 1) < w(10, 0));
+    }
+
+    #[test]
+    fn a_stem_finds_the_texts_of_every_inflection() {
+        let texts = [
+            "transfer money",
+            "transfers pending",
+            "transferred yesterday",
+            "money transferred",
+            "lost card",
+            "card lost again",
+            "weather",
+        ];
+        let len = Lengths {
+            stems: Some(crate::suggest::grams::Stems {
+                min_chars: 4,
+                max_ending: 2,
+            }),
+            ..LEN
+        };
+        let s = DriverSettings {
+            min_z: f64::NEG_INFINITY,
+            evidence_phrases: 0,
+            ..Default::default()
+        };
+        let got = mine_label(&count(&texts, len), &[0, 1, 2, 3], 7, &s);
+        assert_eq!(got[0].phrase, "transfer*", "{got:?}");
+        assert_eq!((got[0].support, got[0].others, got[0].new), (4, 0, 4));
+        assert_eq!(got.len(), 1, "{got:?}");
+        // Without stems, no phrase is in more than two of the four texts.
+        let plain = mine_label(&count(&texts, LEN), &[0, 1, 2, 3], 7, &s);
+        assert!(plain.iter().all(|p| p.support <= 2), "{plain:?}");
     }
 
     #[test]
@@ -467,6 +500,7 @@ mod tests {
             words: (1, 1),
             chars: (2, 2),
             pairs_within: None,
+            stems: None,
         };
         let c = count(&texts, words);
         let s = DriverSettings {

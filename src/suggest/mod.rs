@@ -30,7 +30,7 @@ pub mod stats;
 mod write;
 
 use drivers::{DriverSettings, MinedPhrase, mine_label};
-use grams::Lengths;
+use grams::{Lengths, Stems};
 use heldout::{Found, evaluate, is_heldout, score_texts};
 use input::{Columns, Labelled, RowError, read_labelled};
 use learn::{LearnSettings, learn_mined};
@@ -153,6 +153,15 @@ const DRIVER_LENGTHS: Lengths = Lengths {
     words: (1, 3),
     chars: (2, 4),
     pairs_within: Some(NEAR_WITHIN),
+    stems: Some(DRIVER_STEMS),
+};
+/// Driver stems: at least 4 characters ("card*", not "car*"), endings of at most 2
+/// ("transfer" and "transfers" give `transfer*`, which also finds "transferred"). With
+/// endings of 3, or stems of 3 characters, more stems reach unrelated words, and texts
+/// of no driver were found more often on the development set than the stems helped.
+const DRIVER_STEMS: Stems = Stems {
+    min_chars: 4,
+    max_ending: 2,
 };
 /// Sentiment terms: 1–2 words, 2–3 characters (不错, 差评, 好吃: one character alone
 /// is too ambiguous to review; 好 is also in 您好 and 好的).
@@ -160,6 +169,7 @@ const SENTIMENT_LENGTHS: Lengths = Lengths {
     words: (1, 2),
     chars: (2, 3),
     pairs_within: None,
+    stems: None,
 };
 
 /// A driver id for a label: the label itself when ids may have all its characters,
