@@ -14,6 +14,7 @@
 //!    This keeps the list short and readable: "transfer money" is not added after
 //!    "transfer" found all its texts.
 
+use super::grams::Stems;
 use super::stats::{Counts, group_df, log_odds};
 
 /// Settings of the driver miner.
@@ -38,18 +39,23 @@ pub struct DriverSettings {
     pub evidence_phrases: usize,
     /// Prior strength `a0` of the statistic.
     pub prior: f64,
+    /// Also word stems as candidates (`transfer*`, [`Stems`]); `None` (the default): none.
+    /// On the development set they found a few more texts of the labels and, with stems
+    /// of 4 characters, twice as many unrelated texts (docs/suggest.md).
+    pub stems: Option<Stems>,
 }
 
 impl Default for DriverSettings {
     fn default() -> Self {
         DriverSettings {
             min_support: 2,
-            min_precision: 0.2,
-            min_precision_word: 0.3,
+            min_precision: 0.3,
+            min_precision_word: 0.5,
             min_z: 2.0,
             max_phrases: 200,
             evidence_phrases: 200,
             prior: 10.0,
+            stems: None,
         }
     }
 }

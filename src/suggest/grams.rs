@@ -1,5 +1,7 @@
 //! Candidate phrases of one text: word n-grams for space-separated scripts, character
 //! n-grams for Chinese (and the other scripts written without spaces).
+//! Word stems (`transfer*`, [`Stems`]) need the words of every text first: [`stems`]
+//! finds them, [`for_each_stem`] lists those of one text.
 //!
 //! Texts go through the matcher's own normalisation ([`crate::normalize`]) and every
 //! candidate is a substring of the normalised text made of whole tokens, so a phrase
