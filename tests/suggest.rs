@@ -533,3 +533,92 @@ fn every_phrase_carries_its_weight_and_the_pack_written_is_mined_from_every_text
     };
     assert_eq!(headline(&refit_report), headline(&measured_report));
 }
+
+#[test]
+fn stems_are_asked_for_and_round_trip_as_wildcards() {
+    let d = tempfile::tempdir().unwrap();
+    // "transfer" in four forms, never the same form twice in a row; "order" likewise.
+    let forms = ["transfer", "transfers", "transferred", "transferring"];
+    let orders = ["order", "orders", "ordered", "ordering"];
+    let mut s = String::from("text,label\n");
+    for i in 0..16 {
+        s.push_str(&format!("\"please {} the money {i}\",move\n", forms[i % 4]));
+        s.push_str(&format!(
+            "\"i {} new cheques {i}\",cheques\n",
+            orders[i % 4]
+        ));
+        s.push_str(&format!("\"what is the weather {i}\",out_of_scope\n"));
+    }
+    std::fs::write(d.path().join("l.csv"), s).unwrap();
+    let mine = |out: &str, extra: &[&str]| {
+        // Weights from the counts, no minimum score: one phrase finds its driver.
+        let mut args = vec![
+            "suggest",
+            "l.csv",
+            "--out",
+            out,
+            "--holdout",
+            "0.25",
+            "--epochs",
+            "0",
+        ];
+        args.extend_from_slice(extra);
+        let (code, _, err) = run(&args, d.path());
+        assert_eq!(code, 0, "{err}");
+        let text = std::fs::read_to_string(d.path().join(out).join("drivers.toml")).unwrap();
+        let v: toml::Table = toml::from_str(&text).unwrap();
+        v["driver"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(driver_phrases)
+            .collect::<Vec<_>>()
+    };
+    let plain = mine("plain", &[]);
+    assert!(!plain.iter().any(|p| p.ends_with('*')), "{plain:?}");
+    let stemmed = mine("stemmed", &["--stems", "4"]);
+    assert!(stemmed.iter().any(|p| p == "transfer*"), "{stemmed:?}");
+    assert!(stemmed.iter().any(|p| p == "order*"), "{stemmed:?}");
+    for c in [
+        &["check", "--rules", "stemmed"][..],
+        &["test", "--rules", "stemmed"],
+    ] {
+        let (code, out, err) = run(c, d.path());
+        assert_eq!(code, 0, "{c:?}: {out}{err}");
+    }
+    // A form the labelled texts never said is found through the stem.
+    let call = r#"{"call_id":"c1","turns":[{"speaker":"customer","text":"is it transferable"}]}"#;
+    std::fs::write(d.path().join("calls.jsonl"), format!("{call}\n")).unwrap();
+    let (code, out, err) = run(
+        &[
+            "run",
+            "calls.jsonl",
+            "--rules",
+            "stemmed",
+            "--out",
+            "-",
+            "--quiet",
+        ],
+        d.path(),
+    );
+    assert!(code == 0 || code == 3, "{err}");
+    assert!(out.contains("\"primary\":\"move\""), "{out}");
+    let (_, out, _) = run(
+        &[
+            "run",
+            "calls.jsonl",
+            "--rules",
+            "plain",
+            "--out",
+            "-",
+            "--quiet",
+        ],
+        d.path(),
+    );
+    assert!(!out.contains("\"primary\":\"move\""), "{out}");
+    let (_, _, err) = run(
+        &["suggest", "l.csv", "--out", "x", "--stems", "2"],
+        d.path(),
+    );
+    assert!(err.contains("--stems"), "{err}");
+}

@@ -61,6 +61,11 @@ pub(crate) struct SuggestArgs {
     /// Smallest log-odds z-score of a phrase or term (docs/suggest.md).
     #[arg(long, default_value_t = 2.0, value_name = "Z")]
     min_z: f64,
+    /// Drivers: also word stems of at least N characters as phrases (`transfer*`: every
+    /// word that starts with "transfer"), drawn from two words of the texts that add at
+    /// most 2 characters to them ("transfer", "transfers"). Off by default (docs/suggest.md).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(3..))]
+    stems: Option<u16>,
     /// Drivers: most phrases per driver.
     #[arg(long, default_value_t = 200, value_name = "N")]
     max_phrases: usize,
@@ -145,6 +150,10 @@ pub(crate) fn suggest(a: SuggestArgs) -> Exit {
     opts.drivers.min_precision_word = a.min_precision_word.max(a.min_precision);
     opts.drivers.max_phrases = a.max_phrases;
     opts.drivers.evidence_phrases = a.evidence_phrases;
+    opts.drivers.stems = a.stems.map(|n| crate::suggest::grams::Stems {
+        min_chars: n.into(),
+        max_ending: 2,
+    });
     opts.learn.min_score = a.min_score;
     opts.learn.margin = a.margin;
     opts.learn.epochs = a.epochs;

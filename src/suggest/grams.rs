@@ -1,5 +1,7 @@
 //! Candidate phrases of one text: word n-grams for space-separated scripts, character
 //! n-grams for Chinese (and the other scripts written without spaces).
+//! Word stems (`transfer*`, [`Stems`]) need the words of every text first: [`stems`]
+//! finds them, [`for_each_stem`] lists those of one text.
 //!
 //! Texts go through the matcher's own normalisation ([`crate::normalize`]) and every
 //! candidate is a substring of the normalised text made of whole tokens, so a phrase
@@ -25,7 +27,30 @@ pub struct Lengths {
     /// They become `near` conditions: "limit" near "credit" finds "the limit on my
     /// credit card" as well as "credit limit".
     pub pairs_within: Option<usize>,
+    /// Also word stems ([`Stems`]), written `transfer*`: the rule language's trailing
+    /// wildcard, found in every text with a word that starts with the stem.
+    pub stems: Option<Stems>,
 }
+
+/// Which word prefixes are stem candidates. A stem is a prefix of at least `min_chars`
+/// characters that at least two different words of the texts extend by at most
+/// `max_ending` characters each (one of them may be the stem itself): "transfer",
+/// "transfers" and "transferred" give `transfer*`, "card" and "cards" give `card*`;
+/// "transfer" and "transaction" give nothing ("action" is too long an ending). No
+/// list of endings: the same rule finds the inflections of English, Persian or any
+/// other language written with spaces. Words are the content words of the texts (not
+/// function words, no digits); Chinese has no stems (each character is a token).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stems {
+    /// Fewest characters of a stem.
+    pub min_chars: usize,
+    /// Most characters a word may add to a stem.
+    pub max_ending: usize,
+}
+
+/// Ends a stem candidate (`transfer*`), as the rule language writes a word-prefix
+/// wildcard; never in normalised text (a symbol there is a separator).
+pub const STEM_MARK: char = '*';
 
 /// Separates the two words of a pair candidate.
 pub const PAIR_SEP: char = '\t';
@@ -133,6 +158,92 @@ pub fn for_each_gram(norm: &str, len: Lengths, mut f: impl FnMut(&str)) {
     }
 }
 
+/// The words of normalised text in space-separated scripts (every token but the CJK
+/// characters): what a trailing wildcard extends over in the matcher, since normalised
+/// text has only word characters, CJK characters and single spaces.
+pub fn words(norm: &str) -> impl Iterator<Item = &str> {
+    tokens(norm)
+        .into_iter()
+        .filter(|t| !t.cjk)
+        .map(move |t| &norm[t.start..t.end])
+}
+
+/// True for a word stems are drawn from: not a function word, no digit.
+pub fn is_stem_source(word: &str) -> bool {
+    !is_stop(word, false) && !word.chars().any(|c| c.is_numeric())
+}
+
+/// The stems ([`Stems`]) of a vocabulary: every distinct word of the texts, each given
+/// once, in any order. Stems are drawn from [`is_stem_source`] words; the others (function
+/// words, numbers) still count for what a stem finds. A stem that finds exactly the words
+/// of a longer one is left out (`transfe*` when every word starting with "transfe" goes
+/// on with "r": `transfer*` says the same, more readably).
+pub fn stems<'a>(
+    vocabulary: impl IntoIterator<Item = &'a str>,
+    s: Stems,
+) -> std::collections::HashSet<Box<str>> {
+    let mut sorted: Vec<&str> = vocabulary.into_iter().collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut extended: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    for w in sorted.iter().copied().filter(|w| is_stem_source(w)) {
+        // Byte offset of the end of each prefix of 1, 2, … characters.
+        let ends: Vec<usize> = w
+            .char_indices()
+            .map(|(i, _)| i)
+            .skip(1)
+            .chain([w.len()])
+            .collect();
+        let n = ends.len();
+        for k in 0..=s.max_ending.min(n) {
+            let chars = n - k;
+            if chars < s.min_chars.max(1) {
+                break;
+            }
+            *extended.entry(&w[..ends[chars - 1]]).or_default() += 1;
+        }
+    }
+    // The words that start with `p`: one range of the sorted vocabulary. `p` finds other
+    // words than any longer stem when it is a word itself or its words differ right after it.
+    let branches = |p: &str| {
+        let from = sorted.partition_point(|w| *w < p);
+        let to = from + sorted[from..].partition_point(|w| w.starts_with(p));
+        let (first, last) = (sorted[from], sorted[to - 1]);
+        first == p || first[p.len()..].chars().next() != last[p.len()..].chars().next()
+    };
+    extended
+        .into_iter()
+        .filter(|&(p, n)| n >= 2 && !is_stop(p, false) && branches(p))
+        .map(|(p, _)| p.into())
+        .collect()
+}
+
+/// Call `f` with the candidate `stem*` of every stem in `stems` that begins a word of
+/// the normalised text `norm` (repeats included), as the matcher finds `stem*`: a word
+/// boundary before it, any word characters after it.
+pub fn for_each_stem(
+    norm: &str,
+    stems: &std::collections::HashSet<Box<str>>,
+    s: Stems,
+    mut f: impl FnMut(&str),
+) {
+    let mut cand = String::new();
+    for w in words(norm) {
+        for (chars, (i, c)) in w.char_indices().enumerate() {
+            if chars + 1 < s.min_chars {
+                continue;
+            }
+            let p = &w[..i + c.len_utf8()];
+            if stems.contains(p) {
+                cand.clear();
+                cand.push_str(p);
+                cand.push(STEM_MARK);
+                f(&cand);
+            }
+        }
+    }
+}
+
 /// Words that do not start or end a phrase.
 fn is_stop(tok: &str, cjk: bool) -> bool {
     if cjk {
@@ -212,6 +323,7 @@ mod tests {
         words: (1, 2),
         chars: (2, 3),
         pairs_within: None,
+        stems: None,
     };
 
     #[test]
@@ -220,6 +332,7 @@ mod tests {
             words: (1, 1),
             chars: (2, 2),
             pairs_within: Some(2),
+            stems: None,
         };
         let g = grams("limit on my credit card today", len);
         // content words: limit(0) credit(3) card(4) today(5); "on my" are function words.
@@ -263,6 +376,7 @@ mod tests {
             words: (1, 1),
             chars: (1, 2),
             pairs_within: None,
+            stems: None,
         };
         assert_eq!(grams("好 ok 差评", one), ["好", "ok", "差", "差评", "评"]);
         // A Latin word next to Chinese is its own token, never joined to a character.
@@ -276,6 +390,103 @@ mod tests {
             grams("كارت مي‌خواهم", L),
             ["کارت", "کارت می", "می", "می خواهم", "خواهم"]
         );
+    }
+
+    const STEMS: Stems = Stems {
+        min_chars: 4,
+        max_ending: 2,
+    };
+
+    #[test]
+    fn a_stem_is_a_prefix_two_words_extend_by_a_short_ending() {
+        let vocabulary = [
+            "transfer",
+            "transfers",
+            "transferred",
+            "transaction",
+            "transactions",
+            "card",
+            "cards",
+            "cardholder",
+            "cart",
+            "themed",
+            "themes",
+            "them",
+            "2024",
+            "2025",
+            "کارت",
+            "کارتم",
+            "کارتها",
+        ];
+        let mut got: Vec<String> = stems(vocabulary, STEMS)
+            .into_iter()
+            .map(String::from)
+            .collect();
+        got.sort();
+        // Not "transfe" (every word it finds goes on with "r"), "transactio" (likewise),
+        // "trans" (endings too long), "car" (too short), "them" (a function word),
+        // "202" (digits); "theme" is no word of the texts but finds two.
+        assert_eq!(got, ["card", "theme", "transaction", "transfer", "کارت"]);
+        // Endings of 3: "transferred" reaches "transfer" too, and "cardhold" is one word's.
+        let three = stems(
+            ["transferred", "transfer"],
+            Stems {
+                max_ending: 3,
+                ..STEMS
+            },
+        );
+        assert!(three.contains("transfer"), "{three:?}");
+        assert!(stems(["transferred", "transfer"], STEMS).is_empty());
+    }
+
+    /// Every `stem*` candidate of a text is one the matcher finds in it, and no other.
+    #[test]
+    fn stem_candidates_are_what_the_matcher_finds() {
+        use crate::matcher::{Scan, scan_call};
+        let texts = [
+            "Transfers pending",
+            "I transfer money",
+            "the transferred sum, re-transfer it",
+            "retransfer",
+            "transfer退款 ok",
+            "card-holder cards",
+            "کارت‌ها را ببندید",
+            "کارتم گم شد",
+            "trans 2024 transferência",
+        ];
+        let norms: Vec<String> = texts.iter().map(|t| normalize_phrase(t)).collect();
+        let set = stems(norms.iter().flat_map(|n| words(n)), STEMS);
+        let mut all: Vec<String> = set.iter().map(|s| format!("{s}*")).collect();
+        all.sort();
+        assert!(all.len() >= 3, "{all:?}");
+        let items: String = all
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                format!(
+                    "[[item]]\nid = \"s{i}\"\nsection = \"s\"\nrequire = {{ any = [{}] }}\n",
+                    super::super::write::toml_str(p)
+                )
+            })
+            .collect();
+        let pack = crate::rules::load_pack_str("p.toml", &items)
+            .pack
+            .expect("pack compiles");
+        for (t, norm) in texts.iter().zip(&norms) {
+            let mut mine = std::collections::BTreeSet::new();
+            for_each_stem(norm, &set, STEMS, |g| {
+                mine.insert(g.to_string());
+            });
+            let mut scan = Scan::new(&pack);
+            scan_call(&pack, &crate::suggest::heldout::customer_call(t), &mut scan);
+            let found: std::collections::BTreeSet<String> = all
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !scan.leaf_hits[*i].is_empty())
+                .map(|(_, p)| p.clone())
+                .collect();
+            assert_eq!(mine, found, "{t}");
+        }
     }
 
     #[test]

@@ -269,6 +269,7 @@ mod tests {
         words: (1, 2),
         chars: (2, 3),
         pairs_within: None,
+        stems: None,
     };
 
     /// Mine every label of `texts` (labels: `Some(index)`), learn, and return the

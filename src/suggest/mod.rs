@@ -3,7 +3,8 @@
 //! Input: labelled texts ([`input`]: CSV / TSV / JSON Lines, or call ids joined to a
 //! corpus). A share of them is held out by a hash of the text ([`heldout`]); the rest
 //! are normalised as the matcher normalises and cut into candidate phrases ([`grams`]:
-//! word n-grams, Chinese character n-grams), counted once per text and ranked by a
+//! word n-grams, Chinese character n-grams, word stems when asked), counted once per
+//! text and ranked by a
 //! log-odds ratio with an informative prior ([`stats`]).
 //!
 //! - `--kind drivers` ([`drivers`]): per label, a short list of phrases that finds its
@@ -148,11 +149,13 @@ pub struct Outcome {
 pub const NEAR_WITHIN: usize = 8;
 
 /// Word n-grams of 1–3 words, word pairs (`near`), Chinese character n-grams of 2–4 characters: a driver
-/// phrase of one Chinese character (卡, 钱) says too little.
+/// phrase of one Chinese character (卡, 钱) says too little. Stems only when asked
+/// ([`DriverSettings::stems`]).
 const DRIVER_LENGTHS: Lengths = Lengths {
     words: (1, 3),
     chars: (2, 4),
     pairs_within: Some(NEAR_WITHIN),
+    stems: None,
 };
 /// Sentiment terms: 1–2 words, 2–3 characters (不错, 差评, 好吃: one character alone
 /// is too ambiguous to review; 好 is also in 您好 and 好的).
@@ -160,6 +163,7 @@ const SENTIMENT_LENGTHS: Lengths = Lengths {
     words: (1, 2),
     chars: (2, 3),
     pairs_within: None,
+    stems: None,
 };
 
 /// A driver id for a label: the label itself when ids may have all its characters,
@@ -259,7 +263,11 @@ pub fn suggest_drivers(
         .collect();
     // Every text is counted once; the mining texts are a subset of those counts.
     let all_texts: Vec<&str> = read.rows.iter().map(|r| r.text.as_str()).collect();
-    let all_counts = stats::count(&all_texts, DRIVER_LENGTHS);
+    let lengths = Lengths {
+        stems: opts.drivers.stems,
+        ..DRIVER_LENGTHS
+    };
+    let all_counts = stats::count(&all_texts, lengths);
     // Per label: its number of texts and its phrases, mined from `rows` (counted in
     // `counts`, in the same order).
     let mine_from = |rows: &[&Labelled], counts: &stats::Counts| {

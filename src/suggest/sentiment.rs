@@ -208,6 +208,7 @@ mod tests {
             words: (1, 2),
             chars: (1, 3),
             pairs_within: None,
+            stems: None,
         };
         let mut texts = Vec::new();
         let mut pol = Vec::new();

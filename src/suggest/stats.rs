@@ -25,10 +25,10 @@
 //! distinctive phrases come first. Counting texts, not occurrences, keeps one text that
 //! repeats a word from deciding it.
 
-use super::grams::{Lengths, for_each_gram};
+use super::grams::{self, Lengths, for_each_gram, for_each_stem, words};
 use crate::normalize::normalize_phrase;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Every text's candidate phrases, interned.
 #[derive(Debug, Default)]
@@ -45,12 +45,20 @@ pub struct Counts {
 /// found in parallel; ids are given in text order, so the result does not depend on the
 /// number of threads.
 pub fn count(texts: &[&str], len: Lengths) -> Counts {
-    let per_text: Vec<Vec<String>> = texts
+    let norms: Vec<String> = texts.par_iter().map(|t| normalize_phrase(t)).collect();
+    // Stems need every text's words first: a stem is shared by two words of any texts.
+    let stems = len.stems.map(|s| {
+        let vocabulary: HashSet<&str> = norms.iter().flat_map(|n| words(n)).collect();
+        (grams::stems(vocabulary, s), s)
+    });
+    let per_text: Vec<Vec<String>> = norms
         .par_iter()
-        .map(|t| {
-            let norm = normalize_phrase(t);
+        .map(|norm| {
             let mut v: Vec<String> = Vec::new();
-            for_each_gram(&norm, len, |g| v.push(g.to_string()));
+            for_each_gram(norm, len, |g| v.push(g.to_string()));
+            if let Some((set, s)) = &stems {
+                for_each_stem(norm, set, *s, |g| v.push(g.to_string()));
+            }
             v.sort_unstable();
             v.dedup();
             v
@@ -189,6 +197,7 @@ mod tests {
             words: (1, 1),
             chars: (2, 2),
             pairs_within: None,
+            stems: None,
         };
         let c = count(&["card card lost", "lost card"], len);
         assert_eq!(&*c.grams[0], "card");
@@ -204,6 +213,7 @@ mod tests {
             words: (1, 1),
             chars: (2, 2),
             pairs_within: None,
+            stems: None,
         };
         let c = count(&["card lost", "refund", "lost refund refund"], len);
         let s = c.subset(&[0, 2]);
