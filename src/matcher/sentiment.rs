@@ -211,7 +211,8 @@ fn contrast_factors(orig: &str, norm: &Normalized, hits: &[(Range<u32>, Target)]
     let mut conceding = false;
     let mut grants: Vec<u32> = Vec::new();
     for (i, (_, t)) in hits.iter().enumerate() {
-        if i > 0 && clause_starts[i] {
+        // A clause ended since the hit before (never so for the first hit).
+        if clause_starts[i] {
             conceding = false;
         }
         match t {
