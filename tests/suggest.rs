@@ -116,6 +116,40 @@ fn run(args: &[&str], cwd: &Path) -> (i32, String, String) {
     )
 }
 
+/// `suggest LABELLED --out OUT --holdout 0.25 --epochs 0 EXTRA…` in `dir`, which must
+/// succeed: weights from the counts alone, so the phrases stay in the order they were
+/// taken (learned weights: the round-trip test).
+fn suggest_counted(dir: &Path, labelled: &str, out: &str, extra: &[&str]) {
+    let mut args = vec![
+        "suggest",
+        labelled,
+        "--out",
+        out,
+        "--holdout",
+        "0.25",
+        "--epochs",
+        "0",
+    ];
+    args.extend_from_slice(extra);
+    let (code, _, err) = run(&args, dir);
+    assert_eq!(code, 0, "{err}");
+}
+
+/// The `[[driver]]` tables of the pack `dir/pack`.
+fn drivers_of(dir: &Path, pack: &str) -> Vec<toml::Value> {
+    let text = std::fs::read_to_string(dir.join(pack).join("drivers.toml")).unwrap();
+    let v: toml::Table = toml::from_str(&text).unwrap();
+    v["driver"].as_array().unwrap().clone()
+}
+
+/// `check` and `test` of the pack `dir/pack`, which must both pass.
+fn check_and_test(dir: &Path, pack: &str) {
+    for sub in ["check", "test"] {
+        let (code, out, err) = run(&[sub, "--rules", pack], dir);
+        assert_eq!(code, 0, "{sub} {pack}: {out}{err}");
+    }
+}
+
 #[test]
 fn mined_drivers_round_trip_suggest_check_test_run() {
     let d = tempfile::tempdir().unwrap();
@@ -393,28 +427,9 @@ fn evidence_phrases_follow_the_cover_and_the_pack_still_round_trips() {
     let d = tempfile::tempdir().unwrap();
     let labelled = write_labelled(d.path());
     let mine = |out: &str, evidence: &str| {
-        let (code, _, err) = run(
-            &[
-                "suggest",
-                labelled.to_str().unwrap(),
-                "--out",
-                out,
-                "--holdout",
-                "0.25",
-                "--evidence-phrases",
-                evidence,
-                // Weights from the counts: the phrases stay in the order they were taken.
-                "--epochs",
-                "0",
-            ],
-            d.path(),
-        );
-        assert_eq!(code, 0, "{err}");
-        let text = std::fs::read_to_string(d.path().join(out).join("drivers.toml")).unwrap();
-        let v: toml::Table = toml::from_str(&text).unwrap();
-        v["driver"]
-            .as_array()
-            .unwrap()
+        let labelled = labelled.to_str().unwrap();
+        suggest_counted(d.path(), labelled, out, &["--evidence-phrases", evidence]);
+        drivers_of(d.path(), out)
             .iter()
             .map(|d| (d["id"].as_str().unwrap().to_string(), driver_phrases(d)))
             .collect::<Vec<_>>()
@@ -433,13 +448,7 @@ fn evidence_phrases_follow_the_cover_and_the_pack_still_round_trips() {
         added += m.len() - c.len();
     }
     assert!(added > 0, "{more:?}");
-    for c in [
-        &["check", "--rules", "more"][..],
-        &["test", "--rules", "more"],
-    ] {
-        let (code, out, err) = run(c, d.path());
-        assert_eq!(code, 0, "{c:?}: {out}{err}");
-    }
+    check_and_test(d.path(), "more");
 }
 
 #[test]
@@ -447,24 +456,8 @@ fn every_phrase_carries_its_weight_and_the_pack_written_is_mined_from_every_text
     let d = tempfile::tempdir().unwrap();
     let labelled = write_labelled(d.path());
     let mine = |out: &str, extra: &[&str]| {
-        // Weights from the counts alone (learned weights: the round-trip test above).
-        let mut args = vec![
-            "suggest",
-            labelled.to_str().unwrap(),
-            "--out",
-            out,
-            "--holdout",
-            "0.25",
-            "--epochs",
-            "0",
-        ];
-        args.extend_from_slice(extra);
-        let (code, _, err) = run(&args, d.path());
-        assert_eq!(code, 0, "{err}");
-        for sub in ["check", "test"] {
-            let (code, o, e) = run(&[sub, "--rules", out], d.path());
-            assert_eq!(code, 0, "{sub} {out}: {o}{e}");
-        }
+        suggest_counted(d.path(), labelled.to_str().unwrap(), out, extra);
+        check_and_test(d.path(), out);
         let drivers = std::fs::read_to_string(d.path().join(out).join("drivers.toml")).unwrap();
         let report = std::fs::read_to_string(d.path().join(out).join("report.md")).unwrap();
         (drivers, report)
@@ -552,24 +545,8 @@ fn stems_are_asked_for_and_round_trip_as_wildcards() {
     std::fs::write(d.path().join("l.csv"), s).unwrap();
     let mine = |out: &str, extra: &[&str]| {
         // Weights from the counts, no minimum score: one phrase finds its driver.
-        let mut args = vec![
-            "suggest",
-            "l.csv",
-            "--out",
-            out,
-            "--holdout",
-            "0.25",
-            "--epochs",
-            "0",
-        ];
-        args.extend_from_slice(extra);
-        let (code, _, err) = run(&args, d.path());
-        assert_eq!(code, 0, "{err}");
-        let text = std::fs::read_to_string(d.path().join(out).join("drivers.toml")).unwrap();
-        let v: toml::Table = toml::from_str(&text).unwrap();
-        v["driver"]
-            .as_array()
-            .unwrap()
+        suggest_counted(d.path(), "l.csv", out, extra);
+        drivers_of(d.path(), out)
             .iter()
             .flat_map(driver_phrases)
             .collect::<Vec<_>>()
@@ -579,42 +556,27 @@ fn stems_are_asked_for_and_round_trip_as_wildcards() {
     let stemmed = mine("stemmed", &["--stems", "4"]);
     assert!(stemmed.iter().any(|p| p == "transfer*"), "{stemmed:?}");
     assert!(stemmed.iter().any(|p| p == "order*"), "{stemmed:?}");
-    for c in [
-        &["check", "--rules", "stemmed"][..],
-        &["test", "--rules", "stemmed"],
-    ] {
-        let (code, out, err) = run(c, d.path());
-        assert_eq!(code, 0, "{c:?}: {out}{err}");
-    }
+    check_and_test(d.path(), "stemmed");
     // A form the labelled texts never said is found through the stem.
     let call = r#"{"call_id":"c1","turns":[{"speaker":"customer","text":"is it transferable"}]}"#;
     std::fs::write(d.path().join("calls.jsonl"), format!("{call}\n")).unwrap();
-    let (code, out, err) = run(
-        &[
+    let score = |pack: &str| {
+        let args = [
             "run",
             "calls.jsonl",
             "--rules",
-            "stemmed",
+            pack,
             "--out",
             "-",
             "--quiet",
-        ],
-        d.path(),
-    );
-    assert!(code == 0 || code == 3, "{err}");
+        ];
+        let (code, out, err) = run(&args, d.path());
+        assert!(code == 0 || code == 3, "{err}");
+        out
+    };
+    let out = score("stemmed");
     assert!(out.contains("\"primary\":\"move\""), "{out}");
-    let (_, out, _) = run(
-        &[
-            "run",
-            "calls.jsonl",
-            "--rules",
-            "plain",
-            "--out",
-            "-",
-            "--quiet",
-        ],
-        d.path(),
-    );
+    let out = score("plain");
     assert!(!out.contains("\"primary\":\"move\""), "{out}");
     let (_, _, err) = run(
         &["suggest", "l.csv", "--out", "x", "--stems", "2"],

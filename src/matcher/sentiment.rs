@@ -76,6 +76,7 @@ pub(crate) fn score_turn(
     let mut positions: Vec<u32> = hits.iter().flat_map(|(r, _)| [r.start, r.end]).collect();
     let words = WordIndex::new(text, &mut positions);
     let negated_later = negated_after(orig, norm, &hits, &words, negation_window);
+    // `None` when the turn has no contrast or concession word: every factor is 1.
     let contrast = contrast_factors(orig, norm, &hits);
     let mut sum = 0.0f32;
     let mut out = TurnSentiment::default();
@@ -97,7 +98,7 @@ pub(crate) fn score_turn(
         }
     };
     let mut add = |w: f32, index: usize, range: &Range<u32>, out: &mut TurnSentiment| {
-        let w = w * contrast[index];
+        let w = contrast.as_ref().map_or(w, |f| w * f[index]);
         sum += w;
         out.terms += 1;
         let orig = norm.orig_range(range.start as usize..range.end as usize);
@@ -183,15 +184,20 @@ pub(crate) fn score_turn(
 ///   got bored of it": the liking is the point);
 /// - 1 otherwise.
 ///
-/// Linear in the hits: the text between two hits is read once.
-fn contrast_factors(orig: &str, norm: &Normalized, hits: &[(Range<u32>, Target)]) -> Vec<f32> {
-    let mut factors = vec![1.0f32; hits.len()];
+/// `None` (all 1) for a turn with no contrast or concession word, the common case:
+/// nothing is allocated. Linear in the hits: the text between two hits is read once.
+fn contrast_factors(
+    orig: &str,
+    norm: &Normalized,
+    hits: &[(Range<u32>, Target)],
+) -> Option<Vec<f32>> {
     if !hits
         .iter()
         .any(|(_, t)| matches!(t, Target::Contrast | Target::Concession))
     {
-        return factors;
+        return None;
     }
+    let mut factors = vec![1.0f32; hits.len()];
     // Sentence of each hit, and whether a clause ends between it and the hit before.
     let mut sentence = vec![0u32; hits.len()];
     let mut clause_starts = vec![false; hits.len()];
@@ -205,11 +211,12 @@ fn contrast_factors(orig: &str, norm: &Normalized, hits: &[(Range<u32>, Target)]
         sentence[i] = sentence[i - 1] + u32::from(gap == Gap::Sentence);
         clause_starts[i] = gap != Gap::None;
     }
-    // Forward: inside a concession clause, or after the turn's first contrast word.
-    let mut decided = vec![false; hits.len()];
+    // Forward: inside a concession clause, or after the turn's first contrast word (the
+    // factors set here are final; the backward pass fills only those still at 1).
     let mut contrast_seen = false;
     let mut conceding = false;
-    let mut grants: Vec<u32> = Vec::new();
+    // Per sentence: whether a concession word stands in it.
+    let mut grants = vec![false; sentence[hits.len() - 1] as usize + 1];
     for (i, (_, t)) in hits.iter().enumerate() {
         // A clause ended since the hit before (never so for the first hit).
         if clause_starts[i] {
@@ -218,14 +225,14 @@ fn contrast_factors(orig: &str, norm: &Normalized, hits: &[(Range<u32>, Target)]
         match t {
             Target::Concession => {
                 conceding = true;
-                grants.push(sentence[i]);
+                grants[sentence[i] as usize] = true;
             }
             Target::Contrast => {
                 conceding = false;
                 contrast_seen = true;
             }
-            _ if conceding => (factors[i], decided[i]) = (0.5, true),
-            _ if contrast_seen => (factors[i], decided[i]) = (1.5, true),
+            _ if conceding => factors[i] = 0.5,
+            _ if contrast_seen => factors[i] = 1.5,
             _ => {}
         }
     }
@@ -235,15 +242,15 @@ fn contrast_factors(orig: &str, norm: &Normalized, hits: &[(Range<u32>, Target)]
     for (i, (_, t)) in hits.iter().enumerate().rev() {
         if *t == Target::Contrast {
             contrast_later = true;
-        } else if !decided[i] {
+        } else if factors[i] == 1.0 {
             if contrast_later {
                 factors[i] = 0.5;
-            } else if grants.binary_search(&sentence[i]).is_ok() {
+            } else if grants[sentence[i] as usize] {
                 factors[i] = 1.5;
             }
         }
     }
-    factors
+    Some(factors)
 }
 
 /// What the original text between two hits holds.
@@ -268,14 +275,27 @@ pub(super) fn gap_kind(orig: &str, norm: &Normalized, from: u32, to: u32) -> Gap
     let mut kind = Gap::None;
     let mut chars = gap.chars().peekable();
     while let Some(c) = chars.next() {
-        match c {
-            '!' | '?' | '。' | '！' | '？' | '؟' | '\n' | '…' => return Gap::Sentence,
-            '.' if chars.peek().is_none_or(|n| n.is_whitespace()) => return Gap::Sentence,
-            ',' | ';' | ':' | '，' | '；' | '：' | '、' | '،' | '؛' => kind = Gap::Clause,
-            _ => {}
+        if c == '\n' || ends_sentence(c) {
+            return Gap::Sentence;
+        } else if c == '.' {
+            if chars.peek().is_none_or(|n| n.is_whitespace()) {
+                return Gap::Sentence;
+            }
+        } else if ends_clause(c) {
+            kind = Gap::Clause;
         }
     }
     kind
+}
+
+/// Punctuation that ends a sentence in any script, "." aside (it is also a decimal point).
+fn ends_sentence(c: char) -> bool {
+    matches!(c, '!' | '?' | '。' | '！' | '？' | '؟' | '…')
+}
+
+/// Punctuation that ends a clause, not a sentence, in any script.
+fn ends_clause(c: char) -> bool {
+    matches!(c, ',' | ';' | ':' | '，' | '；' | '：' | '、' | '،' | '؛')
 }
 
 /// For each kept hit, whether a negator of `negators_after` negates it: each such
@@ -354,26 +374,7 @@ fn orig_gap(norm: &Normalized, from: u32, to: u32) -> (usize, usize) {
 pub(super) fn clause_break(orig: &str, norm: &Normalized, from: u32, to: u32) -> bool {
     let (a, b) = orig_gap(norm, from, to);
     orig.get(a..b).is_some_and(|gap| {
-        gap.chars().any(|c| {
-            matches!(
-                c,
-                ',' | '.'
-                    | ';'
-                    | ':'
-                    | '!'
-                    | '?'
-                    | '，'
-                    | '。'
-                    | '；'
-                    | '：'
-                    | '！'
-                    | '？'
-                    | '、'
-                    | '،'
-                    | '؛'
-                    | '؟'
-                    | '…'
-            )
-        })
+        gap.chars()
+            .any(|c| c == '.' || ends_sentence(c) || ends_clause(c))
     })
 }

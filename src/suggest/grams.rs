@@ -50,7 +50,7 @@ pub struct Stems {
 
 /// Ends a stem candidate (`transfer*`), as the rule language writes a word-prefix
 /// wildcard; never in normalised text (a symbol there is a separator).
-pub const STEM_MARK: char = '*';
+const STEM_MARK: char = '*';
 
 /// Separates the two words of a pair candidate.
 pub const PAIR_SEP: char = '\t';
@@ -169,7 +169,7 @@ pub fn words(norm: &str) -> impl Iterator<Item = &str> {
 }
 
 /// True for a word stems are drawn from: not a function word, no digit.
-pub fn is_stem_source(word: &str) -> bool {
+fn is_stem_source(word: &str) -> bool {
     !is_stop(word, false) && !word.chars().any(|c| c.is_numeric())
 }
 
