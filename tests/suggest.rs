@@ -584,3 +584,25 @@ fn stems_are_asked_for_and_round_trip_as_wildcards() {
     );
     assert!(err.contains("--stems"), "{err}");
 }
+
+#[test]
+fn a_semicolon_csv_from_a_european_spreadsheet_is_read() {
+    let d = tempfile::tempdir().unwrap();
+    // `;` as delimiter (the header says so), a quoted text holding a `;`, other column
+    // names, and an empty label for "no driver".
+    let mut s = String::from("utterance;intent\n");
+    for i in 0..12 {
+        s.push_str(&format!("\"refund; please, {i}\";refund\n"));
+        s.push_str(&format!("the internet is down {i};outage\n"));
+        s.push_str(&format!("what is the weather {i};\n"));
+    }
+    std::fs::write(d.path().join("l.csv"), s).unwrap();
+    let columns = ["--text-column", "utterance", "--label-column", "intent"];
+    suggest_counted(d.path(), "l.csv", "p", &columns);
+    let drivers = drivers_of(d.path(), "p");
+    let ids: Vec<&str> = drivers.iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["outage", "refund"]);
+    let refund = driver_phrases(&drivers[1]);
+    assert!(refund.iter().any(|p| p == "refund"), "{refund:?}");
+    check_and_test(d.path(), "p");
+}

@@ -5,10 +5,11 @@
 //! naming its file and line; it is left out and the rest is read. A file that cannot be
 //! opened, or whose header lacks a named column, is fatal for that file only.
 
+use crate::input::read::chat_csv::sniff_delimiter;
 use crate::input::{InputOptions, Inputs};
 use crate::transcript::Speaker;
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read as _};
 use std::path::{Path, PathBuf};
 
 /// Which columns hold what, and where transcripts come from.
@@ -195,7 +196,9 @@ impl Row {
 type Rows = (Option<Vec<String>>, Vec<Result<Row, RowError>>);
 
 /// The rows of a CSV / TSV (header line first) or JSON Lines file, decided by extension
-/// (`.csv`, `.tsv`, `.tab`; everything else is JSON Lines).
+/// (`.csv`, `.tsv`, `.tab`; everything else is JSON Lines). A `.csv` file's delimiter is
+/// sniffed from its header line as for chat exports (`,`, `;` or tab): spreadsheets set
+/// to a European locale write `text;label`.
 fn read_rows(path: &Path) -> Result<Rows, RowError> {
     let name = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| RowError {
@@ -210,21 +213,32 @@ fn read_rows(path: &Path) -> Result<Rows, RowError> {
         .unwrap_or("")
         .to_ascii_lowercase();
     match ext.as_str() {
-        "csv" | "tsv" | "tab" => {
-            let delim = if ext == "csv" { b',' } else { b'\t' };
-            read_csv(file, delim, &name)
+        "csv" => {
+            let mut reader = BufReader::new(file);
+            let mut header = String::new();
+            // An unreadable header line is reported by the CSV reader below.
+            let _ = reader.read_line(&mut header);
+            let delim = sniff_delimiter(&header);
+            read_csv(
+                std::io::Cursor::new(header).chain(reader),
+                delim,
+                false,
+                &name,
+            )
         }
+        "tsv" | "tab" => read_csv(BufReader::new(file), b'\t', true, &name),
         _ => Ok((None, read_jsonl(file, &name))),
     }
 }
 
-fn read_csv(file: std::fs::File, delim: u8, name: &str) -> Result<Rows, RowError> {
+/// `tsv`: a `.tsv` / `.tab` file, which quotes nothing (a `"` inside a text is a
+/// character); a `.csv` file quotes, whatever its delimiter.
+fn read_csv(input: impl std::io::Read, delim: u8, tsv: bool, name: &str) -> Result<Rows, RowError> {
     let mut r = csv::ReaderBuilder::new()
         .delimiter(delim)
         .flexible(true)
-        // TSV exports quote nothing: a `"` inside a text is a character.
-        .quoting(delim == b',')
-        .from_reader(BufReader::new(file));
+        .quoting(!tsv)
+        .from_reader(input);
     let header: Vec<String> = r
         .headers()
         .map_err(|e| RowError {
